@@ -1,0 +1,6 @@
+// `import Descent` brings in every layer of the library.
+@_exported import LinearAlgebra
+@_exported import Optimizers
+@_exported import Schedules
+@_exported import Training
+@_exported import DataFiles

@@ -1,0 +1,3 @@
+import Descent
+
+print("Descent: BLAS core \(BLASRuntime.coreName), \(BLASRuntime.threads) threads")

@@ -1,0 +1,156 @@
+/// A dense, row-major, contiguous matrix with value semantics.
+///
+/// Storage is shared copy-on-write: copying a `Matrix` or taking a row range (`rows(_:)`) does not
+/// copy elements; the first mutation of a shared matrix copies just its own window. For the hot
+/// path (training steps) use `withView`/`withMutableView`, which hand out non-owning `MatrixView`s.
+public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
+    @usableFromInline
+    final class Storage {
+        @usableFromInline var elements: [Scalar]
+        @usableFromInline init(_ elements: [Scalar]) { self.elements = elements }
+    }
+
+    @usableFromInline var storage: Storage
+    /// Index of element (0, 0) in `storage.elements`.
+    @usableFromInline var offset: Int
+    public var rows: Int { _rows }
+    public var cols: Int { _cols }
+    @usableFromInline var _rows: Int
+    @usableFromInline var _cols: Int
+
+    /// A `rows × cols` matrix filled with `value`.
+    @inlinable
+    public init(rows: Int, cols: Int, repeating value: Scalar = 0) {
+        precondition(rows >= 0 && cols >= 0, "matrix shape \(rows)×\(cols) is negative")
+        storage = Storage(Array(repeating: value, count: rows * cols))
+        offset = 0; _rows = rows; _cols = cols
+    }
+
+    /// A matrix over row-major `elements`; `elements.count` must be `rows · cols`.
+    @inlinable
+    public init(rows: Int, cols: Int, elements: [Scalar]) {
+        precondition(rows >= 0 && cols >= 0, "matrix shape \(rows)×\(cols) is negative")
+        precondition(elements.count == rows * cols,
+                     "a \(rows)×\(cols) matrix needs \(rows * cols) elements, got \(elements.count)")
+        storage = Storage(elements)
+        offset = 0; _rows = rows; _cols = cols
+    }
+
+    /// A matrix from nested rows; every row must have the same length.
+    @inlinable
+    public init(_ nested: [[Scalar]]) {
+        let cols = nested.first?.count ?? 0
+        for (i, r) in nested.enumerated() {
+            precondition(r.count == cols, "row \(i) has \(r.count) elements, row 0 has \(cols)")
+        }
+        self.init(rows: nested.count, cols: cols, elements: nested.flatMap { $0 })
+    }
+
+    /// A matrix whose element (i, j) is `f(i, j)`.
+    @inlinable
+    public init(rows: Int, cols: Int, _ f: (Int, Int) -> Scalar) {
+        var e = [Scalar](); e.reserveCapacity(rows * cols)
+        for i in 0..<rows { for j in 0..<cols { e.append(f(i, j)) } }
+        self.init(rows: rows, cols: cols, elements: e)
+    }
+
+    @inlinable public var count: Int { rows * cols }
+    @inlinable public var shape: String { "\(rows)×\(cols)" }
+    @inlinable public var isEmpty: Bool { count == 0 }
+
+    /// The elements in row-major order (a copy).
+    @inlinable public var elements: [Scalar] {
+        Array(storage.elements[offset..<(offset + count)])
+    }
+
+    /// The rows as nested arrays (a copy).
+    public var nestedRows: [[Scalar]] {
+        (0..<rows).map { i in Array(storage.elements[(offset + i * cols)..<(offset + (i + 1) * cols)]) }
+    }
+
+    @inlinable
+    public subscript(row: Int, col: Int) -> Scalar {
+        get {
+            precondition(row >= 0 && row < rows && col >= 0 && col < cols, "index (\(row), \(col)) outside \(shape)")
+            return storage.elements[offset + row * cols + col]
+        }
+        set {
+            precondition(row >= 0 && row < rows && col >= 0 && col < cols, "index (\(row), \(col)) outside \(shape)")
+            makeUnique()
+            storage.elements[offset + row * cols + col] = newValue
+        }
+    }
+
+    /// Consecutive rows as a matrix that shares this matrix's storage (no copy until mutated).
+    @inlinable
+    public func rows(_ range: Range<Int>) -> Matrix {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) outside \(shape)")
+        var m = self
+        m.offset = offset + range.lowerBound * cols
+        m._rows = range.count
+        return m
+    }
+
+    /// Makes the storage unique and exactly this matrix's window, copying only if it is shared.
+    @inlinable
+    mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) {
+            storage = Storage(Array(storage.elements[offset..<(offset + count)]))
+            offset = 0
+        }
+    }
+
+    /// Read-only access to the contiguous row-major elements.
+    @inlinable
+    public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        try storage.elements.withUnsafeBufferPointer { all in
+            try body(UnsafeBufferPointer(rebasing: all[offset..<(offset + count)]))
+        }
+    }
+
+    /// Mutable access to the contiguous row-major elements (copies first if the storage is shared).
+    @inlinable
+    public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R) rethrows -> R {
+        makeUnique()
+        let (o, c) = (offset, count)
+        return try storage.elements.withUnsafeMutableBufferPointer { all in
+            try body(UnsafeMutableBufferPointer(rebasing: all[o..<(o + c)]))
+        }
+    }
+
+    @inlinable
+    public func withView<R>(_ body: (MatrixView<Scalar>) throws -> R) rethrows -> R {
+        let (r, c) = (rows, cols)
+        return try withUnsafeBufferPointer { try body(MatrixView($0, rows: r, cols: c)) }
+    }
+
+    @inlinable
+    public mutating func withMutableView<R>(_ body: (MutableMatrixView<Scalar>) throws -> R) rethrows -> R {
+        let (r, c) = (rows, cols)
+        return try withUnsafeMutableBufferPointer { try body(MutableMatrixView($0, rows: r, cols: c)) }
+    }
+
+    /// The transpose (a copy).
+    public var transposed: Matrix {
+        Matrix(rows: cols, cols: rows) { i, j in self[j, i] }
+    }
+
+    /// Copies the rows named by `indices` into the first rows of `destination` (a caller-owned
+    /// buffer reused across batches); see `BLAS.gather`.
+    @inlinable
+    public func gatherRows<Indices: Collection<Int>>(_ indices: Indices, into destination: inout Matrix) {
+        withView { src in destination.withMutableView { BLAS.gather(rows: indices, of: src, into: $0) } }
+    }
+}
+
+extension Matrix: Equatable {
+    public static func == (lhs: Matrix, rhs: Matrix) -> Bool {
+        lhs.rows == rhs.rows && lhs.cols == rhs.cols && lhs.elements == rhs.elements
+    }
+}
+
+extension Matrix: CustomStringConvertible {
+    public var description: String {
+        "Matrix<\(Scalar.self)> \(shape)" + (count <= 64 ? " \(nestedRows)" : "")
+    }
+}

@@ -1,0 +1,53 @@
+extension BLAS {
+    /// `C ← α·op(A)·op(B) + βC` (gemm). Shapes are checked: `op(A)` is `m × k`, `op(B)` is `k × n`,
+    /// `C` is `m × n`; a mismatch traps with both shapes in the message. Zero-sized dimensions are
+    /// handled here (BLAS would reject `ld = 0`): an empty `C` is untouched, and `k = 0` leaves `βC`.
+    @inlinable
+    public static func gemm<T: BLASScalar>(_ a: MatrixView<T>, _ transA: Transpose = .none,
+                                           _ b: MatrixView<T>, _ transB: Transpose = .none,
+                                           into c: MutableMatrixView<T>, alpha: T = 1, beta: T = 0) {
+        let (m, k) = transA.applied(rows: a.rows, cols: a.cols)
+        let (kb, n) = transB.applied(rows: b.rows, cols: b.cols)
+        precondition(k == kb, "gemm: op(A) is \(m)×\(k) but op(B) is \(kb)×\(n) (A \(a.shape)\(transA == .transpose ? "ᵀ" : ""), B \(b.shape)\(transB == .transpose ? "ᵀ" : ""))")
+        precondition(c.rows == m && c.cols == n, "gemm: result should be \(m)×\(n) but C is \(c.shape)")
+        if m == 0 || n == 0 { return }
+        if k == 0 {
+            for i in 0..<m { scal(beta, c.row(i)) }
+            return
+        }
+        T.blasGemm(transA, transB, m, n, k, alpha, a.base!, a.ld, b.base!, b.ld, beta, c.base!, c.ld)
+    }
+
+    /// `y ← α·op(A)·x + βy` (gemv), with `op(A)` of shape `m × n`, `x` of length `n`, `y` of length `m`.
+    @inlinable
+    public static func gemv<T: BLASScalar>(_ a: MatrixView<T>, _ trans: Transpose = .none,
+                                           _ x: UnsafeBufferPointer<T>, into y: UnsafeMutableBufferPointer<T>,
+                                           alpha: T = 1, beta: T = 0) {
+        let (m, n) = trans.applied(rows: a.rows, cols: a.cols)
+        precondition(x.count == n, "gemv: op(A) is \(m)×\(n) (A \(a.shape)\(trans == .transpose ? "ᵀ" : "")) but x has \(x.count) elements")
+        precondition(y.count == m, "gemv: op(A) is \(m)×\(n) (A \(a.shape)\(trans == .transpose ? "ᵀ" : "")) but y has \(y.count) elements")
+        if m == 0 { return }
+        if n == 0 { scal(beta, y); return }
+        T.blasGemv(trans, a.rows, a.cols, alpha, a.base!, a.ld, x.baseAddress!, 1, beta, y.baseAddress!, 1)
+    }
+
+    /// Copies the rows named by `indices` (in that order) into the first rows of `destination`.
+    /// This is how a shuffled mini-batch is assembled in a buffer the caller owns and reuses.
+    @inlinable
+    public static func gather<T: BLASScalar, Indices: Collection<Int>>(
+        rows indices: Indices, of source: MatrixView<T>, into destination: MutableMatrixView<T>
+    ) {
+        precondition(destination.cols == source.cols,
+                     "gather: source is \(source.shape) but the destination is \(destination.shape)")
+        precondition(indices.count <= destination.rows,
+                     "gather: \(indices.count) rows do not fit a \(destination.shape) destination")
+        if source.cols == 0 { return }
+        var r = 0
+        for i in indices {
+            precondition(i >= 0 && i < source.rows, "gather: row \(i) outside \(source.shape)")
+            (destination.base! + r * destination.stride)
+                .update(from: source.base! + i * source.stride, count: source.cols)
+            r += 1
+        }
+    }
+}

@@ -1,0 +1,57 @@
+/// A seeded, reproducible random number generator (xoshiro256**, Blackman & Vigna 2018), seeded
+/// through SplitMix64 so that any 64-bit seed gives a well-mixed state. Its whole state is four
+/// words and is `Codable`, so checkpoints can restore it exactly. Same seed ⇒ same sequence on
+/// every platform.
+public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable, Equatable {
+    var s0, s1, s2, s3: UInt64
+
+    /// The four state words, for saving; `init(state:)` restores them.
+    public var state: [UInt64] { [s0, s1, s2, s3] }
+
+    public init(seed: UInt64) {
+        var z = seed
+        var s = [UInt64](repeating: 0, count: 4)
+        for i in 0..<4 {
+            // SplitMix64
+            z &+= 0x9E37_79B9_7F4A_7C15
+            var x = z
+            x = (x ^ (x >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            x = (x ^ (x >> 27)) &* 0x94D0_49BB_1331_11EB
+            s[i] = x ^ (x >> 31)
+        }
+        (s0, s1, s2, s3) = (s[0], s[1], s[2], s[3])
+    }
+
+    /// Restores a generator from a saved `state` (four words, not all zero).
+    public init(state: [UInt64]) {
+        precondition(state.count == 4 && state.contains { $0 != 0 }, "generator state must be four words, not all zero")
+        (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
+    static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    public mutating func next() -> UInt64 {
+        let result = Self.rotl(s1 &* 5, 7) &* 9
+        let t = s1 << 17
+        s2 ^= s0
+        s3 ^= s1
+        s1 ^= s2
+        s0 ^= s3
+        s2 ^= t
+        s3 = Self.rotl(s3, 45)
+        return result
+    }
+
+    /// A uniform `Double` in [0, 1) from the top 53 bits.
+    public mutating func nextUnit() -> Double {
+        Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A standard normal deviate (Box–Muller; uses two uniforms per call, no cached spare, so the
+    /// stream position depends only on the number of calls).
+    public mutating func nextGaussian() -> Double {
+        let u1 = 1 - nextUnit()  // (0, 1]
+        let u2 = nextUnit()
+        return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
+    }
+}

@@ -1,0 +1,57 @@
+import LinearAlgebra
+
+/// An update rule over one flat parameter buffer.
+///
+/// Conformers keep the math in small functions of (parameters, gradient, state, hyper-parameters)
+/// with the equation in their doc comment, and the bookkeeping here. Construction takes the
+/// parameter count and the `ParameterGroup`s and allocates all state, so `step` never allocates.
+public protocol Optimizer<Scalar> {
+    associatedtype Scalar: BLASScalar
+
+    /// A short identifier ("sgd", "dog", …), also the `kind` of the saved state.
+    var name: String { get }
+
+    /// The parameter count the optimizer was built for.
+    var parameterCount: Int { get }
+
+    /// One update, in place. `gradient` holds ∇f at `parameters` on entry and may be overwritten
+    /// (used as scratch, e.g. for weight decay). `learningRate` is the scheduled rate for this step;
+    /// learning-rate-free methods treat it as a multiplier (1 = the method's own step).
+    mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>,
+                       gradient: UnsafeMutableBufferPointer<Scalar>,
+                       learningRate: Double)
+
+    /// The momentum coefficient, or nil when the method has none.
+    var momentum: Double? { get }
+
+    /// Sets the momentum coefficient (momentum-cycling schedules call this every step). Throws when
+    /// the method has no momentum, so a schedule never turns momentum on silently.
+    mutating func setMomentum(_ value: Double) throws
+
+    /// Writes the point to evaluate and to save (Schedule-Free's x, an averaged iterate, …) into
+    /// `destination`; for most methods it is `parameters` itself.
+    func evaluationPoint(parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>)
+
+    /// A complete snapshot of the state; `restore` makes the optimizer continue bit-identically.
+    func saveState() -> OptimizerState
+    mutating func restore(_ state: OptimizerState) throws
+}
+
+extension Optimizer {
+    public var momentum: Double? { nil }
+
+    public mutating func setMomentum(_ value: Double) throws {
+        throw OptimizerError("\(name) has no momentum to cycle; use an optimizer with momentum or turn momentum cycling off")
+    }
+
+    public func evaluationPoint(parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>) {
+        BLAS.copy(parameters, destination)
+    }
+
+    /// Convenience for arrays (tests, small problems).
+    public mutating func step(parameters: inout [Scalar], gradient: inout [Scalar], learningRate: Double) {
+        parameters.withUnsafeMutableBufferPointer { p in
+            gradient.withUnsafeMutableBufferPointer { g in step(parameters: p, gradient: g, learningRate: learningRate) }
+        }
+    }
+}
