@@ -1,0 +1,91 @@
+import LinearAlgebra
+
+/// How the samples of an epoch are ordered.
+public enum ShuffleMode: String, Sendable, Codable, CaseIterable {
+    /// Random reshuffling: a fresh permutation every epoch (sampling without replacement).
+    case reshuffle
+    /// One permutation drawn at the start and reused every epoch.
+    case once
+    /// File order; batches are zero-copy row ranges.
+    case none
+}
+
+/// Splits `sampleCount` samples into mini-batches, epoch after epoch.
+///
+/// Reshuffling draws each epoch's permutation by Fisher–Yates from a `SeededGenerator`: for
+/// i = n−1 down to 1, j is uniform in 0…i (by `Int.random(in:using:)`, Lemire's unbiased method) and
+/// positions i and j swap; the swap starts from the previous epoch's order. Same seed ⇒ same
+/// batches. Batch j of an epoch holds positions `j·B ..< min((j+1)·B, n)`; with `dropLast` a final
+/// short batch is skipped (it would change the gradient's scale and noise).
+/// All storage is allocated at construction; `startEpoch` and `batch(_:)` do not allocate.
+public struct BatchSampler: Sendable {
+    public let sampleCount: Int
+    public let batchSize: Int
+    public let mode: ShuffleMode
+    public let dropLast: Bool
+    public private(set) var generator: SeededGenerator
+    public private(set) var order: [Int]
+    public private(set) var epoch: Int = 0
+
+    public init(sampleCount: Int, batchSize: Int, mode: ShuffleMode, dropLast: Bool = false, seed: UInt64) {
+        precondition(sampleCount >= 0, "sample count \(sampleCount) is negative")
+        precondition(batchSize >= 1, "batch size must be at least 1, got \(batchSize)")
+        self.sampleCount = sampleCount
+        self.batchSize = Swift.min(batchSize, Swift.max(sampleCount, 1))
+        self.mode = mode
+        self.dropLast = dropLast
+        self.generator = SeededGenerator(seed: seed)
+        self.order = Array(0..<sampleCount)
+        if mode == .once { shuffle() }
+    }
+
+    /// Batches per epoch.
+    public var batchesPerEpoch: Int {
+        dropLast ? sampleCount / batchSize : (sampleCount + batchSize - 1) / batchSize
+    }
+
+    mutating func shuffle() {
+        var i = sampleCount - 1
+        while i > 0 {
+            let j = Int.random(in: 0...i, using: &generator)
+            order.swapAt(i, j)
+            i -= 1
+        }
+    }
+
+    /// Begins the next epoch (reshuffling when the mode asks for it).
+    public mutating func startEpoch() {
+        if mode == .reshuffle { shuffle() }
+        epoch += 1
+    }
+
+    /// The sample positions of batch `j` of the current epoch.
+    public func positions(_ j: Int) -> Range<Int> {
+        precondition(j >= 0 && j < batchesPerEpoch, "batch \(j) outside 0..<\(batchesPerEpoch)")
+        return (j * batchSize)..<Swift.min((j + 1) * batchSize, sampleCount)
+    }
+
+    /// Calls `body` with batch `j` of the current epoch: a row range in file order, or the shuffled
+    /// indices (valid only inside `body`).
+    public func withBatch<R>(_ j: Int, _ body: (Batch) throws -> R) rethrows -> R {
+        let p = positions(j)
+        if mode == .none { return try body(.rows(p)) }
+        return try order.withUnsafeBufferPointer { try body(.indices(UnsafeBufferPointer(rebasing: $0[p]))) }
+    }
+
+    /// Saved position for checkpoints: the generator, the current order and the epoch.
+    public struct State: Codable, Equatable, Sendable {
+        public var generator: [UInt64]
+        public var order: [Int]
+        public var epoch: Int
+    }
+
+    public var state: State { State(generator: generator.state, order: order, epoch: epoch) }
+
+    public mutating func restore(_ s: State) {
+        precondition(s.order.count == sampleCount, "sampler state has \(s.order.count) samples, expected \(sampleCount)")
+        generator = SeededGenerator(state: s.generator)
+        order = s.order
+        epoch = s.epoch
+    }
+}
