@@ -1,0 +1,20 @@
+// swift-tools-version:6.0
+// Throughput benchmarks, a package of their own so that users of the Descent library never
+// resolve or build them. Run from this folder: `swift run -c release products` (or `make bench`).
+import Foundation
+import PackageDescription
+
+// A path dependency's identity is its folder name, which depends on where the repository was cloned.
+let descentIdentity = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().lastPathComponent.lowercased()
+
+let package = Package(
+    name: "DescentBenchmarks",
+    dependencies: [.package(path: "..")],
+    targets: [
+        .target(name: "BenchmarkSupport"),
+        .executableTarget(
+            name: "products",
+            dependencies: ["BenchmarkSupport", .product(name: "Descent", package: descentIdentity)]),
+    ]
+)
