@@ -19,7 +19,8 @@ import LinearAlgebra
 /// outside b, a new learning rate rescales the whole accumulated velocity at once (unlike the
 /// Sutskever/Keras form `v ← μv + γg`); the two agree only while γ is constant.
 ///
-/// Validation (thrown `OptimizerError`s, as PyTorch's `ValueError`s): γ, μ, τ, λ finite and ≥ 0;
+/// Validation (thrown `OptimizerError`s, as PyTorch's `ValueError`s): γ, μ, λ finite and ≥ 0, and τ too
+/// (PyTorch leaves τ unchecked);
 /// Nesterov needs μ > 0 and τ = 0. The momentum buffer is allocated here, once, when μ > 0; `step`
 /// never allocates. Momentum can be changed later (`setMomentum`, for momentum cycling) only when
 /// it was enabled at construction.
@@ -121,7 +122,8 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
         let firstStep = !bufferInitialized
         let momentum = currentMomentum, groups = groups, weightDecay = weightDecay
         let dampening = dampening, nesterov = nesterov, mode = weightDecayMode, maximize = maximize
-        buffer.withUnsafeMutableBufferPointer { allB in
+        // The per-group resolution and slicing live on the stack; nothing here allocates.
+        func apply(_ allB: UnsafeMutableBufferPointer<Scalar>?) {
             for group in groups {
                 let lr = learningRate * group.learningRateScale
                 let wd = group.weightDecay ?? weightDecay
@@ -131,9 +133,14 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
                     maximize: maximize, shrink: Scalar(1 - lr * wd))
                 let p = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
                 let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
-                let b = useMomentum ? UnsafeMutableBufferPointer(rebasing: allB[group.range]) : nil
+                let b = allB.map { UnsafeMutableBufferPointer(rebasing: $0[group.range]) }
                 Self.update(parameters: p, gradient: g, buffer: b, firstStep: firstStep, rule: rule)
             }
+        }
+        if useMomentum {
+            buffer.withUnsafeMutableBufferPointer { apply($0) }
+        } else {
+            apply(nil)
         }
         if useMomentum { bufferInitialized = true }
         stepCount += 1
