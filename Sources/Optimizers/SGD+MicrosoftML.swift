@@ -1,0 +1,39 @@
+extension SGD {
+    /// microsoftml's `sgd_optimizer` (R `sgd()`), as used by `rx_neural_network`:
+    ///
+    /// ```
+    /// learning_rate = 0.001   γ, the step along −∇f                          (≥ 0)
+    /// momentum      = 0       μ, "weight of the previous step"               in [0, 1)
+    /// nag           = false   Nesterov's accelerated gradient                (needs μ > 0)
+    /// weight_decay  = 0       λ: after each update θ ← (1 − γλ)θ             in [0, 1)
+    /// ```
+    /// The update is `SGD` with `weightDecayMode: .shrinkAfterStep` and τ = 0. microsoftml does not
+    /// document its momentum form; this preset uses PyTorch's (b₁ = g, b ← μb + g, γ outside b), which
+    /// agrees with the Sutskever form for a constant learning rate.
+    ///
+    /// microsoftml's learning-rate reduction (`l_rate_red_ratio`, `l_rate_red_freq`,
+    /// `l_rate_red_error_ratio`) is not part of the optimizer: pair this preset with the microsoftml
+    /// reduction schedule from the Schedules module, which supplies γ to `step` each update.
+    ///
+    /// Source: microsoftml `sgd-optimizer` and R `maOptimizer` reference pages
+    /// (`/work/shared/reference/semantics.md` §1).
+    public static func microsoftML(parameterCount: Int,
+                                   groups: [ParameterGroup]? = nil,
+                                   learningRate: Double = 0.001,
+                                   momentum: Double = 0,
+                                   nag: Bool = false,
+                                   weightDecay: Double = 0) throws -> SGD {
+        guard momentum.isFinite && momentum >= 0 && momentum < 1 else {
+            throw OptimizerError("microsoftml SGD: momentum must be in [0, 1), got \(momentum)")
+        }
+        guard weightDecay.isFinite && weightDecay >= 0 && weightDecay < 1 else {
+            throw OptimizerError("microsoftml SGD: weight_decay must be in [0, 1), got \(weightDecay)")
+        }
+        if nag && momentum == 0 {
+            throw OptimizerError("microsoftml SGD: nag (Nesterov) requires momentum > 0, got momentum 0")
+        }
+        return try SGD(parameterCount: parameterCount, groups: groups, learningRate: learningRate,
+                       momentum: momentum, dampening: 0, nesterov: nag, weightDecay: weightDecay,
+                       weightDecayMode: .shrinkAfterStep, maximize: false)
+    }
+}
