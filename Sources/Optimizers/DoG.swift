@@ -37,6 +37,8 @@ public struct DoG<Scalar: BLASScalar>: Optimizer {
     public var stepSizes: [Double] { core.stepSizes }
     /// r̄ of each group: max(r_ε, largest distance from x₀ seen so far).
     public var maxDistances: [Double] { core.maxDistance }
+    /// G of each group: ε + Σ‖g_i‖².
+    public var gradientSquareSums: [Double] { core.gradientSquares }
 
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
                               learningRate: Double) {

@@ -36,6 +36,8 @@ public struct LDoG<Scalar: BLASScalar>: Optimizer {
     public var stepSizes: [Double] { core.stepSizes }
     /// r̄ of each layer.
     public var maxDistances: [Double] { core.maxDistance }
+    /// G of each layer: ε + Σ‖g_i‖².
+    public var gradientSquareSums: [Double] { core.gradientSquares }
 
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
                               learningRate: Double) {

@@ -112,26 +112,23 @@ def main():
     print("// Model: y = W x + b, W 2x3 and b 2 as two parameter groups, flat layout [W row-major, b];")
     print("// loss 0.5 * mean over the batch of ||W x + b - y||^2; batch k uses samples order[8k ..< 8k+8].")
     print("enum LRFreeFixtures {")
-    print(f"    static let samples = {N}, features = {D}, outputs = {O}, batchSize = {B}, steps = {STEPS}")
+    for k, v in dict(samples=N, features=D, outputs=O, batchSize=B, steps=STEPS).items():
+        print(f"    static let {k}: Int = {v}")
     print(f"    static let x: [Double] = {fmt(X.ravel())}")
     print(f"    static let y: [Double] = {fmt(Y.ravel())}")
     print(f"    static let initial: [Double] = {fmt(np.concatenate([W0.ravel(), B0]))}")
     print(f"    static let order: [Int] = [{', '.join(str(int(i)) for i in ORDER)}]")
     print(f"    static let checkpoints: [Int] = {CHECKPOINTS}")
-    print("    /// Parameters after `checkpoints[i]` steps (for Schedule-Free: y, the training point).")
-    print("    static let parameters: [String: [[Double]]] = [")
     results = {name: run(make, **kw) for name, (make, kw) in RUNS.items()}
+    print("    /// Parameters after `checkpoints[i]` steps (for Schedule-Free: y, the training point).")
     for name, res in results.items():
-        rows = ",\n            ".join(fmt(res["x"][c]) for c in CHECKPOINTS)
-        print(f'        "{name}": [\n            {rows}],')
-    print("    ]")
+        rows = ",\n        ".join(fmt(res["x"][c]) for c in CHECKPOINTS)
+        print(f"    static let {name}: [[Double]] = [\n        {rows}]")
     print("    /// DoG/LDoG: the polynomial-decay average (gamma 8); Schedule-Free: x after optimizer.eval().")
-    print("    static let evaluation: [String: [[Double]]] = [")
     for name, res in results.items():
         if res["extra"]:
-            rows = ",\n            ".join(fmt(res["extra"][c]) for c in CHECKPOINTS)
-            print(f'        "{name}": [\n            {rows}],')
-    print("    ]")
+            rows = ",\n        ".join(fmt(res["extra"][c]) for c in CHECKPOINTS)
+            print(f"    static let {name}Evaluation: [[Double]] = [\n        {rows}]")
     print("}")
 
 
