@@ -94,8 +94,9 @@ RUNS = {
     "dog": (lambda m: DoG(groups(m, wd_w=1e-2), reps_rel=1e-4), dict(averager=True)),
     # LDoG with both tensors in ONE torch group: one eta per tensor, i.e. per our ParameterGroup.
     "ldog": (lambda m: LDoG([m.weight, m.bias], reps_rel=1e-4), dict(averager=True)),
+    # DAdaptSGD reads the weight decay of the first group only; both groups carry the same value.
     "dadapt": (lambda m: DAdaptSGD(groups(m), d0=1e-6), {}),
-    "dadaptMomentum": (lambda m: DAdaptSGD(groups(m), d0=1e-4, momentum=0.9, weight_decay=1e-3), {}),
+    "dadaptMomentum": (lambda m: DAdaptSGD(groups(m, wd_w=1e-3, wd_b=1e-3), d0=1e-4, momentum=0.9), {}),
     "scheduleFree": (lambda m: SGDScheduleFree(groups(m, wd_w=1e-3, wd_b=1e-3), lr=0.5, momentum=0.9,
                                                warmup_steps=10, r=0.5, weight_lr_power=2.0), dict(schedule_free=True)),
 }
