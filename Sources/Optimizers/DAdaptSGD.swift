@@ -16,7 +16,8 @@ import LinearAlgebra
 /// a group's own `weightDecay` is honoured (the reference uses the first group's for all), z is
 /// not stored (x is updated as μx + (1−μ)x₀ − (1−μ)s), and a step before which c = 0 or ‖g₀‖ = 0
 /// is skipped and the first step retried next time (the reference divides by zero); a step whose ‖s‖ is 0 changes nothing. The
-/// weight decay is added to the `gradient` buffer in place, as the reference mutates `p.grad`.
+/// weight decay follows the reference's math; its in-place change of `p.grad` is not part of the
+/// contract (`gradient` is scratch, undefined after `step`).
 ///
 /// Source: Defazio, Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023
 /// (arXiv 2301.07733); reference `dadaptation` 3.2, `dadaptation/dadapt_sgd.py` (v3 "IP" form).

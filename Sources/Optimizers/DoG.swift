@@ -14,8 +14,9 @@ import LinearAlgebra
 /// To have a single step size for the whole model pass `ParameterGroup.all(n)`.
 ///
 /// Source: Ivgi, Hinder, Carmon, "DoG is SGD's Best Friend", ICML 2023 (arXiv 2302.12022);
-/// reference `dog-optimizer` 1.0.3, `dog/dog.py`. The step is `DoGCore`. Weight decay is applied
-/// to the `gradient` buffer in place, like the reference mutates `p.grad`.
+/// reference `dog-optimizer` 1.0.3, `dog/dog.py`. The step is `DoGCore`. Weight decay follows the
+/// reference's math (λx enters G); the reference's in-place change of `p.grad` is not part of the
+/// contract: `gradient` is scratch, as the `Optimizer` protocol allows, and undefined after `step`.
 public struct DoG<Scalar: BLASScalar>: Optimizer {
     public var name: String { "dog" }
     public let parameterCount: Int

@@ -5,8 +5,8 @@ import LinearAlgebra
 /// L-DoG's are the layers.
 ///
 /// For each block, with the block's multiplier `c = learningRate · group.learningRateScale` and
-/// `g ← g + λ·x` first when the group's weight decay λ > 0 (L2, added into the gradient so it
-/// enters G, as `dog.py` does in place on `p.grad`):
+/// `g ← g + λ·x` first when the group's weight decay λ > 0 (L2, formed in the gradient buffer so it
+/// enters G, the math of `dog.py`):
 ///
 ///     k = 0:  x₀ = x,  r̄ = reps_rel·(1 + ‖x₀‖),  G = ‖g‖² + ε
 ///     k ≥ 1:  r̄ = max(r̄, ‖x − x₀‖),             G += ‖g‖²

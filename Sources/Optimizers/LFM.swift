@@ -9,8 +9,8 @@ import LinearAlgebra
 ///     x_{k+1} = x_k − η_k·m_k
 ///
 /// c = `learningRate` × the group's `learningRateScale`. Defaults: β = 0.9, ε = 1e-8,
-/// reps_rel = 1e-6 (r_ε relative to ‖x₀‖ as in DoG), weight decay 0 (L2, added to the `gradient`
-/// buffer in place). Meant for random reshuffling (a new permutation every epoch, the training
+/// reps_rel = 1e-6 (r_ε relative to ‖x₀‖ as in DoG), weight decay 0 (L2, inside g and so inside m;
+/// `gradient` is used as scratch and is undefined after `step`). Meant for random reshuffling (a new permutation every epoch, the training
 /// engine's default), the setting of the paper's convergence theory.
 ///
 /// Source and status: Hu, Xiao, Liu, Toh, "Learning-rate-free Momentum SGD with Reshuffling

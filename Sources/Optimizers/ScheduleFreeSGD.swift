@@ -16,9 +16,10 @@ import LinearAlgebra
 /// / `train(parameters:)` switch the buffer itself between y and x, like the reference's
 /// `optimizer.eval()`/`train()`; `step` requires training mode. Defaults as the reference:
 /// β = 0.9 (in (0,1)), wd = 0, warmupSteps = 0, r = 0, weightLRPower = 2; c_lr's default of 1
-/// is a placeholder (the README suggests 10–50× a classical SGD rate). The weight decay is added
-/// to the `gradient` buffer in place, as the reference mutates `p.grad`; z is allocated at
-/// construction and filled from y on the first step.
+/// is a placeholder (the README suggests 10–50× a classical SGD rate). The weight decay follows
+/// the reference's math (taken at y); its in-place change of `p.grad` is not part of the contract
+/// (`gradient` is scratch, undefined after `step`). z is allocated at construction and filled
+/// from y on the first step.
 ///
 /// Source: Defazio et al., "The Road Less Scheduled", NeurIPS 2024 (arXiv 2405.15682); reference
 /// `schedulefree` 1.4.1, `schedulefree/sgd_schedulefree.py`.

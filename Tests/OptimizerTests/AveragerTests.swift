@@ -18,14 +18,14 @@ struct AveragerTests {
     }
 
     func closedForms<T: BLASScalar>(_: T.Type) throws {
-        let tol = T(lrTolerance(T.self, double: 1e-13, float: 1e-5))
+        let tol = T(lrFreeTolerance(T.self, double: 1e-13, float: 1e-5))
         // γ = 0: w_t = 1/t, the running arithmetic mean of x_1…x_T = (T+1)/2 + i.
         var uniform = try PolynomialAveraging(Counter<T>(parameterCount: 3), gamma: 0)
         var p = [T](repeating: 0, count: 3), g = p
-        let before = TwoGroupModel.evaluation(uniform, [7, 8, 9])
+        let before = LRFreeTwoGroupModel.evaluation(uniform, [7, 8, 9])
         #expect(before == [7, 8, 9])  // before any step: the base's evaluation point (a copy)
         for _ in 0..<10 { uniform.step(parameters: &p, gradient: &g, learningRate: 1) }
-        #expect(allClose(TwoGroupModel.evaluation(uniform, p), [5.5, 6.5, 7.5], tol: tol))
+        #expect(allClose(LRFreeTwoGroupModel.evaluation(uniform, p), [5.5, 6.5, 7.5], tol: tol))
 
         // γ = 8: x̄_T = Σ_t a_t x_t with a_t = w_t Π_{s>t}(1 − w_s), w_t = 9/(t+8); computed by the product form.
         var poly = try PolynomialAveraging(Counter<T>(parameterCount: 2), gamma: 8)
@@ -38,7 +38,7 @@ struct AveragerTests {
             for s in (t + 1)...max(t + 1, steps) where s <= steps { a *= 1 - 9.0 / (Double(s) + 8) }
             expected += a * Double(t)
         }
-        let avg = TwoGroupModel.evaluation(poly, q)
+        let avg = LRFreeTwoGroupModel.evaluation(poly, q)
         #expect(isClose(avg[0], T(expected), tol: tol))
         #expect(isClose(avg[1], T(expected + 1), tol: tol))
         #expect(poly.averagedParameters == avg)

@@ -40,34 +40,34 @@ struct LFMTests {
     }
 
     func matchesNaive<T: BLASScalar>(_: T.Type) throws {
-        let groups = [ParameterGroup(name: "weight", range: 0..<TwoGroupModel.weightCount, weightDecay: 1e-2),
-                      ParameterGroup(name: "bias", range: TwoGroupModel.weightCount..<TwoGroupModel.count, learningRateScale: 0.5)]
-        var opt = try LFM<T>(parameterCount: TwoGroupModel.count, groups: groups, momentum: 0.8,
+        let groups = [ParameterGroup(name: "weight", range: 0..<LRFreeTwoGroupModel.weightCount, weightDecay: 1e-2),
+                      ParameterGroup(name: "bias", range: LRFreeTwoGroupModel.weightCount..<LRFreeTwoGroupModel.count, learningRateScale: 0.5)]
+        var opt = try LFM<T>(parameterCount: LRFreeTwoGroupModel.count, groups: groups, momentum: 0.8,
                              relativeInitialDistance: 1e-3, epsilon: 1e-8, weightDecay: 0)
-        var naive = NaiveLFM(groups: groups, count: TwoGroupModel.count, beta: 0.8, eps: 1e-8, repsRel: 1e-3, wd: 0)
+        var naive = NaiveLFM(groups: groups, count: LRFreeTwoGroupModel.count, beta: 0.8, eps: 1e-8, repsRel: 1e-3, wd: 0)
         var p = LRFreeFixtures.initial.map { T($0) }
         var q = LRFreeFixtures.initial
-        let tol = lrTolerance(T.self, double: 1e-12, float: 1e-4)
+        let tol = lrFreeTolerance(T.self, double: 1e-12, float: 1e-4)
         for k in 0..<60 {
-            naive.step(&q, TwoGroupModel.gradient(q, step: k), lr: 0.7)
-            var g: [T] = TwoGroupModel.gradient(p, step: k)
+            naive.step(&q, LRFreeTwoGroupModel.gradient(q, step: k), lr: 0.7)
+            var g: [T] = LRFreeTwoGroupModel.gradient(p, step: k)
             opt.step(parameters: &p, gradient: &g, learningRate: 0.7)
-            #expect(maxScaledDifference(asDouble(p), q) <= tol, "step \(k)")
+            #expect(maxScaledDifference(lrFreeDoubles(p), q) <= tol, "step \(k)")
         }
-        for j in 0..<2 { #expect(relativelyClose(opt.maxDistances[j], naive.rbar[j], tol: lrTolerance(T.self, double: 1e-10, float: 1e-2))) }
+        for j in 0..<2 { #expect(lrFreeRelativelyClose(opt.maxDistances[j], naive.rbar[j], tol: lrFreeTolerance(T.self, double: 1e-10, float: 1e-2))) }
     }
 
     /// Step 0: m₀ = (1−β)g₀, η₀ = r_ε/√(ε + ‖m₀‖²), so ‖x₁ − x₀‖ = r_ε·‖m₀‖/√(ε + ‖m₀‖²) ≈ r_ε = reps_rel·(1 + ‖x₀‖).
     func firstStep<T: BLASScalar>(_: T.Type) throws {
         var opt = try LFM<T>(parameterCount: 4, momentum: 0.9, relativeInitialDistance: 1e-2, epsilon: 1e-8)
-        let x = GoldenLeastSquares.run(&opt, steps: 1)
-        let g0 = GoldenLeastSquares.gradient(GoldenLeastSquares.x0.map { T($0) }).map { 0.1 * Double($0) }
+        let x = LRFreeGoldenProblem.run(&opt, steps: 1)
+        let g0 = LRFreeGoldenProblem.gradient(LRFreeGoldenProblem.x0.map { T($0) }).map { 0.1 * Double($0) }
         let m2 = g0.reduce(0) { $0 + $1 * $1 }
-        let rEps = 1e-2 * (1 + GoldenLeastSquares.x0.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        let rEps = 1e-2 * (1 + LRFreeGoldenProblem.x0.reduce(0) { $0 + $1 * $1 }.squareRoot())
         let eta = rEps / (1e-8 + m2).squareRoot()
-        let expected = zip(GoldenLeastSquares.x0, g0).map { $0 - eta * $1 }
-        #expect(maxScaledDifference(asDouble(x), expected) <= lrTolerance(T.self, double: 1e-14, float: 1e-6))
-        #expect(relativelyClose(opt.stepSizes[0], eta, tol: lrTolerance(T.self, double: 1e-14, float: 1e-6)))
+        let expected = zip(LRFreeGoldenProblem.x0, g0).map { $0 - eta * $1 }
+        #expect(maxScaledDifference(lrFreeDoubles(x), expected) <= lrFreeTolerance(T.self, double: 1e-14, float: 1e-6))
+        #expect(lrFreeRelativelyClose(opt.stepSizes[0], eta, tol: lrFreeTolerance(T.self, double: 1e-14, float: 1e-6)))
     }
 
     /// Under per-epoch reshuffling (the training default) LFM with its defaults must bring the
@@ -78,18 +78,18 @@ struct LFMTests {
             var s = 0.0
             for i in 0..<F.samples {
                 for o in 0..<F.outputs {
-                    var r = Double(p[TwoGroupModel.weightCount + o]) - F.y[i * F.outputs + o]
+                    var r = Double(p[LRFreeTwoGroupModel.weightCount + o]) - F.y[i * F.outputs + o]
                     for f in 0..<F.features { r += Double(p[o * F.features + f]) * F.x[i * F.features + f] }
                     s += 0.5 * r * r
                 }
             }
             return s / Double(F.samples)
         }
-        var opt = try LFM<T>(parameterCount: TwoGroupModel.count, groups: TwoGroupModel.groups())
+        var opt = try LFM<T>(parameterCount: LRFreeTwoGroupModel.count, groups: LRFreeTwoGroupModel.groups())
         var sampler = BatchSampler(sampleCount: F.samples, batchSize: F.batchSize, mode: .reshuffle, seed: 3)
         var p = F.initial.map { T($0) }
         let start = fullLoss(p)
-        var grad = [T](repeating: 0, count: TwoGroupModel.count)
+        var grad = [T](repeating: 0, count: LRFreeTwoGroupModel.count)
         for _ in 0..<150 {
             sampler.startEpoch()
             for j in 0..<sampler.batchesPerEpoch {
@@ -97,10 +97,10 @@ struct LFMTests {
                 let rows = sampler.positions(j).map { sampler.order[$0] }
                 for i in rows {
                     for o in 0..<F.outputs {
-                        var r = Double(p[TwoGroupModel.weightCount + o]) - F.y[i * F.outputs + o]
+                        var r = Double(p[LRFreeTwoGroupModel.weightCount + o]) - F.y[i * F.outputs + o]
                         for f in 0..<F.features { r += Double(p[o * F.features + f]) * F.x[i * F.features + f] }
                         for f in 0..<F.features { grad[o * F.features + f] += T(r * F.x[i * F.features + f] / Double(rows.count)) }
-                        grad[TwoGroupModel.weightCount + o] += T(r / Double(rows.count))
+                        grad[LRFreeTwoGroupModel.weightCount + o] += T(r / Double(rows.count))
                     }
                 }
                 opt.step(parameters: &p, gradient: &grad, learningRate: 1)

@@ -8,24 +8,24 @@ import _TestSupport
 struct LRFreeGoldenTests {
     func dogDefault<T: BLASScalar>(_: T.Type) throws {
         var opt = try DoG<T>(parameterCount: 4)
-        let x = GoldenLeastSquares.run(&opt) { k, _, o in
+        let x = LRFreeGoldenProblem.run(&opt) { k, _, o in
             if k == 0 {
-                #expect(relativelyClose(o.stepSizes[0], 4.8065426438e-07, tol: lrTolerance(T.self, double: 1e-9, float: 1e-5)))
-                #expect(relativelyClose(o.maxDistances[0], 3.7386127875e-06, tol: lrTolerance(T.self, double: 1e-9, float: 1e-5)))
-                #expect(relativelyClose(o.gradientSquareSums[0], 60.500000010, tol: lrTolerance(T.self, double: 1e-10, float: 1e-6)))
+                #expect(lrFreeRelativelyClose(o.stepSizes[0], 4.8065426438e-07, tol: lrFreeTolerance(T.self, double: 1e-9, float: 1e-5)))
+                #expect(lrFreeRelativelyClose(o.maxDistances[0], 3.7386127875e-06, tol: lrFreeTolerance(T.self, double: 1e-9, float: 1e-5)))
+                #expect(lrFreeRelativelyClose(o.gradientSquareSums[0], 60.500000010, tol: lrFreeTolerance(T.self, double: 1e-10, float: 1e-6)))
             }
             if k == 1 {
-                #expect(relativelyClose(o.stepSizes[0], 3.3987418273e-07, tol: lrTolerance(T.self, double: 1e-9, float: 1e-5)))
-                #expect(o.maxDistances[0] == 3.7386127875e-06 || relativelyClose(o.maxDistances[0], 3.7386127875e-06, tol: 1e-9))
+                #expect(lrFreeRelativelyClose(o.stepSizes[0], 3.3987418273e-07, tol: lrFreeTolerance(T.self, double: 1e-9, float: 1e-5)))
+                #expect(o.maxDistances[0] == 3.7386127875e-06 || lrFreeRelativelyClose(o.maxDistances[0], 3.7386127875e-06, tol: 1e-9))
             }
             if k == 4 {
                 // Float cannot resolve 1e-5 moves of O(1) coordinates to better than ~1e-2 relative.
-                #expect(relativelyClose(o.stepSizes[0], 8.6821761139e-07, tol: lrTolerance(T.self, double: 1e-9, float: 5e-2)))
-                #expect(relativelyClose(o.maxDistances[0], 1.5100449217e-05, tol: lrTolerance(T.self, double: 1e-9, float: 5e-2)))
+                #expect(lrFreeRelativelyClose(o.stepSizes[0], 8.6821761139e-07, tol: lrFreeTolerance(T.self, double: 1e-9, float: 5e-2)))
+                #expect(lrFreeRelativelyClose(o.maxDistances[0], 1.5100449217e-05, tol: lrFreeTolerance(T.self, double: 1e-9, float: 5e-2)))
             }
         }
         let expected: [Double] = [0.4999887616, -0.9999873568, 1.9999943808, 1.4999873568]
-        #expect(maxScaledDifference(asDouble(x), expected) <= lrTolerance(T.self, double: 1e-10, float: 1e-6))
+        #expect(maxScaledDifference(lrFreeDoubles(x), expected) <= lrFreeTolerance(T.self, double: 1e-10, float: 1e-6))
     }
 
     func dogLargeReps<T: BLASScalar>(_: T.Type) throws {
@@ -36,11 +36,11 @@ struct LRFreeGoldenTests {
             4: (8.8158892906e-03, 1.4853407706e-01, [0.3942219222, -0.8731664465, 1.9480087235, 1.3767574961]),
         ]
         var opt = try DoG<T>(parameterCount: 4, relativeInitialDistance: 1e-2)
-        _ = GoldenLeastSquares.run(&opt) { (k: Int, x: [T], o: DoG<T>) in
+        _ = LRFreeGoldenProblem.run(&opt) { (k: Int, x: [T], o: DoG<T>) in
             guard let row = table[k] else { return }
-            #expect(relativelyClose(o.stepSizes[0], row.eta, tol: lrTolerance(T.self, double: 1e-9, float: 1e-4)), "k=\(k)")
-            #expect(relativelyClose(o.maxDistances[0], row.rbar, tol: lrTolerance(T.self, double: 1e-9, float: 1e-4)), "k=\(k)")
-            #expect(maxScaledDifference(asDouble(x), row.x) <= lrTolerance(T.self, double: 1e-10, float: 1e-6), "k=\(k)")
+            #expect(lrFreeRelativelyClose(o.stepSizes[0], row.eta, tol: lrFreeTolerance(T.self, double: 1e-9, float: 1e-4)), "k=\(k)")
+            #expect(lrFreeRelativelyClose(o.maxDistances[0], row.rbar, tol: lrFreeTolerance(T.self, double: 1e-9, float: 1e-4)), "k=\(k)")
+            #expect(maxScaledDifference(lrFreeDoubles(x), row.x) <= lrFreeTolerance(T.self, double: 1e-10, float: 1e-6), "k=\(k)")
         }
     }
 
@@ -49,20 +49,20 @@ struct LRFreeGoldenTests {
         let twoGroups = [ParameterGroup(name: "a", range: 0..<2), ParameterGroup(name: "b", range: 2..<4)]
         let byGroups = try LDoG<T>(parameterCount: 4, groups: twoGroups, relativeInitialDistance: 1e-2)
         let byLayers = try LDoG<T>(parameterCount: 4, layers: [0..<2, 2..<4], relativeInitialDistance: 1e-2)
-        let tol = lrTolerance(T.self, double: 1e-10, float: 1e-6)
+        let tol = lrFreeTolerance(T.self, double: 1e-10, float: 1e-6)
         for var opt in [byGroups, byLayers] {
-            let x = GoldenLeastSquares.run(&opt) { k, x, o in
+            let x = LRFreeGoldenProblem.run(&opt) { k, x, o in
                 guard k == 0 else { return }
-                #expect(relativelyClose(o.stepSizes[0], 0.0035178630, tol: lrTolerance(T.self, double: 1e-8, float: 1e-5)))
-                #expect(relativelyClose(o.stepSizes[1], 0.0071074232, tol: lrTolerance(T.self, double: 1e-8, float: 1e-5)))
-                #expect(maxScaledDifference(asDouble(x), [0.4859285481, -0.9841696166, 1.9857851537, 1.4680165958]) <= tol)
+                #expect(lrFreeRelativelyClose(o.stepSizes[0], 0.0035178630, tol: lrFreeTolerance(T.self, double: 1e-8, float: 1e-5)))
+                #expect(lrFreeRelativelyClose(o.stepSizes[1], 0.0071074232, tol: lrFreeTolerance(T.self, double: 1e-8, float: 1e-5)))
+                #expect(maxScaledDifference(lrFreeDoubles(x), [0.4859285481, -0.9841696166, 1.9857851537, 1.4680165958]) <= tol)
             }
-            #expect(maxScaledDifference(asDouble(x), [0.4229034154, -0.9068172621, 1.9237059792, 1.3188332187]) <= tol)
+            #expect(maxScaledDifference(lrFreeDoubles(x), [0.4229034154, -0.9068172621, 1.9237059792, 1.3188332187]) <= tol)
         }
     }
 
     func dadapt<T: BLASScalar>(_: T.Type) throws {
-        let tol = lrTolerance(T.self, double: 1e-10, float: 1e-6)
+        let tol = lrFreeTolerance(T.self, double: 1e-10, float: 1e-6)
         let table: [Int: (d: Double, x: [Double])] = [
             0: (1.0e-02, [0.4948574052, -0.9942145809, 1.9974287026, 1.4942145809]),
             1: (1.0e-02, [0.4897577857, -0.9884341204, 1.9948838515, 1.4884539552]),
@@ -70,49 +70,49 @@ struct LRFreeGoldenTests {
             4: (6.1871624456e-02, [0.4571097641, -0.9506066341, 1.9786855059, 1.4511291294]),
         ]
         var large = try DAdaptSGD<T>(parameterCount: 4, initialDistance: 1e-2)
-        _ = GoldenLeastSquares.run(&large) { k, x, o in
+        _ = LRFreeGoldenProblem.run(&large) { k, x, o in
             guard let row = table[k] else { return }
-            #expect(relativelyClose(o.distance, row.d, tol: lrTolerance(T.self, double: 1e-9, float: 1e-4)), "k=\(k)")
-            #expect(maxScaledDifference(asDouble(x), row.x) <= tol, "k=\(k)")
+            #expect(lrFreeRelativelyClose(o.distance, row.d, tol: lrFreeTolerance(T.self, double: 1e-9, float: 1e-4)), "k=\(k)")
+            #expect(maxScaledDifference(lrFreeDoubles(x), row.x) <= tol, "k=\(k)")
         }
         let ds = [1e-6, 1e-6, 1.9999990777e-06, 3.5999970119e-06, 6.2790604794e-06]
         var small = try DAdaptSGD<T>(parameterCount: 4)
-        _ = GoldenLeastSquares.run(&small) { k, _, o in
-            #expect(relativelyClose(o.distance, ds[k], tol: lrTolerance(T.self, double: 1e-9, float: 1e-3)), "k=\(k)")
+        _ = LRFreeGoldenProblem.run(&small) { k, _, o in
+            #expect(lrFreeRelativelyClose(o.distance, ds[k], tol: lrFreeTolerance(T.self, double: 1e-9, float: 1e-3)), "k=\(k)")
         }
         var withMomentum = try DAdaptSGD<T>(parameterCount: 4, momentum: 0.9)
-        let x = GoldenLeastSquares.run(&withMomentum)
-        #expect(maxScaledDifference(asDouble(x), [0.4999990926, -0.9999989792, 1.9999995463, 1.4999989792]) <= tol)
+        let x = LRFreeGoldenProblem.run(&withMomentum)
+        #expect(maxScaledDifference(lrFreeDoubles(x), [0.4999990926, -0.9999989792, 1.9999995463, 1.4999989792]) <= tol)
     }
 
     func scheduleFree<T: BLASScalar>(_: T.Type) throws {
-        let tol = lrTolerance(T.self, double: 1e-10, float: 1e-6)
+        let tol = lrFreeTolerance(T.self, double: 1e-10, float: 1e-6)
         let table: [Int: [Double]] = [
             0: [0.3000000000, -0.7750000000, 1.9000000000, 1.2750000000],
             1: [0.2257500000, -0.6553750000, 1.8670000000, 1.1718750000],
             4: [0.0533139735, -0.3129120340, 1.7980284218, 0.8983977741],
         ]
         var opt = try ScheduleFreeSGD<T>(parameterCount: 4, momentum: 0.9)
-        var y = GoldenLeastSquares.run(&opt, learningRate: 0.05) { k, y, _ in
-            if let row = table[k] { #expect(maxScaledDifference(asDouble(y), row) <= tol, "k=\(k)") }
+        var y = LRFreeGoldenProblem.run(&opt, learningRate: 0.05) { k, y, _ in
+            if let row = table[k] { #expect(maxScaledDifference(lrFreeDoubles(y), row) <= tol, "k=\(k)") }
         }
         let xEval: [Double] = [0.0721873382, -0.3536415957, 1.8051890691, 0.9300231958]
-        #expect(maxScaledDifference(asDouble(TwoGroupModel.evaluation(opt, y)), xEval) <= tol)
+        #expect(maxScaledDifference(lrFreeDoubles(LRFreeTwoGroupModel.evaluation(opt, y)), xEval) <= tol)
         // The explicit switch: the buffer becomes x, evaluationPoint is then the buffer itself,
         // and train() brings y back.
         let yBefore = y
         y.withUnsafeMutableBufferPointer { opt.eval(parameters: $0) }
         #expect(!opt.isTraining)
-        #expect(maxScaledDifference(asDouble(y), xEval) <= tol)
-        #expect(maxScaledDifference(asDouble(TwoGroupModel.evaluation(opt, y)), xEval) <= tol)
+        #expect(maxScaledDifference(lrFreeDoubles(y), xEval) <= tol)
+        #expect(maxScaledDifference(lrFreeDoubles(LRFreeTwoGroupModel.evaluation(opt, y)), xEval) <= tol)
         y.withUnsafeMutableBufferPointer { opt.train(parameters: $0) }
-        #expect(maxScaledDifference(y, yBefore) <= T(lrTolerance(T.self, double: 1e-14, float: 1e-6)))
+        #expect(maxScaledDifference(y, yBefore) <= T(lrFreeTolerance(T.self, double: 1e-14, float: 1e-6)))
 
         var warm = try ScheduleFreeSGD<T>(parameterCount: 4, momentum: 0.9, warmupSteps: 3)
-        let yw = GoldenLeastSquares.run(&warm, learningRate: 0.05) { k, y, _ in
-            if k == 0 { #expect(maxScaledDifference(asDouble(y), [0.4333333333, -0.9250000000, 1.9666666667, 1.4250000000]) <= tol) }
+        let yw = LRFreeGoldenProblem.run(&warm, learningRate: 0.05) { k, y, _ in
+            if k == 0 { #expect(maxScaledDifference(lrFreeDoubles(y), [0.4333333333, -0.9250000000, 1.9666666667, 1.4250000000]) <= tol) }
         }
-        #expect(maxScaledDifference(asDouble(TwoGroupModel.evaluation(warm, yw)),
+        #expect(maxScaledDifference(lrFreeDoubles(LRFreeTwoGroupModel.evaluation(warm, yw)),
                                     [0.1058458433, -0.4231244512, 1.8183597618, 0.9848718119]) <= tol)
     }
 

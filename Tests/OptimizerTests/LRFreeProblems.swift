@@ -2,7 +2,7 @@ import Descent
 import _TestSupport
 
 /// The §8 golden problem of `lr_free.md`: f(x) = ½‖Ax − b‖², full-batch gradient Aᵀ(Ax − b).
-enum GoldenLeastSquares {
+enum LRFreeGoldenProblem {
     static let a: [[Double]] = [[2, 0, 1, 0], [0, 1, 0, -1], [1, 1, 1, 1]]
     static let b: [Double] = [1, 2, 3]
     static let x0: [Double] = [0.5, -1.0, 2.0, 1.5]
@@ -32,7 +32,7 @@ enum GoldenLeastSquares {
 }
 
 /// The two-group linear model of `LRFreeFixtures` (y = Wx + b, loss ½·mean‖Wx + b − y‖²).
-enum TwoGroupModel {
+enum LRFreeTwoGroupModel {
     typealias F = LRFreeFixtures
     static let weightCount = F.outputs * F.features
     static let count = weightCount + F.outputs
@@ -75,11 +75,11 @@ enum TwoGroupModel {
 }
 
 /// Per-precision tolerance: `double` for Double, `float` for Float.
-func lrTolerance<T: BLASScalar>(_: T.Type, double: Double, float: Double) -> Double {
+func lrFreeTolerance<T: BLASScalar>(_: T.Type, double: Double, float: Double) -> Double {
     T.self == Double.self ? double : float
 }
 
 /// |a − b| ≤ tol·|b| (for small quantities such as step sizes, where `isClose` would be absolute).
-func relativelyClose(_ a: Double, _ b: Double, tol: Double) -> Bool { abs(a - b) <= tol * abs(b) }
+func lrFreeRelativelyClose(_ a: Double, _ b: Double, tol: Double) -> Bool { abs(a - b) <= tol * abs(b) }
 
-func asDouble<T: BLASScalar>(_ v: [T]) -> [Double] { v.map { Double($0) } }
+func lrFreeDoubles<T: BLASScalar>(_ v: [T]) -> [Double] { v.map { Double($0) } }

@@ -9,8 +9,8 @@ import _TestSupport
 struct LRFreeStateTests {
     /// All optimizers of this family with non-default settings, built fresh by each call.
     static func makeAll<T: BLASScalar>(_: T.Type) throws -> [(String, () throws -> any Optimizer<T>)] {
-        let n = TwoGroupModel.count
-        let groups = TwoGroupModel.groups(weightDecayOfWeights: 1e-2)
+        let n = LRFreeTwoGroupModel.count
+        let groups = LRFreeTwoGroupModel.groups(weightDecayOfWeights: 1e-2)
         return [
             ("dog", { try DoG<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-4) }),
             ("ldog", { try LDoG<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-4) }),
@@ -32,13 +32,13 @@ struct LRFreeStateTests {
         func continued<O: Optimizer<T>>(_ first: O, _ second: O) throws -> ([T], [T], [T], [T]) {
             var a = first, b = second
             var pa = LRFreeFixtures.initial.map { T($0) }
-            TwoGroupModel.run(&a, parameters: &pa, steps: 0..<7, learningRate: 0.8)
+            LRFreeTwoGroupModel.run(&a, parameters: &pa, steps: 0..<7, learningRate: 0.8)
             let data = try JSONEncoder().encode(a.saveState())
             var pb = pa
             try b.restore(try JSONDecoder().decode(OptimizerState.self, from: data))
-            TwoGroupModel.run(&a, parameters: &pa, steps: 7..<20, learningRate: 0.8)
-            TwoGroupModel.run(&b, parameters: &pb, steps: 7..<20, learningRate: 0.8)
-            return (pa, pb, TwoGroupModel.evaluation(a, pa), TwoGroupModel.evaluation(b, pb))
+            LRFreeTwoGroupModel.run(&a, parameters: &pa, steps: 7..<20, learningRate: 0.8)
+            LRFreeTwoGroupModel.run(&b, parameters: &pb, steps: 7..<20, learningRate: 0.8)
+            return (pa, pb, LRFreeTwoGroupModel.evaluation(a, pa), LRFreeTwoGroupModel.evaluation(b, pb))
         }
         func open<O: Optimizer<T>>(_ first: O) throws -> ([T], [T], [T], [T]) {
             guard let second = try make() as? O else { preconditionFailure("factory changed type") }
@@ -59,7 +59,7 @@ struct LRFreeStateTests {
                 var opt = o
                 let before = opt.saveState()
                 var p = LRFreeFixtures.initial.map { T($0) }
-                TwoGroupModel.run(&opt, parameters: &p, steps: 0..<3)
+                LRFreeTwoGroupModel.run(&opt, parameters: &p, steps: 0..<3)
                 return (before, opt.saveState())
             }
             let (before, after) = shape(try make())

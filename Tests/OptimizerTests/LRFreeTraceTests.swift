@@ -15,13 +15,13 @@ struct LRFreeTraceTests {
         var opt = optimizer
         var p = F.initial.map { O.Scalar($0) }
         var worst = 0.0
-        TwoGroupModel.run(&opt, parameters: &p, steps: 0..<F.steps, learningRate: learningRate) { done, p, o in
+        LRFreeTwoGroupModel.run(&opt, parameters: &p, steps: 0..<F.steps, learningRate: learningRate) { done, p, o in
             guard let i = F.checkpoints.firstIndex(of: done) else { return }
-            let d = maxScaledDifference(asDouble(p), expected[i])
+            let d = maxScaledDifference(lrFreeDoubles(p), expected[i])
             worst = max(worst, d)
             #expect(d <= tol, "\(label) \(O.Scalar.self) parameters after \(done) steps differ by \(d)")
             if let evaluation {
-                let e = maxScaledDifference(asDouble(TwoGroupModel.evaluation(o, p)), evaluation[i])
+                let e = maxScaledDifference(lrFreeDoubles(LRFreeTwoGroupModel.evaluation(o, p)), evaluation[i])
                 worst = max(worst, e)
                 #expect(e <= tol, "\(label) \(O.Scalar.self) evaluation point after \(done) steps differs by \(e)")
             }
@@ -30,19 +30,19 @@ struct LRFreeTraceTests {
     }
 
     func all<T: BLASScalar>(_: T.Type) throws {
-        let tol = lrTolerance(T.self, double: 1e-8, float: 2e-4)
-        let n = TwoGroupModel.count
+        let tol = lrFreeTolerance(T.self, double: 1e-8, float: 2e-4)
+        let n = LRFreeTwoGroupModel.count
         // DoG, one η per group; L2 decay 1e-2 on the weights only; averaged with γ = 8.
-        let dog = try DoG<T>(parameterCount: n, groups: TwoGroupModel.groups(weightDecayOfWeights: 1e-2, weightDecayOfBias: 0),
+        let dog = try DoG<T>(parameterCount: n, groups: LRFreeTwoGroupModel.groups(weightDecayOfWeights: 1e-2, weightDecayOfBias: 0),
                              relativeInitialDistance: 1e-4)
         check(try PolynomialAveraging(dog, gamma: 8), expected: F.dog, evaluation: F.dogEvaluation, tol: tol, label: "dog")
         // L-DoG: the reference puts both tensors in one group (one η per tensor) = one η per our group.
-        let ldog = try LDoG<T>(parameterCount: n, groups: TwoGroupModel.groups(), relativeInitialDistance: 1e-4)
+        let ldog = try LDoG<T>(parameterCount: n, groups: LRFreeTwoGroupModel.groups(), relativeInitialDistance: 1e-4)
         check(try PolynomialAveraging(ldog), expected: F.ldog, evaluation: F.ldogEvaluation, tol: tol, label: "ldog")
-        check(try DAdaptSGD<T>(parameterCount: n, groups: TwoGroupModel.groups()), expected: F.dadapt, tol: tol, label: "dadapt")
-        check(try DAdaptSGD<T>(parameterCount: n, groups: TwoGroupModel.groups(), momentum: 0.9, weightDecay: 1e-3, initialDistance: 1e-4),
+        check(try DAdaptSGD<T>(parameterCount: n, groups: LRFreeTwoGroupModel.groups()), expected: F.dadapt, tol: tol, label: "dadapt")
+        check(try DAdaptSGD<T>(parameterCount: n, groups: LRFreeTwoGroupModel.groups(), momentum: 0.9, weightDecay: 1e-3, initialDistance: 1e-4),
               expected: F.dadaptMomentum, tol: tol, label: "dadapt momentum")
-        check(try ScheduleFreeSGD<T>(parameterCount: n, groups: TwoGroupModel.groups(), momentum: 0.9, weightDecay: 1e-3,
+        check(try ScheduleFreeSGD<T>(parameterCount: n, groups: LRFreeTwoGroupModel.groups(), momentum: 0.9, weightDecay: 1e-3,
                                      warmupSteps: 10, averagingPower: 0.5, weightLRPower: 2),
               learningRate: 0.5, expected: F.scheduleFree, evaluation: F.scheduleFreeEvaluation, tol: tol, label: "schedule-free")
     }
