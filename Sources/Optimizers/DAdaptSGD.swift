@@ -1,0 +1,144 @@
+import LinearAlgebra
+
+/// D-Adaptation SGD: dual averaging whose step d/‖g₀‖ grows with a running lower bound d̂ on
+/// the distance to the solution; one d for the whole model.
+///
+/// With λ_k = d_k·c/‖g₀‖ (c = `learningRate` × the groups' common `learningRateScale`):
+///
+///     g_k ← g_k + wd·x_k                         (L2; ‖g₀‖ is taken before it, as the reference does)
+///     num += λ_k·⟨g_k, s_k⟩;   s_{k+1} = s_k + λ_k·g_k
+///     d̂ = 2·num/‖s_{k+1}‖;    d_{k+1} = max(d_k, min(d̂, d_k·growthRate))
+///     z = x₀ − s_{k+1};        x_{k+1} = μ·x_k + (1 − μ)·z        (momentum μ as primal averaging)
+///
+/// d_{k+1} is first used by the next step. Defaults as `dadapt_sgd.py`: c = 1, μ = 0, wd = 0,
+/// d₀ = 1e-6, growthRate = ∞. Groups must share one `learningRateScale` or have 0 (then they
+/// neither feed s nor move away from x₀, as in the reference). Differences from the reference:
+/// a group's own `weightDecay` is honoured (the reference uses the first group's for all), z is
+/// not stored (x is updated as μx + (1−μ)x₀ − (1−μ)s), and a step before which c = 0 or ‖g₀‖ = 0
+/// is skipped and the first step retried next time (the reference divides by zero); a step whose ‖s‖ is 0 changes nothing. The
+/// weight decay follows the reference's math; its in-place change of `p.grad` is not part of the
+/// contract (`gradient` is scratch, undefined after `step`).
+///
+/// Source: Defazio, Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023
+/// (arXiv 2301.07733); reference `dadaptation` 3.2, `dadaptation/dadapt_sgd.py` (v3 "IP" form).
+public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
+    public var name: String { "dadapt-sgd" }
+    public let parameterCount: Int
+    public let groups: [ParameterGroup]
+    public let weightDecay: Double
+    public let growthRate: Double
+    public private(set) var momentumValue: Double
+    let maxScale: Double
+
+    /// The current distance estimate d (used by the next step).
+    public private(set) var distance: Double
+    /// Σ λ_i⟨g_i, s_i⟩
+    public private(set) var numerator: Double = 0
+    /// ‖g₀‖ (0 until the first step).
+    public private(set) var initialGradientNorm: Double = 0
+    /// Steps taken.
+    public private(set) var stepCount = 0
+
+    var x0: [Scalar]
+    var s: [Scalar]
+
+    public init(parameterCount: Int, groups: [ParameterGroup]? = nil, momentum: Double = 0, weightDecay: Double = 0,
+                initialDistance: Double = 1e-6, growthRate: Double = .infinity) throws {
+        let groups = groups ?? ParameterGroup.all(parameterCount)
+        ParameterGroup.validate(groups, count: parameterCount)
+        guard initialDistance > 0, initialDistance.isFinite else {
+            throw OptimizerError("dadapt-sgd: initialDistance (d0) must be positive and finite, got \(initialDistance)")
+        }
+        guard growthRate >= 1 else { throw OptimizerError("dadapt-sgd: growthRate must be ≥ 1, got \(growthRate)") }
+        guard momentum >= 0, momentum < 1 else { throw OptimizerError("dadapt-sgd: momentum must be in [0, 1), got \(momentum)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("dadapt-sgd: weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
+        let scales = Set(groups.map(\.learningRateScale).filter { $0 != 0 })
+        guard scales.count <= 1 else {
+            throw OptimizerError("dadapt-sgd: parameter groups must share one learningRateScale or use 0, got \(groups.map(\.learningRateScale))")
+        }
+        self.parameterCount = parameterCount
+        self.groups = groups
+        self.weightDecay = weightDecay
+        self.growthRate = growthRate
+        self.momentumValue = momentum
+        self.maxScale = groups.map(\.learningRateScale).max() ?? 0
+        self.distance = initialDistance
+        x0 = Array(repeating: 0, count: parameterCount)
+        s = Array(repeating: 0, count: parameterCount)
+    }
+
+    public var momentum: Double? { momentumValue }
+
+    public mutating func setMomentum(_ value: Double) throws {
+        guard value >= 0, value < 1 else { throw OptimizerError("dadapt-sgd: momentum must be in [0, 1), got \(value)") }
+        momentumValue = value
+    }
+
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
+                              learningRate: Double) {
+        precondition(parameters.count == parameterCount && gradient.count == parameterCount,
+                     "dadapt-sgd: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(parameterCount)")
+        let rate = learningRate * maxScale
+        var start: [Scalar] = [], sum: [Scalar] = []
+        swap(&start, &x0); swap(&sum, &s)
+        defer { swap(&start, &x0); swap(&sum, &s) }
+        start.withUnsafeMutableBufferPointer { x0All in
+            sum.withUnsafeMutableBufferPointer { sAll in
+                if stepCount == 0 {
+                    BLAS.copy(parameters, x0All)
+                    var squares = 0.0
+                    for group in groups where group.learningRateScale > 0 {
+                        let g = UnsafeBufferPointer(rebasing: gradient[group.range])
+                        squares += BLAS.dotDouble(g, g)
+                    }
+                    initialGradientNorm = squares.squareRoot()
+                }
+                guard initialGradientNorm > 0 || rate == 0 else { return }  // ‖g₀‖ = 0: nothing to adapt to
+                let dlr = rate == 0 ? 0 : distance * rate / initialGradientNorm
+                var num = numerator, sSquares = 0.0
+                for group in groups {
+                    let x = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
+                    let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
+                    let sg = UnsafeMutableBufferPointer(rebasing: sAll[group.range])
+                    let decay = group.weightDecay ?? weightDecay
+                    if decay != 0 { BLAS.axpy(Scalar(decay), x, g) }
+                    if learningRate * group.learningRateScale > 0 {
+                        num += dlr * BLAS.dotDouble(g.readOnly, sg.readOnly)
+                        BLAS.axpy(Scalar(dlr), g, sg)
+                    }
+                    sSquares += BLAS.dotDouble(sg.readOnly, sg.readOnly)
+                }
+                guard sSquares > 0 else { return }
+                var d = distance
+                if rate > 0 {
+                    let dHat = 2 * num / sSquares.squareRoot()
+                    d = Swift.max(d, Swift.min(dHat, d * growthRate))
+                }
+                numerator = num
+                distance = d
+                let ck = 1 - momentumValue
+                BLAS.scal(Scalar(momentumValue), parameters)
+                BLAS.axpy(Scalar(ck), x0All, parameters)
+                BLAS.axpy(Scalar(-ck), sAll, parameters)
+                stepCount += 1
+            }
+        }
+    }
+
+    public func saveState() -> OptimizerState {
+        OptimizerState(kind: name,
+                       scalars: ["distance": distance, "numerator": numerator, "initialGradientNorm": initialGradientNorm,
+                                 "stepCount": Double(stepCount), "momentum": momentumValue],
+                       vectors: ["x0": x0.map { Double($0) }, "s": s.map { Double($0) }])
+    }
+
+    public mutating func restore(_ state: OptimizerState) throws {
+        try state.expect(kind: name)
+        var start = x0, sum = s
+        try state.restoreVector("x0", into: &start)
+        try state.restoreVector("s", into: &sum)
+        let d = try state.scalar("distance"), num = try state.scalar("numerator")
+        let g0 = try state.scalar("initialGradientNorm"), k = try state.scalar("stepCount"), mu = try state.scalar("momentum")
+        x0 = start; s = sum; distance = d; numerator = num; initialGradientNorm = g0; stepCount = Int(k); momentumValue = mu
+    }
+}

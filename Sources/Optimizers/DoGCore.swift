@@ -1,0 +1,133 @@
+import LinearAlgebra
+
+/// The state and step shared by `DoG` and `LDoG`: one DoG step size per *block* (a contiguous
+/// range of the flat buffer lying inside one `ParameterGroup`). DoG's blocks are the groups,
+/// L-DoG's are the layers.
+///
+/// For each block, with the block's multiplier `c = learningRate · group.learningRateScale` and
+/// `g ← g + λ·x` first when the group's weight decay λ > 0 (L2, formed in the gradient buffer so it
+/// enters G, the math of `dog.py`):
+///
+///     k = 0:  x₀ = x,  r̄ = reps_rel·(1 + ‖x₀‖),  G = ‖g‖² + ε
+///     k ≥ 1:  r̄ = max(r̄, ‖x − x₀‖),             G += ‖g‖²
+///     η = c·r̄/√G   (k = 0 with `initialStepSize`: η = initialStepSize, r̄ starts at 0)
+///     x ← x − η·g
+///
+/// ‖x − x₀‖ is the norm of an explicit displacement `x − x₀` (copy + axpy into scratch), never
+/// ‖x‖² − 2⟨x,x₀⟩ + ‖x₀‖²; G, r̄, η are `Double`; sums of squares use `BLAS.dotDouble`.
+/// A block whose G is not positive (ε = 0 and a zero first gradient) is left unchanged, where
+/// `dog.py` raises an assertion error.
+struct DoGCore<Scalar: BLASScalar> {
+    struct Block: Sendable { var range: Range<Int>; var group: Int }
+
+    let groups: [ParameterGroup]
+    let blocks: [Block]
+    let relativeInitialDistance: Double
+    let epsilon: Double
+    let weightDecay: Double
+    let initialStepSize: Double?
+
+    var x0: [Scalar]
+    var scratch: [Scalar]
+    var maxDistance: [Double]
+    var gradientSquares: [Double]
+    var stepSizes: [Double]
+    var firstStep = true
+
+    init(parameterCount: Int, groups: [ParameterGroup], blocks: [Range<Int>], relativeInitialDistance: Double,
+         epsilon: Double, weightDecay: Double, initialStepSize: Double?, kind: String) throws {
+        ParameterGroup.validate(groups, count: parameterCount)
+        if initialStepSize == nil {
+            guard relativeInitialDistance > 0, relativeInitialDistance.isFinite else {
+                throw OptimizerError("\(kind): relativeInitialDistance (reps_rel) must be positive and finite, got \(relativeInitialDistance)")
+            }
+        }
+        if let e = initialStepSize, !(e > 0 && e.isFinite) {
+            throw OptimizerError("\(kind): initialStepSize must be positive and finite, got \(e)")
+        }
+        guard epsilon >= 0, epsilon.isFinite else { throw OptimizerError("\(kind): epsilon must be ≥ 0 and finite, got \(epsilon)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("\(kind): weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
+        for g in groups where g.weightDecay.map({ !($0 >= 0 && $0.isFinite) }) ?? false {
+            throw OptimizerError("\(kind): weightDecay of parameter group \(g.name) must be ≥ 0 and finite, got \(g.weightDecay!)")
+        }
+        var laid: [Block] = []
+        for r in blocks {
+            guard let gi = groups.firstIndex(where: { $0.range.lowerBound <= r.lowerBound && r.upperBound <= $0.range.upperBound }) else {
+                preconditionFailure("\(kind): block \(r) does not lie inside one parameter group (groups: \(groups.map(\.range)))")
+            }
+            laid.append(Block(range: r, group: gi))
+        }
+        self.groups = groups
+        self.blocks = laid
+        self.relativeInitialDistance = initialStepSize == nil ? relativeInitialDistance : 0
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        self.initialStepSize = initialStepSize
+        x0 = Array(repeating: 0, count: parameterCount)
+        scratch = Array(repeating: 0, count: parameterCount)
+        maxDistance = Array(repeating: 0, count: laid.count)
+        gradientSquares = Array(repeating: 0, count: laid.count)
+        stepSizes = Array(repeating: 0, count: laid.count)
+    }
+
+    mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
+                       learningRate: Double) {
+        precondition(parameters.count == x0.count && gradient.count == x0.count,
+                     "DoG: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(x0.count)")
+        let first = firstStep
+        // Move the vectors into locals (no copy: ownership passes back at the end) so the
+        // closures below may update the scalar state without overlapping accesses to self.
+        var start: [Scalar] = [], displacement: [Scalar] = []
+        swap(&start, &x0); swap(&displacement, &scratch)
+        defer { swap(&start, &x0); swap(&displacement, &scratch) }
+        start.withUnsafeMutableBufferPointer { x0All in
+            displacement.withUnsafeMutableBufferPointer { uAll in
+                for (j, block) in blocks.enumerated() {
+                    let group = groups[block.group]
+                    let x = UnsafeMutableBufferPointer(rebasing: parameters[block.range])
+                    let g = UnsafeMutableBufferPointer(rebasing: gradient[block.range])
+                    let start = UnsafeMutableBufferPointer(rebasing: x0All[block.range])
+                    let u = UnsafeMutableBufferPointer(rebasing: uAll[block.range])
+                    if first { BLAS.copy(x, start) }
+                    let decay = group.weightDecay ?? weightDecay
+                    if decay > 0 { BLAS.axpy(Scalar(decay), x, g) }
+                    let gg = BLAS.dotDouble(g.readOnly, g.readOnly)
+                    if first {
+                        let norm0 = BLAS.dotDouble(x.readOnly, x.readOnly).squareRoot()
+                        maxDistance[j] = relativeInitialDistance * (1 + norm0)
+                        gradientSquares[j] = gg + epsilon
+                    } else {
+                        BLAS.copy(x, u)
+                        BLAS.axpy(-1, start, u)
+                        maxDistance[j] = Swift.max(maxDistance[j], BLAS.dotDouble(u.readOnly, u.readOnly).squareRoot())
+                        gradientSquares[j] += gg
+                    }
+                    guard gradientSquares[j] > 0 else { stepSizes[j] = 0; continue }
+                    var eta = learningRate * group.learningRateScale * maxDistance[j] / gradientSquares[j].squareRoot()
+                    if first, let e = initialStepSize { eta = e }
+                    stepSizes[j] = eta
+                    BLAS.axpy(Scalar(-eta), g, x)
+                }
+            }
+        }
+        firstStep = false
+    }
+
+    func save(kind: String) -> OptimizerState {
+        OptimizerState(kind: kind,
+                       scalars: ["firstStep": firstStep ? 1 : 0],
+                       vectors: ["x0": x0.map { Double($0) }, "maxDistance": maxDistance,
+                                 "gradientSquares": gradientSquares, "stepSizes": stepSizes])
+    }
+
+    mutating func restore(_ state: OptimizerState, kind: String) throws {
+        try state.expect(kind: kind)
+        let flag = try state.scalar("firstStep")
+        var r = maxDistance, gs = gradientSquares, eta = stepSizes, start = x0
+        try state.restoreVector("x0", into: &start)
+        try state.restoreVector("maxDistance", into: &r)
+        try state.restoreVector("gradientSquares", into: &gs)
+        try state.restoreVector("stepSizes", into: &eta)
+        x0 = start; maxDistance = r; gradientSquares = gs; stepSizes = eta; firstStep = flag != 0
+    }
+}

@@ -1,0 +1,132 @@
+import LinearAlgebra
+
+/// LFM, learning-rate-free momentum SGD: DoG's distance-over-gradients step applied to an
+/// exponential moving average of the gradients, one step size per `ParameterGroup`.
+///
+///     m_k = β·m_{k−1} + (1−β)·g_k                              (m_{−1} = 0; g_k includes wd·x_k)
+///     r̄_k = max(r_ε, max_{i≤k} ‖x_i − x₀‖),   r_ε = reps_rel·(1 + ‖x₀‖)
+///     η_k = c · r̄_k / √(ε + Σ_{i≤k} ‖m_i‖²)                    (the current m_k is in the sum)
+///     x_{k+1} = x_k − η_k·m_k
+///
+/// c = `learningRate` × the group's `learningRateScale`. Defaults: β = 0.9, ε = 1e-8,
+/// reps_rel = 1e-6 (r_ε relative to ‖x₀‖ as in DoG), weight decay 0 (L2, inside g and so inside m;
+/// `gradient` is used as scratch and is undefined after `step`). Meant for random reshuffling (a new permutation every epoch, the training
+/// engine's default), the setting of the paper's convergence theory.
+///
+/// Source and status: Hu, Xiao, Liu, Toh, "Learning-rate-free Momentum SGD with Reshuffling
+/// Converges in Nonsmooth Nonconvex Optimization", J. Sci. Comput. 2025 (arXiv 2406.18287). The
+/// paper's algorithm box could not be obtained (only its abstract was readable and no official
+/// code exists), so this follows the DoG-type reading of its framework given in Descent's design
+/// notes (`lr_free.md` §1): the step size is adapted from the history of iterates (r̄) and of the
+/// momentum directions (Σ‖m‖²). A third-party reading differs in timing (it sums only past m and
+/// starts with η₀ = ε); this one matches DoG's convention that the current direction is included.
+public struct LFM<Scalar: BLASScalar>: Optimizer {
+    public var name: String { "lfm" }
+    public let parameterCount: Int
+    public let groups: [ParameterGroup]
+    public let relativeInitialDistance: Double
+    public let epsilon: Double
+    public let weightDecay: Double
+    public private(set) var beta: Double
+
+    /// The last step size and r̄ of each group, and Σ‖m_i‖².
+    public private(set) var stepSizes: [Double]
+    public private(set) var maxDistances: [Double]
+    public private(set) var momentumSquares: [Double]
+    public private(set) var stepCount = 0
+
+    var x0: [Scalar]
+    var m: [Scalar]
+    var scratch: [Scalar]
+
+    public init(parameterCount: Int, groups: [ParameterGroup]? = nil, momentum: Double = 0.9,
+                relativeInitialDistance: Double = 1e-6, epsilon: Double = 1e-8, weightDecay: Double = 0) throws {
+        let groups = groups ?? ParameterGroup.all(parameterCount)
+        ParameterGroup.validate(groups, count: parameterCount)
+        guard momentum >= 0, momentum < 1 else { throw OptimizerError("lfm: momentum (β) must be in [0, 1), got \(momentum)") }
+        guard relativeInitialDistance > 0, relativeInitialDistance.isFinite else {
+            throw OptimizerError("lfm: relativeInitialDistance (reps_rel) must be positive and finite, got \(relativeInitialDistance)")
+        }
+        guard epsilon >= 0, epsilon.isFinite else { throw OptimizerError("lfm: epsilon must be ≥ 0 and finite, got \(epsilon)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("lfm: weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
+        self.parameterCount = parameterCount
+        self.groups = groups
+        self.beta = momentum
+        self.relativeInitialDistance = relativeInitialDistance
+        self.epsilon = epsilon
+        self.weightDecay = weightDecay
+        stepSizes = Array(repeating: 0, count: groups.count)
+        maxDistances = Array(repeating: 0, count: groups.count)
+        momentumSquares = Array(repeating: 0, count: groups.count)
+        x0 = Array(repeating: 0, count: parameterCount)
+        m = Array(repeating: 0, count: parameterCount)
+        scratch = Array(repeating: 0, count: parameterCount)
+    }
+
+    public var momentum: Double? { beta }
+
+    public mutating func setMomentum(_ value: Double) throws {
+        guard value >= 0, value < 1 else { throw OptimizerError("lfm: momentum (β) must be in [0, 1), got \(value)") }
+        beta = value
+    }
+
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
+                              learningRate: Double) {
+        precondition(parameters.count == parameterCount && gradient.count == parameterCount,
+                     "lfm: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(parameterCount)")
+        let first = stepCount == 0
+        var start: [Scalar] = [], buffer: [Scalar] = [], displacement: [Scalar] = []
+        swap(&start, &x0); swap(&buffer, &m); swap(&displacement, &scratch)
+        defer { swap(&start, &x0); swap(&buffer, &m); swap(&displacement, &scratch) }
+        start.withUnsafeMutableBufferPointer { x0All in
+            buffer.withUnsafeMutableBufferPointer { mAll in
+                displacement.withUnsafeMutableBufferPointer { uAll in
+                    for (j, group) in groups.enumerated() {
+                        let x = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
+                        let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
+                        let x0g = UnsafeMutableBufferPointer(rebasing: x0All[group.range])
+                        let mg = UnsafeMutableBufferPointer(rebasing: mAll[group.range])
+                        let u = UnsafeMutableBufferPointer(rebasing: uAll[group.range])
+                        if first {
+                            BLAS.copy(x, x0g)
+                            maxDistances[j] = relativeInitialDistance * (1 + BLAS.dotDouble(x.readOnly, x.readOnly).squareRoot())
+                        } else {
+                            BLAS.copy(x, u)
+                            BLAS.axpy(-1, x0g, u)
+                            maxDistances[j] = Swift.max(maxDistances[j], BLAS.dotDouble(u.readOnly, u.readOnly).squareRoot())
+                        }
+                        let decay = group.weightDecay ?? weightDecay
+                        if decay > 0 { BLAS.axpy(Scalar(decay), x, g) }
+                        BLAS.scal(Scalar(beta), mg)
+                        BLAS.axpy(Scalar(1 - beta), g, mg)
+                        momentumSquares[j] += BLAS.dotDouble(mg.readOnly, mg.readOnly)
+                        let denominator = (epsilon + momentumSquares[j]).squareRoot()
+                        let eta = denominator > 0 ? learningRate * group.learningRateScale * maxDistances[j] / denominator : 0
+                        stepSizes[j] = eta
+                        BLAS.axpy(Scalar(-eta), mg, x)
+                    }
+                }
+            }
+        }
+        stepCount += 1
+    }
+
+    public func saveState() -> OptimizerState {
+        OptimizerState(kind: name,
+                       scalars: ["stepCount": Double(stepCount), "momentum": beta],
+                       vectors: ["x0": x0.map { Double($0) }, "m": m.map { Double($0) }, "stepSizes": stepSizes,
+                                 "maxDistances": maxDistances, "momentumSquares": momentumSquares])
+    }
+
+    public mutating func restore(_ state: OptimizerState) throws {
+        try state.expect(kind: name)
+        var start = x0, buffer = m, eta = stepSizes, r = maxDistances, sq = momentumSquares
+        try state.restoreVector("x0", into: &start)
+        try state.restoreVector("m", into: &buffer)
+        try state.restoreVector("stepSizes", into: &eta)
+        try state.restoreVector("maxDistances", into: &r)
+        try state.restoreVector("momentumSquares", into: &sq)
+        let k = try state.scalar("stepCount"), b = try state.scalar("momentum")
+        x0 = start; m = buffer; stepSizes = eta; maxDistances = r; momentumSquares = sq; stepCount = Int(k); beta = b
+    }
+}

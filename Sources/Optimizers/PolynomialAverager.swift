@@ -1,0 +1,77 @@
+import LinearAlgebra
+
+/// Wraps an optimizer and keeps the polynomial-decay average of its iterates, which
+/// `evaluationPoint` returns (evaluate and save x̄, train on x). DoG and L-DoG need it.
+///
+///     t = 1, 2, …:  w_t = (1 + γ)/(t + γ),   x̄_t = (1 − w_t)·x̄_{t−1} + w_t·x_t     (w_1 = 1, so x̄_1 = x_1)
+///
+/// x_t is the parameter buffer after the wrapped optimizer's t-th step. Before the first step
+/// `evaluationPoint` is the wrapped optimizer's. Default γ = 8. Chosen as an `Optimizer` wrapper
+/// so the training loop needs nothing new: it steps, evaluates and saves it like any optimizer.
+/// Its state is the wrapped optimizer's (keys prefixed `base.`) plus t and x̄.
+///
+/// Source: Shamir, Zhang, "Stochastic Gradient Descent for Non-smooth Optimization", ICML 2013
+/// (polynomial-decay averaging); as used by DoG, reference `dog-optimizer` 1.0.3 `dog/averager.py`
+/// (`PolynomialDecayAverager`).
+public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
+    public typealias Scalar = Base.Scalar
+    public private(set) var base: Base
+    public let gamma: Double
+    /// The index of the next average update (1 before the first step).
+    public private(set) var t = 1
+    var average: [Scalar]
+
+    public init(_ base: Base, gamma: Double = 8) throws {
+        guard gamma >= 0, gamma.isFinite else { throw OptimizerError("polynomial averaging: gamma must be ≥ 0 and finite, got \(gamma)") }
+        self.base = base
+        self.gamma = gamma
+        average = Array(repeating: 0, count: base.parameterCount)
+    }
+
+    public var name: String { base.name + "+average" }
+    public var parameterCount: Int { base.parameterCount }
+    public var momentum: Double? { base.momentum }
+    public mutating func setMomentum(_ value: Double) throws { try base.setMomentum(value) }
+
+    /// The current average x̄ (meaningful after the first step).
+    public var averagedParameters: [Scalar] { average }
+
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
+                              learningRate: Double) {
+        base.step(parameters: parameters, gradient: gradient, learningRate: learningRate)
+        let w = (1 + gamma) / (Double(t) + gamma)
+        average.withUnsafeMutableBufferPointer { avg in
+            BLAS.scal(Scalar(1 - w), avg)
+            BLAS.axpy(Scalar(w), parameters, avg)
+        }
+        t += 1
+    }
+
+    public func evaluationPoint(parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>) {
+        if t == 1 {
+            base.evaluationPoint(parameters: parameters, into: destination)
+        } else {
+            average.withUnsafeBufferPointer { BLAS.copy($0, destination) }
+        }
+    }
+
+    public func saveState() -> OptimizerState {
+        let inner = base.saveState()
+        var state = OptimizerState(kind: name, scalars: ["t": Double(t), "gamma": gamma], vectors: ["average": average.map { Double($0) }])
+        for (k, v) in inner.scalars { state.scalars["base." + k] = v }
+        for (k, v) in inner.vectors { state.vectors["base." + k] = v }
+        return state
+    }
+
+    public mutating func restore(_ state: OptimizerState) throws {
+        try state.expect(kind: name)
+        var inner = OptimizerState(kind: base.saveState().kind)
+        for (k, v) in state.scalars where k.hasPrefix("base.") { inner.scalars[String(k.dropFirst(5))] = v }
+        for (k, v) in state.vectors where k.hasPrefix("base.") { inner.vectors[String(k.dropFirst(5))] = v }
+        var avg = average
+        try state.restoreVector("average", into: &avg)
+        let tt = try state.scalar("t")
+        try base.restore(inner)
+        average = avg; t = Int(tt)
+    }
+}

@@ -1,0 +1,164 @@
+import LinearAlgebra
+
+/// Schedule-Free SGD: SGD on z, gradients taken at y, and x a weighted running average of z that
+/// is the point to evaluate and to save. The parameter buffer holds y while training.
+///
+/// Per group, with c_lr = `learningRate` × `learningRateScale` and step k counted from 0:
+///
+///     γ_k = c_lr · min(1, (k+1)/warmupSteps)                   (linear warm-up)
+///     γ_max = max(γ_max, γ_k);  w_k = (k+1)^r · γ_max^weightLRPower;  W += w_k;  c = w_k/W  (0 if W = 0)
+///     g ← ∇f(y) + wd·y
+///     y ← (1−c)·y + c·z + γ_k·(β(1−c) − 1)·g                   (uses the old z)
+///     z ← z − γ_k·g
+///
+/// which is y = β·x + (1−β)·z with x ← (1−c)·x + c·z. The first step (c = 1) is a plain SGD
+/// step. x = (y − (1−β)·z)/β is what `evaluationPoint` returns in training mode. `eval(parameters:)`
+/// / `train(parameters:)` switch the buffer itself between y and x, like the reference's
+/// `optimizer.eval()`/`train()`; `step` requires training mode. Defaults as the reference:
+/// β = 0.9 (in (0,1)), wd = 0, warmupSteps = 0, r = 0, weightLRPower = 2; c_lr's default of 1
+/// is a placeholder (the README suggests 10–50× a classical SGD rate). The weight decay follows
+/// the reference's math (taken at y); its in-place change of `p.grad` is not part of the contract
+/// (`gradient` is scratch, undefined after `step`). z is allocated at construction and filled
+/// from y on the first step.
+///
+/// Source: Defazio et al., "The Road Less Scheduled", NeurIPS 2024 (arXiv 2405.15682); reference
+/// `schedulefree` 1.4.1, `schedulefree/sgd_schedulefree.py`.
+public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
+    public var name: String { "schedule-free-sgd" }
+    public let parameterCount: Int
+    public let groups: [ParameterGroup]
+    public let weightDecay: Double
+    public let warmupSteps: Int
+    public let averagingPower: Double
+    public let weightLRPower: Double
+    public private(set) var beta: Double
+
+    /// Steps taken.
+    public private(set) var stepCount = 0
+    /// Σ w_k and max γ_k, per group.
+    public private(set) var weightSums: [Double]
+    public private(set) var maxRates: [Double]
+    /// True while the buffer holds y (the default); false after `eval(parameters:)`.
+    public private(set) var isTraining = true
+
+    var z: [Scalar]
+    var started = false
+
+    /// - Parameters:
+    ///   - averagingPower: r, the polynomial weighting (k+1)^r of the average.
+    ///   - weightLRPower: the power of γ_max in the averaging weights (0 = unweighted).
+    public init(parameterCount: Int, groups: [ParameterGroup]? = nil, momentum: Double = 0.9, weightDecay: Double = 0,
+                warmupSteps: Int = 0, averagingPower: Double = 0, weightLRPower: Double = 2) throws {
+        let groups = groups ?? ParameterGroup.all(parameterCount)
+        ParameterGroup.validate(groups, count: parameterCount)
+        guard momentum > 0, momentum < 1 else { throw OptimizerError("schedule-free-sgd: momentum must be in (0, 1), got \(momentum)") }
+        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("schedule-free-sgd: weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
+        guard warmupSteps >= 0 else { throw OptimizerError("schedule-free-sgd: warmupSteps must be ≥ 0, got \(warmupSteps)") }
+        guard averagingPower.isFinite, weightLRPower.isFinite else {
+            throw OptimizerError("schedule-free-sgd: averagingPower (r) and weightLRPower must be finite, got \(averagingPower), \(weightLRPower)")
+        }
+        self.parameterCount = parameterCount
+        self.groups = groups
+        self.beta = momentum
+        self.weightDecay = weightDecay
+        self.warmupSteps = warmupSteps
+        self.averagingPower = averagingPower
+        self.weightLRPower = weightLRPower
+        weightSums = Array(repeating: 0, count: groups.count)
+        maxRates = Array(repeating: -1, count: groups.count)
+        z = Array(repeating: 0, count: parameterCount)
+    }
+
+    public var momentum: Double? { beta }
+
+    /// Changes β; only in training mode, since x is recovered from y with the β that made it.
+    public mutating func setMomentum(_ value: Double) throws {
+        guard value > 0, value < 1 else { throw OptimizerError("schedule-free-sgd: momentum must be in (0, 1), got \(value)") }
+        guard isTraining else { throw OptimizerError("schedule-free-sgd: cannot change momentum in eval mode; call train(parameters:) first") }
+        beta = value
+    }
+
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
+                              learningRate: Double) {
+        precondition(parameters.count == parameterCount && gradient.count == parameterCount,
+                     "schedule-free-sgd: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(parameterCount)")
+        precondition(isTraining, "schedule-free-sgd: step called in eval mode; call train(parameters:) first")
+        let k = stepCount
+        let warm = k < warmupSteps ? Double(k + 1) / Double(warmupSteps) : 1
+        var zAll: [Scalar] = []
+        swap(&zAll, &z)
+        defer { swap(&zAll, &z) }
+        zAll.withUnsafeMutableBufferPointer { zAll in
+            if !started { BLAS.copy(parameters, zAll) }
+            for (j, group) in groups.enumerated() {
+                let rate = learningRate * group.learningRateScale * warm
+                maxRates[j] = Swift.max(maxRates[j], rate)
+                let w = Self.power(Double(k + 1), averagingPower) * Self.power(maxRates[j], weightLRPower)
+                weightSums[j] += w
+                let c = weightSums[j] == 0 ? 0 : w / weightSums[j]
+                let y = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
+                let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
+                let zg = UnsafeMutableBufferPointer(rebasing: zAll[group.range])
+                let decay = group.weightDecay ?? weightDecay
+                if decay != 0 { BLAS.axpy(Scalar(decay), y, g) }
+                BLAS.scal(Scalar(1 - c), y)
+                BLAS.axpy(Scalar(c), zg, y)
+                BLAS.axpy(Scalar(rate * (beta * (1 - c) - 1)), g, y)
+                BLAS.axpy(Scalar(-rate), g, zg)
+            }
+        }
+        started = true
+        stepCount += 1
+    }
+
+    /// a^b with 0^0 = 1 (Python's `**`).
+    static func power(_ a: Double, _ b: Double) -> Double { b == 0 ? 1 : Double.pow(a, b) }
+
+    /// x = (y − (1−β)·z)/β in training mode; the buffer itself (already x) in eval mode or before the first step.
+    public func evaluationPoint(parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>) {
+        BLAS.copy(parameters, destination)
+        guard isTraining, started else { return }
+        BLAS.scal(Scalar(1 / beta), destination)
+        z.withUnsafeBufferPointer { BLAS.axpy(Scalar(-(1 - beta) / beta), $0, destination) }
+    }
+
+    /// Switches the buffer from y to x (before evaluating or saving a model), like `optimizer.eval()`.
+    public mutating func eval(parameters: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(parameters.count == parameterCount, "schedule-free-sgd: parameters have \(parameters.count) elements, optimizer built for \(parameterCount)")
+        guard isTraining else { return }
+        if started {
+            BLAS.scal(Scalar(1 / beta), parameters)
+            z.withUnsafeBufferPointer { BLAS.axpy(Scalar(-(1 - beta) / beta), $0, parameters) }
+        }
+        isTraining = false
+    }
+
+    /// Switches the buffer from x back to y = β·x + (1−β)·z, like `optimizer.train()`.
+    public mutating func train(parameters: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(parameters.count == parameterCount, "schedule-free-sgd: parameters have \(parameters.count) elements, optimizer built for \(parameterCount)")
+        guard !isTraining else { return }
+        if started {
+            BLAS.scal(Scalar(beta), parameters)
+            z.withUnsafeBufferPointer { BLAS.axpy(Scalar(1 - beta), $0, parameters) }
+        }
+        isTraining = true
+    }
+
+    public func saveState() -> OptimizerState {
+        OptimizerState(kind: name,
+                       scalars: ["stepCount": Double(stepCount), "momentum": beta, "started": started ? 1 : 0,
+                                 "training": isTraining ? 1 : 0],
+                       vectors: ["z": z.map { Double($0) }, "weightSums": weightSums, "maxRates": maxRates])
+    }
+
+    public mutating func restore(_ state: OptimizerState) throws {
+        try state.expect(kind: name)
+        var zz = z, ws = weightSums, mr = maxRates
+        try state.restoreVector("z", into: &zz)
+        try state.restoreVector("weightSums", into: &ws)
+        try state.restoreVector("maxRates", into: &mr)
+        let k = try state.scalar("stepCount"), b = try state.scalar("momentum")
+        let st = try state.scalar("started"), tr = try state.scalar("training")
+        z = zz; weightSums = ws; maxRates = mr; stepCount = Int(k); beta = b; started = st != 0; isTraining = tr != 0
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+import Descent
+import _TestSupport
+
+/// Checkpointing and allocation of every learning-rate-free optimizer: save → JSON → restore →
+/// continue must equal the uninterrupted run bit for bit, and the state must have its full shape
+/// at construction (nothing allocated lazily by `step`).
+struct LRFreeStateTests {
+    /// All optimizers of this family with non-default settings, built fresh by each call.
+    static func makeAll<T: BLASScalar>(_: T.Type) throws -> [(String, () throws -> any Optimizer<T>)] {
+        let n = LRFreeTwoGroupModel.count
+        let groups = LRFreeTwoGroupModel.groups(weightDecayOfWeights: 1e-2)
+        return [
+            ("dog", { try DoG<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-4) }),
+            ("ldog", { try LDoG<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-4) }),
+            ("dog+average", { try PolynomialAveraging(DoG<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-4)) }),
+            ("ldog+average", { try PolynomialAveraging(LDoG<T>(parameterCount: n, groups: groups), gamma: 4) }),
+            ("dadapt", { try DAdaptSGD<T>(parameterCount: n, groups: groups, momentum: 0.9, weightDecay: 1e-3, initialDistance: 1e-4) }),
+            ("schedule-free", { try ScheduleFreeSGD<T>(parameterCount: n, groups: groups, warmupSteps: 5, averagingPower: 0.5) }),
+            ("lfm", { try LFM<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-3) }),
+        ]
+    }
+
+    func roundTrip<T: BLASScalar>(_: T.Type) throws {
+        for (label, make) in try Self.makeAll(T.self) {
+            try checkRoundTrip(make, label: label)
+        }
+    }
+
+    func checkRoundTrip<T: BLASScalar>(_ make: () throws -> any Optimizer<T>, label: String) throws {
+        func continued<O: Optimizer<T>>(_ first: O, _ second: O) throws -> ([T], [T], [T], [T]) {
+            var a = first, b = second
+            var pa = LRFreeFixtures.initial.map { T($0) }
+            LRFreeTwoGroupModel.run(&a, parameters: &pa, steps: 0..<7, learningRate: 0.8)
+            let data = try JSONEncoder().encode(a.saveState())
+            var pb = pa
+            try b.restore(try JSONDecoder().decode(OptimizerState.self, from: data))
+            LRFreeTwoGroupModel.run(&a, parameters: &pa, steps: 7..<20, learningRate: 0.8)
+            LRFreeTwoGroupModel.run(&b, parameters: &pb, steps: 7..<20, learningRate: 0.8)
+            return (pa, pb, LRFreeTwoGroupModel.evaluation(a, pa), LRFreeTwoGroupModel.evaluation(b, pb))
+        }
+        func open<O: Optimizer<T>>(_ first: O) throws -> ([T], [T], [T], [T]) {
+            guard let second = try make() as? O else { preconditionFailure("factory changed type") }
+            return try continued(first, second)
+        }
+        let (pa, pb, ea, eb) = try open(try make())
+        // Bit-for-bit: the restored run repeats the same operations on the same bits.
+        #expect(pa == pb, "\(label) \(T.self): restored run diverged from the uninterrupted one")
+        #expect(ea == eb, "\(label) \(T.self): restored evaluation point differs")
+        #expect(maxScaledDifference(pa, LRFreeFixtures.initial.map { T($0) }) > 0, "\(label): did not move")
+    }
+
+    /// The saved state before any step has the same keys and vector lengths as after steps:
+    /// every buffer exists from construction.
+    func allocatedAtInit<T: BLASScalar>(_: T.Type) throws {
+        for (label, make) in try Self.makeAll(T.self) {
+            func shape<O: Optimizer<T>>(_ o: O) -> (before: OptimizerState, after: OptimizerState) {
+                var opt = o
+                let before = opt.saveState()
+                var p = LRFreeFixtures.initial.map { T($0) }
+                LRFreeTwoGroupModel.run(&opt, parameters: &p, steps: 0..<3)
+                return (before, opt.saveState())
+            }
+            let (before, after) = shape(try make())
+            #expect(Set(before.scalars.keys) == Set(after.scalars.keys), "\(label): scalar keys change with step")
+            #expect(Set(before.vectors.keys) == Set(after.vectors.keys), "\(label): vector keys change with step")
+            for (k, v) in after.vectors { #expect(before.vectors[k]?.count == v.count, "\(label): vector \(k) grows in step") }
+        }
+    }
+
+    @Test func roundTripDouble() throws { try roundTrip(Double.self) }
+    @Test func roundTripFloat() throws { try roundTrip(Float.self) }
+    @Test func allocatedAtInitDouble() throws { try allocatedAtInit(Double.self) }
+    @Test func allocatedAtInitFloat() throws { try allocatedAtInit(Float.self) }
+
+    /// Restoring another optimizer's state, or one of the wrong length, is a user error.
+    @Test func restoreRejectsForeignState() throws {
+        var dog = try DoG<Double>(parameterCount: 4)
+        let dadapt = try DAdaptSGD<Double>(parameterCount: 4)
+        #expect(throws: OptimizerError.self) { try dog.restore(dadapt.saveState()) }
+        let bigger = try DoG<Double>(parameterCount: 5)
+        #expect(throws: OptimizerError.self) { try dog.restore(bigger.saveState()) }
+        var avg = try PolynomialAveraging(DoG<Double>(parameterCount: 4))
+        #expect(throws: OptimizerError.self) { try avg.restore(dog.saveState()) }
+    }
+
+    /// Bad hyper-parameters are thrown errors naming the field.
+    @Test func rejectsBadHyperParameters() {
+        func message(_ body: () throws -> Void) -> String {
+            do { try body(); return "" } catch { return "\(error)" }
+        }
+        #expect(message { _ = try DoG<Double>(parameterCount: 2, relativeInitialDistance: 0) }.contains("relativeInitialDistance"))
+        #expect(message { _ = try LDoG<Double>(parameterCount: 2, weightDecay: -1) }.contains("weightDecay"))
+        #expect(message { _ = try DAdaptSGD<Double>(parameterCount: 2, initialDistance: 0) }.contains("d0"))
+        #expect(message { _ = try DAdaptSGD<Double>(parameterCount: 2, momentum: 1) }.contains("momentum"))
+        #expect(message { _ = try DAdaptSGD<Double>(parameterCount: 2, growthRate: 0.5) }.contains("growthRate"))
+        let mixed = [ParameterGroup(name: "a", range: 0..<1), ParameterGroup(name: "b", range: 1..<2, learningRateScale: 0.5)]
+        #expect(message { _ = try DAdaptSGD<Double>(parameterCount: 2, groups: mixed) }.contains("learningRateScale"))
+        #expect(message { _ = try ScheduleFreeSGD<Double>(parameterCount: 2, momentum: 0) }.contains("momentum"))
+        #expect(message { _ = try ScheduleFreeSGD<Double>(parameterCount: 2, warmupSteps: -1) }.contains("warmupSteps"))
+        #expect(message { _ = try LFM<Double>(parameterCount: 2, momentum: 1) }.contains("momentum"))
+        #expect(message { _ = try LFM<Double>(parameterCount: 2, epsilon: -1) }.contains("epsilon"))
+        #expect(message { _ = try PolynomialAveraging(DoG<Double>(parameterCount: 2), gamma: -1) }.contains("gamma"))
+        var dog = try! DoG<Double>(parameterCount: 2)
+        #expect(dog.momentum == nil)
+        #expect(throws: OptimizerError.self) { try dog.setMomentum(0.9) }
+    }
+}
