@@ -118,7 +118,19 @@ private let tolerance = 1e-12
     }
 }
 
+@Test func scikitLearnAdaptiveMatchesTheEtaSklearnUsedPerEpoch() throws {
+    // Epoch k of sklearn's fit ran with sk_adaptive[k]; Descent's rate for epoch k is the fold
+    // over the objectives of the k completed epochs.
+    let schedule = try AdaptiveSchedule(baseLearningRate: 0.3, patience: 3, tolerance: 1e-3)
+    let objectives = series(ScheduleFixtures.adaptiveObjectives)
+    let expected = series(try #require(ScheduleFixtures.learningRates["sk_adaptive"]))
+    #expect(expected.count == objectives.count)
+    #expect(Set(expected).count >= 3)
+    let (worst, epoch) = try worstDifference(expected) { try schedule.learningRate(at: $0, metrics: Array(objectives.prefix($0))) }
+    #expect(worst <= tolerance, "sk_adaptive: relative difference \(worst) at epoch \(epoch)")
+}
+
 @Test func everyFixtureSeriesIsUsed() throws {
-    let used = Set((try torchCases() + momentumCases() + sklearnCases()).map(\.0) + (try plateauCases()).map(\.0))
+    let used = Set((try torchCases() + momentumCases() + sklearnCases()).map(\.0) + (try plateauCases()).map(\.0) + ["sk_adaptive"])
     #expect(Set(ScheduleFixtures.learningRates.keys) == used)
 }

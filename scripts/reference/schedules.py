@@ -178,6 +178,59 @@ sk_cases = {
 }
 
 
+# sklearn 'adaptive': eta changes only between epochs of one fit() call, so neither partial_fit
+# nor a weight-per-sample readout can show it. Instead fit(max_iter=k) is run from scratch for
+# k = 1, 2, ... (deterministic: shuffle=False), and for each epoch k the script replays that
+# epoch in Python for each candidate eta0 / 5^j and keeps the one that reproduces sklearn's
+# coef_ after k epochs. The replay also yields the epoch objective sklearn compares (mean
+# half squared error at the pre-update predictions; penalty=None so no penalty term).
+ADAPTIVE = dict(eta0=0.3, n_iter_no_change=3, tol=1e-3)
+_rng = np.random.default_rng(7)
+ADAPTIVE_X = _rng.uniform(0.5, 1.5, 20)
+ADAPTIVE_Y = 2.0 * ADAPTIVE_X + 0.3 * _rng.standard_normal(20)
+
+
+def sklearn_adaptive():
+    def fit(k):
+        m = SGDRegressor(penalty=None, fit_intercept=False, shuffle=False, learning_rate="adaptive",
+                         max_iter=k, **ADAPTIVE)
+        m.fit(ADAPTIVE_X.reshape(-1, 1), ADAPTIVE_Y, coef_init=[0.0])
+        return float(m.coef_[0]), m.n_iter_
+
+    def replay(w, eta):
+        total = 0.0
+        for x, y in zip(ADAPTIVE_X, ADAPTIVE_Y):
+            p = w * x
+            total += 0.5 * (y - p) ** 2
+            w = w - eta * (p - y) * x
+        return w, total / len(ADAPTIVE_X)
+
+    w, etas, objectives = 0.0, [], []
+    k = 1
+    while True:
+        w_next, n_iter = fit(k)
+        if n_iter < k:       # sklearn stopped (eta <= 1e-6 or converged) before epoch k
+            break
+        found = None
+        for j in range(20):
+            eta = ADAPTIVE["eta0"] / 5 ** j
+            w_try, objective = replay(w, eta)
+            if abs(w_try - w_next) <= 1e-12 * max(abs(w_next), 1e-300):
+                found = (eta, objective)
+                break
+        if found is None:
+            sys.exit(f"sk_adaptive: no eta0/5^j reproduces sklearn's epoch {k}")
+        etas.append(found[0])
+        objectives.append(found[1])
+        w = w_next
+        k += 1
+        if k > 400:
+            break
+    if len(set(etas)) < 3:
+        sys.exit("sk_adaptive: fewer than two reductions; pick a harder problem")
+    return etas, objectives
+
+
 def fmt(xs):
     return " ".join(repr(float(x)) for x in xs)
 
@@ -210,6 +263,8 @@ def main():
             if abs(eta - ref) > 1e-12 * abs(ref):
                 sys.exit(f"{name}: sklearn eta at t={t} is {eta}, formula gives {ref}")
         out.append(f'        "{name}": "{fmt(etas)}",')
+    adaptive_etas, adaptive_objectives = sklearn_adaptive()
+    out.append(f'        "sk_adaptive": "{fmt(adaptive_etas)}",')
     out.append("    ]")
     out.append("")
     out.append("    /// Momenta PyTorch's CyclicLR/OneCycleLR wrote into optimizer.param_groups[0]['momentum'].")
@@ -220,6 +275,10 @@ def main():
     out.append("")
     out.append("    /// The metric history fed to ReduceLROnPlateau (mode min); mode max cases use its negation.")
     out.append(f'    static let plateauMetrics = "{fmt(metrics)}"')
+    out.append("")
+    out.append("    /// sklearn 'adaptive' (eta0 0.3, n_iter_no_change 3, tol 1e-3): the epoch objectives sklearn")
+    out.append("    /// compared; sk_adaptive[k] is the eta it used in epoch k.")
+    out.append(f'    static let adaptiveObjectives = "{fmt(adaptive_objectives)}"')
     out.append("}")
     print("\n".join(out))
 
