@@ -1,0 +1,119 @@
+/// Children run one after another — PyTorch's `SequentialLR`, for example warm-up then cosine,
+/// or warm-up then plateau (PyTorch rejects plateau children; here they compose).
+///
+/// With milestones m₁ < m₂ < … (k = number of milestones ≤ t, m₀ = 0):
+///
+///     η(t) = child_k(t − m_k, metrics recorded since m_k)
+///
+/// Each child sees its own step counter from 0 at its milestone, as PyTorch's `SequentialLR`
+/// does (its golden values agree). A metric-driven child sees only the metrics recorded since its
+/// start (`metrics.dropFirst(m_k)`: with `.epoch` units, step t follows t completed epochs),
+/// so a plateau child starts from a fresh baseline. Momentum is the active child's.
+///
+/// Deliberate differences from PyTorch: milestones must be strictly increasing and > 0 (PyTorch
+/// accepts a milestone 0 or repeated milestones, which silently skip children; #185872), and all
+/// children must share the sequence's `unit`; a metric-driven child after the first needs
+/// `.epoch`, because only then is the number of metrics recorded before its start known.
+/// Text form: children joined by ` then@m ` — `linear:start=0.1,iters=5 then@5 cosine:T=95`.
+public struct SequentialSchedule: LearningRateSchedule, CustomStringConvertible {
+    public let children: [any LearningRateSchedule]
+    public let milestones: [Int]
+    public let unit: ScheduleUnit
+
+    public init(_ children: [any LearningRateSchedule], milestones: [Int]) throws {
+        guard let first = children.first else { throw ScheduleError(field: "sequential", "needs at least one schedule") }
+        if milestones.count != children.count - 1 {
+            throw ScheduleError(field: "milestones", "needs \(children.count - 1) milestones for \(children.count) schedules, got \(milestones.count)")
+        }
+        for (i, m) in milestones.enumerated() where m <= 0 || (i > 0 && m <= milestones[i - 1]) {
+            throw ScheduleError(field: "milestones", "must be > 0 and strictly increasing, got \(milestones)")
+        }
+        for (i, child) in children.enumerated() {
+            if child.unit != first.unit {
+                throw ScheduleError(field: "unit", "schedule \(i) counts in \(child.unit.rawValue) but schedule 0 in \(first.unit.rawValue); all must share one unit")
+            }
+            if i > 0 && child.usesMetrics && first.unit != .epoch {
+                throw ScheduleError(field: "unit", "schedule \(i) reads per-epoch metrics, so the sequence must count epochs, not \(first.unit.rawValue)")
+            }
+        }
+        self.children = children
+        self.milestones = milestones
+        self.unit = first.unit
+    }
+
+    public var usesMetrics: Bool { children.contains { $0.usesMetrics } }
+
+    /// The active child and its own step for a step of the sequence.
+    func active(at step: Int) -> (index: Int, start: Int) {
+        var index = 0
+        while index < milestones.count && milestones[index] <= step { index += 1 }
+        return (index, index == 0 ? 0 : milestones[index - 1])
+    }
+
+    private func childMetrics(_ metrics: [Double], index: Int, start: Int) -> [Double] {
+        start == 0 || !children[index].usesMetrics ? metrics : Array(metrics.dropFirst(start))
+    }
+
+    public func learningRate(at step: Int, metrics: [Double]) throws -> Double {
+        try Check.step(step)
+        let (i, start) = active(at: step)
+        return try children[i].learningRate(at: step - start, metrics: childMetrics(metrics, index: i, start: start))
+    }
+
+    public func momentum(at step: Int, metrics: [Double]) throws -> Double? {
+        try Check.step(step)
+        let (i, start) = active(at: step)
+        return try children[i].momentum(at: step - start, metrics: childMetrics(metrics, index: i, start: start))
+    }
+
+    public var description: String {
+        var s = String(describing: children[0])
+        for (m, child) in zip(milestones, children.dropFirst()) { s += " then@\(m) \(child)" }
+        return s
+    }
+}
+
+/// Children applied together as multiplicative factors — PyTorch's `ChainedScheduler`:
+///
+///     η(t) = η₀ · Π_i (child_i(t) / η₀)
+///
+/// Every child must be built with the same base rate η₀ (PyTorch's children share the
+/// optimizer's initial rate). For the multiplicative schedules (constant, linear, step,
+/// multistep, exponential, polynomial, plateau) this equals PyTorch's chained result; PyTorch's
+/// recursive cosine form chains differently and is not reproduced. Metrics pass to every child
+/// unchanged; momentum is the last child's that cycles it (PyTorch: the last writer wins).
+/// Text form: children joined by ` * ` — `constant:factor=0.1,iters=20 * exp:gamma=0.98`.
+public struct ChainedSchedule: LearningRateSchedule, CustomStringConvertible {
+    public let baseLearningRate: Double
+    public let children: [any LearningRateSchedule]
+    public let unit: ScheduleUnit
+
+    public init(baseLearningRate: Double, _ children: [any LearningRateSchedule]) throws {
+        try Check.positive(baseLearningRate, "lr")
+        guard let first = children.first else { throw ScheduleError(field: "chained", "needs at least one schedule") }
+        for (i, child) in children.enumerated() where child.unit != first.unit {
+            throw ScheduleError(field: "unit", "schedule \(i) counts in \(child.unit.rawValue) but schedule 0 in \(first.unit.rawValue); all must share one unit")
+        }
+        self.baseLearningRate = baseLearningRate
+        self.children = children
+        self.unit = first.unit
+    }
+
+    public var usesMetrics: Bool { children.contains { $0.usesMetrics } }
+
+    public func learningRate(at step: Int, metrics: [Double]) throws -> Double {
+        try Check.step(step)
+        var lr = baseLearningRate
+        for child in children { lr *= try child.learningRate(at: step, metrics: metrics) / baseLearningRate }
+        return lr
+    }
+
+    public func momentum(at step: Int, metrics: [Double]) throws -> Double? {
+        try Check.step(step)
+        var result: Double?
+        for child in children { if let m = try child.momentum(at: step, metrics: metrics) { result = m } }
+        return result
+    }
+
+    public var description: String { children.map { String(describing: $0) }.joined(separator: " * ") }
+}

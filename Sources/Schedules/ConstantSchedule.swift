@@ -1,0 +1,75 @@
+/// A constant learning rate, optionally lowered for the first `iterations` steps — PyTorch's
+/// `ConstantLR` and scikit-learn's `learning_rate='constant'`.
+///
+///     η(t) = η₀ · factor   for t < iterations
+///     η(t) = η₀            for t ≥ iterations
+///
+/// Defaults `factor = 1, iterations = 0` give the plain constant η₀ (sklearn `constant`, torch
+/// without a scheduler). PyTorch's `ConstantLR` defaults are `factor = 1/3, total_iters = 5`.
+/// `factor` must be in [0, 1] (as in PyTorch). Text form: `constant` or
+/// `constant:factor=0.5,iters=40,unit=epoch`.
+public struct ConstantSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    public let baseLearningRate: Double
+    public let factor: Double
+    public let iterations: Int
+    public let unit: ScheduleUnit
+
+    public init(baseLearningRate: Double, factor: Double = 1, iterations: Int = 0, unit: ScheduleUnit) throws {
+        try Check.nonNegative(baseLearningRate, "lr")
+        try Check.within(factor, "factor", lower: 0, lowerOpen: false, upper: 1, upperOpen: false)
+        try Check.nonNegative(iterations, "iters")
+        self.baseLearningRate = baseLearningRate
+        self.factor = factor
+        self.iterations = iterations
+        self.unit = unit
+    }
+
+    public func learningRate(at step: Int, metrics: [Double]) throws -> Double {
+        try Check.step(step)
+        return step < iterations ? baseLearningRate * factor : baseLearningRate
+    }
+
+    public var description: String {
+        factor == 1 || iterations == 0
+            ? "constant:unit=\(unit.rawValue)"
+            : "constant:factor=\(formatNumber(factor)),iters=\(iterations),unit=\(unit.rawValue)"
+    }
+}
+
+/// Linear interpolation of a multiplicative factor — PyTorch's `LinearLR`, the usual warm-up.
+///
+///     η(t) = η₀ · (s + (e − s) · min(t, T) / T)
+///
+/// with s = `startFactor` ∈ (0, 1], e = `endFactor` ∈ [0, 1], T = `iterations` > 0 (PyTorch's
+/// ranges; its defaults are s = 1/3, e = 1, T = 5). Constant at η₀·e from step T on.
+/// Text form: `linear:start=0.1,end=1,iters=50,unit=batch`.
+public struct LinearSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    public let baseLearningRate: Double
+    public let startFactor: Double
+    public let endFactor: Double
+    public let iterations: Int
+    public let unit: ScheduleUnit
+
+    public init(baseLearningRate: Double, startFactor: Double = 1.0 / 3, endFactor: Double = 1,
+                iterations: Int = 5, unit: ScheduleUnit) throws {
+        try Check.nonNegative(baseLearningRate, "lr")
+        try Check.within(startFactor, "start", lower: 0, lowerOpen: true, upper: 1, upperOpen: false)
+        try Check.within(endFactor, "end", lower: 0, lowerOpen: false, upper: 1, upperOpen: false)
+        try Check.positive(iterations, "iters")
+        self.baseLearningRate = baseLearningRate
+        self.startFactor = startFactor
+        self.endFactor = endFactor
+        self.iterations = iterations
+        self.unit = unit
+    }
+
+    public func learningRate(at step: Int, metrics: [Double]) throws -> Double {
+        try Check.step(step)
+        let progress = Double(min(step, iterations)) / Double(iterations)
+        return baseLearningRate * (startFactor + (endFactor - startFactor) * progress)
+    }
+
+    public var description: String {
+        "linear:start=\(formatNumber(startFactor)),end=\(formatNumber(endFactor)),iters=\(iterations),unit=\(unit.rawValue)"
+    }
+}

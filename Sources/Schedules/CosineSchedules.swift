@@ -1,0 +1,98 @@
+import Foundation
+
+/// Cosine annealing — PyTorch's `CosineAnnealingLR` (closed form, SGDR without restarts).
+///
+///     η(t) = η_min + (η₀ − η_min) · (1 + cos(π t / T)) / 2
+///
+/// (PyTorch default η_min = 0.) As in PyTorch there is no restart and no clamp: past T the cosine
+/// climbs back towards η₀ with period 2T. Use `CosineWarmRestartsSchedule` for restarts, or a
+/// `SequentialSchedule` with a constant tail to hold η_min. PyTorch evaluates this recursively
+/// (so it also absorbs outside LR changes); the values agree with the closed form to rounding.
+/// Text form: `cosine:T=100,min=1e-4,unit=epoch`.
+public struct CosineAnnealingSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    public let baseLearningRate: Double
+    public let period: Int
+    public let minimumLearningRate: Double
+    public let unit: ScheduleUnit
+
+    public init(baseLearningRate: Double, period: Int, minimumLearningRate: Double = 0, unit: ScheduleUnit) throws {
+        try Check.nonNegative(baseLearningRate, "lr")
+        try Check.positive(period, "T")
+        try Check.nonNegative(minimumLearningRate, "min")
+        self.baseLearningRate = baseLearningRate
+        self.period = period
+        self.minimumLearningRate = minimumLearningRate
+        self.unit = unit
+    }
+
+    public func learningRate(at step: Int, metrics: [Double]) throws -> Double {
+        try Check.step(step)
+        return cosineInterpolation(from: baseLearningRate, to: minimumLearningRate,
+                                   fraction: Double(step) / Double(period))
+    }
+
+    public var description: String {
+        "cosine:T=\(period),min=\(formatNumber(minimumLearningRate)),unit=\(unit.rawValue)"
+    }
+}
+
+/// η_min + (η₀ − η_min)(1 + cos(π·fraction))/2: η₀ at fraction 0, η_min at fraction 1.
+@inline(__always)
+func cosineInterpolation(from start: Double, to end: Double, fraction: Double) -> Double {
+    end + (start - end) * (1 + cos(Double.pi * fraction)) / 2
+}
+
+/// Cosine annealing with warm restarts (SGDR, Loshchilov & Hutter 2017) — PyTorch's
+/// `CosineAnnealingWarmRestarts`.
+///
+///     η(t) = η_min + (η₀ − η_min) · (1 + cos(π T_cur / T_i)) / 2
+///
+/// where the i-th cycle lasts T_i = T₀ · T_mult^i steps and T_cur counts steps since the last
+/// restart (T_cur < T_i always, so η_min itself is never reached; PyTorch #47560). T₀ > 0,
+/// T_mult ≥ 1 integers; PyTorch default η_min = 0. Integer steps only (PyTorch's fractional
+/// `step(epoch + i/n)` is expressed here by choosing `unit: .batch` and T₀ in batches).
+/// Text form: `restarts:T0=10,mult=2,min=0,unit=epoch`.
+public struct CosineWarmRestartsSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    public let baseLearningRate: Double
+    public let firstPeriod: Int
+    public let periodMultiplier: Int
+    public let minimumLearningRate: Double
+    public let unit: ScheduleUnit
+
+    public init(baseLearningRate: Double, firstPeriod: Int, periodMultiplier: Int = 1,
+                minimumLearningRate: Double = 0, unit: ScheduleUnit) throws {
+        try Check.nonNegative(baseLearningRate, "lr")
+        try Check.positive(firstPeriod, "T0")
+        try Check.positive(periodMultiplier, "mult")
+        try Check.nonNegative(minimumLearningRate, "min")
+        self.baseLearningRate = baseLearningRate
+        self.firstPeriod = firstPeriod
+        self.periodMultiplier = periodMultiplier
+        self.minimumLearningRate = minimumLearningRate
+        self.unit = unit
+    }
+
+    /// (T_cur, T_i) for a step: walks the geometric cycle lengths, O(log t) for T_mult > 1.
+    func position(of step: Int) -> (current: Int, length: Int) {
+        if periodMultiplier == 1 { return (step % firstPeriod, firstPeriod) }
+        var current = step, length = firstPeriod
+        while current >= length {
+            current -= length
+            let (next, overflow) = length.multipliedReportingOverflow(by: periodMultiplier)
+            if overflow { break }
+            length = next
+        }
+        return (current, length)
+    }
+
+    public func learningRate(at step: Int, metrics: [Double]) throws -> Double {
+        try Check.step(step)
+        let (current, length) = position(of: step)
+        return cosineInterpolation(from: baseLearningRate, to: minimumLearningRate,
+                                   fraction: Double(current) / Double(length))
+    }
+
+    public var description: String {
+        "restarts:T0=\(firstPeriod),mult=\(periodMultiplier),min=\(formatNumber(minimumLearningRate)),unit=\(unit.rawValue)"
+    }
+}

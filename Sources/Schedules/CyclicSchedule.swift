@@ -1,0 +1,102 @@
+import Foundation
+
+/// The momentum range a cyclic schedule sweeps, opposite to the learning rate (high momentum
+/// when the rate is low). Passing one is the explicit opt-in to momentum cycling: Descent never
+/// cycles momentum by default (PyTorch does, and thereby silently turns momentum on for plain
+/// SGD). The training loop applies it with `Optimizer.setMomentum`, which throws for an optimizer
+/// without momentum — so asking to cycle momentum on such an optimizer is an error, never a
+/// silent switch.
+public struct MomentumCycle: Sendable, Equatable {
+    public let base: Double
+    public let max: Double
+
+    public init(base: Double, max: Double) throws {
+        try Check.within(base, "momentum", lower: 0, lowerOpen: false, upper: 1, upperOpen: true)
+        try Check.within(max, "momentum", lower: 0, lowerOpen: false, upper: 1, upperOpen: true)
+        if base > max { throw ScheduleError(field: "momentum", "base \(base) must not exceed max \(max)") }
+        self.base = base
+        self.max = max
+    }
+
+    var text: String { "\(formatNumber(base))/\(formatNumber(max))" }
+}
+
+/// Cyclical learning rates (Smith 2017, arXiv 1506.01186) — PyTorch's `CyclicLR`.
+///
+/// With up = `stepSizeUp`, down = `stepSizeDown` (default up), L = up + down, r = up/L:
+///
+///     cycle = ⌊1 + t/L⌋,   x = 1 + t/L − cycle
+///     s = x/r             if x ≤ r      (rising)
+///     s = (x − 1)/(r − 1) otherwise     (falling)
+///     η(t) = η_base + (η_max − η_base) · s · f
+///     m(t) = m_max − (m_max − m_base) · s · f          (only with `cycleMomentum`)
+///
+/// f = 1 (`triangular`), 1/2^(cycle−1) (`triangular2`), γ^t (`exp_range`). PyTorch defaults:
+/// up = 2000, γ = 1, momentum 0.8…0.9 (cycled by default there; opt-in here). Usually `.batch`.
+/// Text form: `cyclic:max=0.1,up=2000,down=2000,mode=triangular,gamma=1,momentum=0.8/0.9,unit=batch`
+/// (the base rate comes from `--lr`, or `base=`).
+public struct CyclicSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    public enum Mode: String, Sendable, Equatable, CaseIterable {
+        case triangular, triangular2, expRange = "exp_range"
+    }
+
+    public let baseLearningRate: Double
+    public let maxLearningRate: Double
+    public let stepSizeUp: Int
+    public let stepSizeDown: Int
+    public let mode: Mode
+    public let gamma: Double
+    public let cycleMomentum: MomentumCycle?
+    public let unit: ScheduleUnit
+
+    public init(baseLearningRate: Double, maxLearningRate: Double, stepSizeUp: Int = 2000, stepSizeDown: Int? = nil,
+                mode: Mode = .triangular, gamma: Double = 1, cycleMomentum: MomentumCycle? = nil,
+                unit: ScheduleUnit = .batch) throws {
+        try Check.nonNegative(baseLearningRate, "base")
+        try Check.nonNegative(maxLearningRate, "max")
+        try Check.positive(stepSizeUp, "up")
+        try Check.positive(stepSizeDown ?? stepSizeUp, "down")
+        try Check.positive(gamma, "gamma")
+        self.baseLearningRate = baseLearningRate
+        self.maxLearningRate = maxLearningRate
+        self.stepSizeUp = stepSizeUp
+        self.stepSizeDown = stepSizeDown ?? stepSizeUp
+        self.mode = mode
+        self.gamma = gamma
+        self.cycleMomentum = cycleMomentum
+        self.unit = unit
+    }
+
+    /// s · f, the fraction of the way from the base value to the peak.
+    func height(at step: Int) -> Double {
+        let total = Double(stepSizeUp + stepSizeDown)
+        let ratio = Double(stepSizeUp) / total
+        let position = Double(step) / total
+        let cycle = (1 + position).rounded(.down)
+        let x = 1 + position - cycle
+        let scale = x <= ratio ? x / ratio : (x - 1) / (ratio - 1)
+        switch mode {
+        case .triangular: return scale
+        case .triangular2: return scale * (1 / pow(2, cycle - 1))
+        case .expRange: return scale * pow(gamma, Double(step))
+        }
+    }
+
+    public func learningRate(at step: Int, metrics: [Double]) throws -> Double {
+        try Check.step(step)
+        return baseLearningRate + (maxLearningRate - baseLearningRate) * height(at: step)
+    }
+
+    public func momentum(at step: Int, metrics: [Double]) throws -> Double? {
+        try Check.step(step)
+        guard let m = cycleMomentum else { return nil }
+        return m.max - (m.max - m.base) * height(at: step)
+    }
+
+    public var description: String {
+        var s = "cyclic:base=\(formatNumber(baseLearningRate)),max=\(formatNumber(maxLearningRate)),up=\(stepSizeUp),down=\(stepSizeDown),mode=\(mode.rawValue)"
+        if mode == .expRange { s += ",gamma=\(formatNumber(gamma))" }
+        if let m = cycleMomentum { s += ",momentum=\(m.text)" }
+        return s + ",unit=\(unit.rawValue)"
+    }
+}
