@@ -42,7 +42,7 @@ extension LRRangeTestResult {
         }
         switch suggestion {
         case .rate(let lr, _):
-            plot.markers = [PlotMarker(x: lr, label: "\(rule.rawValue): \(LRSuggester.format(lr))")]
+            plot.markers = [PlotMarker(x: lr, label: "\(rule.rawValue): \(PlotNumberFormat.short(lr))")]
         case .unreliable(let reason):
             plot.subtitle = "no reliable suggestion (\(rule.rawValue)): \(reason)"
         }

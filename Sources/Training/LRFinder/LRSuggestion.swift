@@ -142,7 +142,7 @@ public enum LRSuggester {
         let first = s[0], lowest = s.min()!
         let drop = first - lowest
         guard drop >= options.minimumRelativeDrop * Swift.abs(first), drop > 0 else {
-            return .unreliable(reason: "the smoothed loss falls only \(format(drop)) from \(format(first)) over rows \(w) "
+            return .unreliable(reason: "the smoothed loss falls only \(format(drop)) from \(format(first)) over rows \(rows(w)) "
                                + "(needs \(format(options.minimumRelativeDrop * 100))%): the curve is flat")
         }
         let sigma = noiseScale(l)
@@ -155,10 +155,10 @@ public enum LRSuggester {
             let d = slopes(learningRates: lr, losses: s)
             let i = steepestIndex(learningRates: lr, losses: s)
             if i == 0 || i == s.count - 1 {
-                return .unreliable(reason: "the steepest point is at the \(i == 0 ? "first" : "last") row of the window \(w); "
+                return .unreliable(reason: "the steepest point is at the \(i == 0 ? "first" : "last") row of the window (rows \(rows(w))); "
                                    + "the steepest descent may lie outside it (widen the sweep or trim less)")
             }
-            guard d[i] < 0 else { return .unreliable(reason: "the smoothed loss never decreases in the window \(w)") }
+            guard d[i] < 0 else { return .unreliable(reason: "the smoothed loss never decreases in the window (rows \(rows(w)))") }
             return .rate(lr[i], index: w.lowerBound + i)
         case .valley:
             let i = valleyIndex(losses: s)
@@ -166,20 +166,14 @@ public enum LRSuggester {
         case .minimum:
             let i = minimumIndex(losses: s)
             if i == s.count - 1 {
-                return .unreliable(reason: "the smoothed loss is lowest at the last row of the window \(w): it was still "
+                return .unreliable(reason: "the smoothed loss is lowest at the last row of the window (rows \(rows(w))): it was still "
                                    + "falling when the sweep ended (raise the end rate)")
             }
             return .rate(lr[i] / 10, index: w.lowerBound + i)
         }
     }
 
-    static func format(_ x: Double) -> String {
-        let a = Swift.abs(x)
-        if a != 0 && (a < 1e-3 || a >= 1e5) {
-            let e = Int(Double.log10(a).rounded(.down))
-            let m = x / Double.pow(10, Double(e))
-            return "\(Double((m * 1000).rounded()) / 1000)e\(e)"
-        }
-        return "\(Double((x * 10000).rounded()) / 10000)"
-    }
+    static func format(_ x: Double) -> String { PlotNumberFormat.short(x) }
+
+    static func rows(_ w: Range<Int>) -> String { "\(w.lowerBound)–\(w.upperBound - 1)" }
 }

@@ -18,6 +18,17 @@ extension LinePlot {
         return lo...hi
     }
 
+    /// Greedy word wrap at `width` characters (a word longer than that gets a line of its own).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty && line.count + 1 + word.count > width { lines.append(line); line = "" }
+            line += line.isEmpty ? String(word) : " " + word
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
+    }
+
     static func escape(_ s: String) -> String {
         var out = ""
         for c in s {
@@ -36,7 +47,8 @@ extension LinePlot {
 
     /// The SVG document.
     public func svg() -> String {
-        let left = 84.0, right = 24.0, top = subtitle == nil ? 44.0 : 64.0, bottom = 62.0
+        let subtitleLines = subtitle.map { Self.wrap($0, width: Int((width - 40) / 7)) } ?? []
+        let left = 84.0, right = 24.0, top = 44.0 + 17 * Double(subtitleLines.count), bottom = 62.0
         let plotW = width - left - right, plotH = height - top - bottom
         let xr = Self.fitRange(series.flatMap(\.x), scale: xScale, given: xRange)
         let yr = Self.fitRange(zip(series.flatMap(\.x), series.flatMap(\.y)).filter { xScale.accepts($0.0) }.map(\.1),
@@ -55,8 +67,8 @@ extension LinePlot {
         <text x="\(Self.n(width / 2))" y="26" text-anchor="middle" font-size="18" font-weight="bold">\(Self.escape(title))</text>
 
         """
-        if let subtitle {
-            s += "<text x=\"\(Self.n(width / 2))\" y=\"48\" text-anchor=\"middle\" font-size=\"13\" fill=\"#444\">\(Self.escape(subtitle))</text>\n"
+        for (k, line) in subtitleLines.enumerated() {
+            s += "<text x=\"\(Self.n(width / 2))\" y=\"\(Self.n(48 + 17 * Double(k)))\" text-anchor=\"middle\" font-size=\"13\" fill=\"#444\">\(Self.escape(line))</text>\n"
         }
 
         // Grid and ticks.

@@ -22,7 +22,7 @@ struct PlotTicks: Equatable {
     /// Log axes: majors at every power of ten inside the range, labelled 10ⁿ, with unlabelled minors at
     /// 2…9·10ⁿ while the range spans at most 8 decades (beyond that, every ⌈decades/8⌉-th power is
     /// labelled). When fewer than two powers of ten fit, 1-2-5 multiples are used, then linear ticks.
-    /// Linear axes: about six "nice" ticks with steps of 1, 2 or 5 × 10ⁿ.
+    /// Linear axes: "nice" steps of 1, 2 or 5 × 10ⁿ, the one giving closest to six ticks.
     static func make(range: ClosedRange<Double>, scale: PlotScale) -> PlotTicks {
         switch scale {
         case .linear: return linear(range)
@@ -33,9 +33,12 @@ struct PlotTicks: Equatable {
     static func linear(_ r: ClosedRange<Double>) -> PlotTicks {
         let span = r.upperBound - r.lowerBound
         guard span > 0 else { return PlotTicks(major: [r.lowerBound], labels: [PlotNumberFormat.short(r.lowerBound)], minor: []) }
-        let raw = span / 6
-        let magnitude = Double.pow(10, Double.log10(raw).rounded(.down))
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.first { $0 >= raw * 0.999 }!
+        // The 1-2-5 step whose tick count is closest to 6 (the smaller step on ties).
+        let magnitude = Double.pow(10, Double.log10(span / 6).rounded(.down))
+        func count(_ step: Double) -> Int {
+            Int((r.upperBound / step + 1e-9).rounded(.down) - (r.lowerBound / step - 1e-9).rounded(.up)) + 1
+        }
+        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.min { Swift.abs(count($0) - 6) < Swift.abs(count($1) - 6) }!
         var major: [Double] = []
         var k = (r.lowerBound / step).rounded(.up)
         while k * step <= r.upperBound + step * 1e-9 {
