@@ -57,6 +57,8 @@ struct TestLeastSquares<Scalar: BLASScalar>: Objective {
     var maximumBatchSize: Int { a.count }
     var seen: [[Int]] = []
 
+    init(a: [[Double]], b: [Double]) { self.a = a; self.b = b }
+
     init(samples: Int, features: Int, seed: UInt64) {
         var g = SeededGenerator(seed: seed)
         a = (0..<samples).map { _ in (0..<features).map { _ in g.nextGaussian() } }
