@@ -69,6 +69,17 @@ struct LRFinderOutputTests {
             write(svg, to: dir + "/lr-find-quadratic.svg")
             write(r.svg(rule: .valley), to: dir + "/lr-find-quadratic-valley.svg")
             write(fp.svg(), to: dir + "/lr-find-flat.svg")
+            // A noisy mini-batch curve (least squares, batches of 8, reshuffled), to look at.
+            var g = SeededGenerator(seed: 3)
+            let a = (0..<200).map { _ in (0..<5).map { _ in g.nextGaussian() } }
+            let b = a.map { row in row.reduce(0, +) + 0.3 * g.nextGaussian() }  // w* = (1, …, 1) plus noise
+            var objective = TestLeastSquares<Double>(a: a, b: b)
+            var optimizer = TestMomentumSGD<Double>(parameterCount: 5, momentum: 0.9)
+            var sampler = BatchSampler(sampleCount: 200, batchSize: 8, mode: .reshuffle, seed: 4)
+            var w = [Double](repeating: 0, count: 5)
+            let noisy = try LRRangeTest(sweep: LRSweep(start: 1e-5, end: 10, iterations: 120))
+                .run(objective: &objective, optimizer: &optimizer, parameters: &w, sampler: &sampler)
+            write(noisy.svg(rule: .valley), to: dir + "/lr-find-minibatch.svg")
         }
     }
 

@@ -10,7 +10,8 @@ import Optimizers
 ///    whenever the batches run out);
 /// 2. ℓ_k = the batch loss and gradient at the current parameters, i.e. **before** the step at lr_k;
 ///    in validation mode (Smith; torch-lr-finder's `val_loader`) the step at lr_k is taken first and
-///    ℓ_k = `validationLoss` at the optimizer's evaluation point afterwards;
+///    ℓ_k = `validationLoss` at the optimizer's evaluation point afterwards (a non-finite training loss
+///    is recorded as it is and stops the test without a step);
 /// 3. s_k = smoothed ℓ_k (`smoothing`); record (lr_k, ℓ_k, s_k);
 /// 4. stop if `DivergenceStop` says so (s_k > threshold × best, or a non-finite loss);
 /// 5. otherwise (training mode) the optimizer steps with lr_k.

@@ -73,10 +73,11 @@ public enum LRSuggester {
         let cut = raw.indices.first { !(learningRates[$0].isFinite && raw[$0].isFinite && smoothed[$0].isFinite) } ?? raw.count
         let lo = options.skipStart, hi = cut - options.skipEnd
         guard hi - lo >= options.minimumPoints else {
+            let source = cut < raw.count ? "the \(cut) rows before the first non-finite loss" : "the \(raw.count) recorded rows"
             return .failure(LRFinderError(
-                "only \(Swift.max(0, hi - lo)) points remain after cutting at the first non-finite loss (row \(cut)) and trimming "
-                + "\(options.skipStart) at the start and \(options.skipEnd) at the end; at least \(options.minimumPoints) are needed "
-                + "(run more iterations or lower the start rate)"))
+                "only \(Swift.max(0, hi - lo)) points remain of \(source) after trimming \(options.skipStart) at the start and "
+                + "\(options.skipEnd) at the end; at least \(options.minimumPoints) are needed (run more iterations, lower the "
+                + "start rate, or raise the divergence threshold if the test stopped early on noisy batches)"))
         }
         return .success(lo..<hi)
     }
