@@ -111,7 +111,8 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
                 fieldStartLine = line
                 recordStartLine = line
                 if b == cr { skipLF = true }
-            } else if b == quote && cell.count == 0 && !fieldQuoted {
+            } else if b == quote && !fieldQuoted && cell.isBlank {
+                cell.removeAll()                   // spaces before an opening quote are dropped
                 inQuotes = true
                 fieldQuoted = true
             } else {
