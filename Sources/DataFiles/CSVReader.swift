@@ -12,7 +12,7 @@ import LinearAlgebra
 /// per line or per cell; each used cell is parsed in place by `strtod`/`strtof` (see
 /// `NumberParsing.swift`), so values round-trip exactly as `Double(String)`/`Float(String)` would.
 /// Blank lines are skipped anywhere (so a trailing newline is fine); CRLF and lone CR line ends
-/// are accepted; columns that are neither features nor targets are never parsed (they may hold text).
+/// are accepted, as is a leading UTF-8 byte-order mark; columns that are neither features nor targets are never parsed (they may hold text).
 public enum CSVReader {
     public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self,
                                                 options: CSVOptions = CSVOptions()) throws -> CSVTable<Scalar> {
@@ -55,6 +55,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
     private var fieldQuoted = false
     private var skipLF = false
     private var fieldIndex = 0
+    private var atFileStart = true
 
     private var resolved = false
     private var firstFields: [[UInt8]] = []
@@ -79,8 +80,13 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         parse = cParser(for: Scalar.self)
     }
 
-    mutating func consume(_ bytes: UnsafeRawBufferPointer) throws {
+    mutating func consume(_ chunk: UnsafeRawBufferPointer) throws {
         let lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        var bytes = chunk[...]
+        if atFileStart {
+            atFileStart = false
+            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }   // UTF-8 byte-order mark
+        }
         for b in bytes {
             if skipLF {
                 skipLF = false

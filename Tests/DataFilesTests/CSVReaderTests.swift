@@ -55,6 +55,8 @@ struct CSVReaderTests {
         let url = dir.file("a.csv", "1,2\n3,4\n")
         #expect(try CSVReader.read(url, as: Double.self).features.rows == 2)          // auto: numbers → data
         #expect(try CSVReader.read(url, as: Double.self, options: CSVOptions(header: .present)).featureNames == ["1"])
+        let bom = dir.file("bom.csv", "\u{FEFF}1,2\n3,4\n")                            // byte-order mark is skipped
+        #expect(try CSVReader.read(bom, as: Double.self).features == Matrix([[1.0], [3]]))
         let named = dir.file("b.csv", "x,y\n3,4\n")
         let e = dataError { try CSVReader.read(named, as: Double.self, options: CSVOptions(header: .absent)) }
         #expect(e?.description == "\(named.path):1:1: cell \"x\" in column 0 is not a number")
