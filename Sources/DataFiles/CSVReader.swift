@@ -14,6 +14,10 @@ import LinearAlgebra
 /// Blank lines are skipped anywhere (so a trailing newline is fine); CRLF and lone CR line ends
 /// are accepted, as is a leading UTF-8 byte-order mark; columns that are neither features nor targets are never parsed (they may hold text).
 public enum CSVReader {
+    // The generic entry checks the scalar type at run time and jumps to these specialisations;
+    // callers in other modules would otherwise run the unspecialised parser (about half as fast).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self,
                                                 options: CSVOptions = CSVOptions()) throws -> CSVTable<Scalar> {
         let path = url.path

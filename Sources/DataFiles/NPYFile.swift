@@ -68,6 +68,8 @@ public enum NPYFile {
         var shape: String
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     private static func readSplit<Scalar: BLASScalar>(_ url: URL, targetColumns: [Int], as _: Scalar.Type) throws -> Split<Scalar> {
         let path = url.path
         let fd = open(path, O_RDONLY)
