@@ -20,7 +20,7 @@ struct ModelDocumentTests {
 
     @Test func randomDoublesRoundTripBitForBit() throws {
         var g = SeededGenerator(seed: 3)
-        var values: [Double] = [0.1, -0.0, 5e-324, 1.7976931348623157e308, 2.2250738585072014e-308, 1 / 3]
+        var values: [Double] = [0.1, -0.0, .leastNonzeroMagnitude, 1.7976931348623157e308, 2.2250738585072014e-308, 1 / 3]
         while values.count < 500 {
             let v = Double(bitPattern: g.next())
             if v.isFinite { values.append(v) }
