@@ -57,4 +57,10 @@ public struct CSVTable<Scalar: BLASScalar> {
     public var targetNames: [String]
     /// Rows dropped for NaN/Inf under `.dropRows`.
     public var droppedRows: Int
+
+    public init(features: Matrix<Scalar>, targets: Matrix<Scalar>, featureNames: [String], targetNames: [String], droppedRows: Int = 0) {
+        precondition(features.rows == targets.rows, "features \(features.shape) and targets \(targets.shape) differ in rows")
+        self.features = features; self.targets = targets
+        self.featureNames = featureNames; self.targetNames = targetNames; self.droppedRows = droppedRows
+    }
 }
