@@ -1,0 +1,66 @@
+import LinearAlgebra
+
+/// A column of a CSV file, chosen by header name, by 0-based index, or as the last column.
+public enum CSVColumn: Sendable, Hashable, CustomStringConvertible {
+    case name(String)
+    case index(Int)
+    case last
+
+    public var description: String {
+        switch self {
+        case .name(let n): return "\"\(n)\""
+        case .index(let i): return "index \(i)"
+        case .last: return "last column"
+        }
+    }
+}
+
+/// How to read a CSV file into features and targets.
+public struct CSVOptions: Sendable {
+    /// Whether the first record holds column names. `.auto` takes it as a header when any of its
+    /// fields is not a number (so a first data row with an empty cell is also taken as a header).
+    public enum Header: Sendable { case present, absent, auto }
+
+    /// What to do with a NaN or ±Inf cell in a used column: throw (default), or drop the row and
+    /// count it in `CSVTable.droppedRows`.
+    public enum NonFinitePolicy: Sendable { case error, dropRows }
+
+    public var header: Header
+    /// One ASCII byte: `,` `;` tab `|` …
+    public var delimiter: Character
+    /// Fields may be quoted with this ASCII character (RFC 4180: a doubled quote inside a quoted
+    /// field is one quote; quoted fields may hold delimiters and line breaks).
+    public var quote: Character
+    /// Target columns, in output order (empty: no targets, e.g. data to predict on).
+    public var targetColumns: [CSVColumn]
+    /// Feature columns in output order; `nil` means every column that is not a target.
+    public var featureColumns: [CSVColumn]?
+    public var nonFinite: NonFinitePolicy
+
+    public init(header: Header = .auto, delimiter: Character = ",", quote: Character = "\"",
+                targetColumns: [CSVColumn] = [.last], featureColumns: [CSVColumn]? = nil,
+                nonFinite: NonFinitePolicy = .error) {
+        precondition(delimiter.isASCII && delimiter.asciiValue != nil, "CSV delimiter \(delimiter) must be one ASCII character")
+        precondition(quote.isASCII && quote.asciiValue != nil, "CSV quote \(quote) must be one ASCII character")
+        precondition(delimiter != quote, "CSV delimiter and quote are both \(delimiter)")
+        self.header = header; self.delimiter = delimiter; self.quote = quote
+        self.targetColumns = targetColumns; self.featureColumns = featureColumns; self.nonFinite = nonFinite
+    }
+}
+
+/// What a CSV file held: `features` is n×d, `targets` n×k (k = number of target columns).
+public struct CSVTable<Scalar: BLASScalar> {
+    public var features: Matrix<Scalar>
+    public var targets: Matrix<Scalar>
+    /// Header names, or `column <index>` for a file without a header.
+    public var featureNames: [String]
+    public var targetNames: [String]
+    /// Rows dropped for NaN/Inf under `.dropRows`.
+    public var droppedRows: Int
+
+    public init(features: Matrix<Scalar>, targets: Matrix<Scalar>, featureNames: [String], targetNames: [String], droppedRows: Int = 0) {
+        precondition(features.rows == targets.rows, "features \(features.shape) and targets \(targets.shape) differ in rows")
+        self.features = features; self.targets = targets
+        self.featureNames = featureNames; self.targetNames = targetNames; self.droppedRows = droppedRows
+    }
+}

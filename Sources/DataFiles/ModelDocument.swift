@@ -1,0 +1,221 @@
+import Foundation
+import LinearAlgebra
+
+/// A trained model as a JSON document (`descent` model files).
+///
+/// Schema, format version 1 (keys sorted, pretty-printed; every number that is a weight or a
+/// statistic is printed with the shortest digits that parse back to the same `Double`, so values —
+/// including every `Float` — round-trip exactly):
+///
+/// ```
+/// {
+///   "formatVersion": 1,                  // readers reject any other version
+///   "kind": "linear" | "mlp",
+///   "inputCount": d, "outputCount": k,
+///   "hiddenSizes": [h1, h2, …],          // [] for "linear"
+///   "activation": "relu" | "tanh" | …,   // null/absent for "linear"
+///   "layers": [                          // hiddenSizes.count + 1 entries, input side first
+///     { "weights": [[w00, w01, …], …],   // row-major, (inputs of the layer) × (outputs of the layer)
+///       "bias": [b0, b1, …] }            // one per output, or null/absent for no bias
+///   ],
+///   "standardization": {                 // optional; x' = (x − mean) / scale, likewise for targets
+///     "featureMeans": [d], "featureScales": [d],
+///     "targetMeans": [k]?, "targetScales": [k]? },
+///   "featureNames": [d names] | [], "targetNames": [k names] | [],
+///   "loss": "mse" | …,
+///   "training": { "optimizer": "sgd", "learningRate": "0.01", … },   // free-form record
+///   "createdBy": "descent 0.1"
+/// }
+/// ```
+/// A layer maps a row `x` (1×inputs) to `x·W + b` (1×outputs).
+public struct ModelDocument: Codable, Equatable, Sendable {
+    public static let currentFormatVersion = 1
+
+    public enum Kind: String, Codable, Sendable, CaseIterable { case linear, mlp }
+
+    public struct Layer: Codable, Equatable, Sendable {
+        /// Row-major, inputs × outputs.
+        public var weights: [[Double]]
+        public var bias: [Double]?
+
+        public init(weights: [[Double]], bias: [Double]?) { self.weights = weights; self.bias = bias }
+
+        /// From an inputs × outputs matrix (values widened to `Double` exactly).
+        public init<Scalar: BLASScalar>(weights: Matrix<Scalar>, bias: [Scalar]?) {
+            self.weights = weights.nestedRows.map { $0.map { Double($0) } }
+            self.bias = bias?.map { Double($0) }
+        }
+
+        /// The weights as an inputs × outputs matrix (call after validation: rows are equal length).
+        public func weightMatrix<Scalar: BLASScalar>(as _: Scalar.Type = Scalar.self) -> Matrix<Scalar> {
+            Matrix(weights.map { $0.map { Scalar($0) } })
+        }
+
+        public func biasVector<Scalar: BLASScalar>(as _: Scalar.Type = Scalar.self) -> [Scalar]? {
+            bias?.map { Scalar($0) }
+        }
+    }
+
+    public struct Standardization: Codable, Equatable, Sendable {
+        public var featureMeans: [Double]
+        public var featureScales: [Double]
+        public var targetMeans: [Double]?
+        public var targetScales: [Double]?
+
+        public init(featureMeans: [Double], featureScales: [Double], targetMeans: [Double]? = nil, targetScales: [Double]? = nil) {
+            self.featureMeans = featureMeans; self.featureScales = featureScales
+            self.targetMeans = targetMeans; self.targetScales = targetScales
+        }
+    }
+
+    public var formatVersion: Int
+    public var kind: Kind
+    public var inputCount: Int
+    public var outputCount: Int
+    public var hiddenSizes: [Int]
+    public var activation: String?
+    public var layers: [Layer]
+    public var standardization: Standardization?
+    public var featureNames: [String]
+    public var targetNames: [String]
+    public var loss: String
+    public var training: [String: String]
+    public var createdBy: String
+
+    public init(kind: Kind, inputCount: Int, outputCount: Int, hiddenSizes: [Int] = [], activation: String? = nil,
+                layers: [Layer], standardization: Standardization? = nil, featureNames: [String] = [],
+                targetNames: [String] = [], loss: String, training: [String: String] = [:], createdBy: String,
+                formatVersion: Int = ModelDocument.currentFormatVersion) {
+        self.formatVersion = formatVersion; self.kind = kind
+        self.inputCount = inputCount; self.outputCount = outputCount
+        self.hiddenSizes = hiddenSizes; self.activation = activation; self.layers = layers
+        self.standardization = standardization; self.featureNames = featureNames; self.targetNames = targetNames
+        self.loss = loss; self.training = training; self.createdBy = createdBy
+    }
+
+    /// Layer widths from input to output: `[inputCount] + hiddenSizes + [outputCount]`.
+    public var layerSizes: [Int] { [inputCount] + hiddenSizes + [outputCount] }
+
+    // MARK: Files
+
+    /// Reads and validates a model file.
+    public static func load(from url: URL) throws -> ModelDocument {
+        try decode(JSONSupport.read(url), file: url.path)
+    }
+
+    /// Decodes and validates; `file` names the source in errors.
+    public static func decode(_ data: Data, file: String) throws -> ModelDocument {
+        try JSONSupport.checkVersion(data, current: currentFormatVersion, what: "model", file: file)
+        struct KindProbe: Decodable { var kind: String? }
+        if let kind = try JSONSupport.decode(KindProbe.self, from: data, file: file).kind, Kind(rawValue: kind) == nil {
+            throw DataError(.invalidValue, file: file,
+                            "model kind \"\(kind)\" is not known (\(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        let document = try JSONSupport.decode(ModelDocument.self, from: data, file: file)
+        try document.validate(file: file)
+        return document
+    }
+
+    /// Validates, then writes atomically.
+    public func save(to url: URL) throws {
+        try AtomicFile.write(encoded(file: url.path), to: url)
+    }
+
+    /// The validated document as JSON.
+    public func encoded(file: String = "<model>") throws -> Data {
+        try validate(file: file)
+        return try JSONSupport.encode(self, file: file)
+    }
+
+    /// Checks the model against data with `featureCount` columns (and `targetCount`, when given).
+    public func checkCompatible(featureCount: Int, targetCount: Int? = nil, file: String) throws {
+        guard featureCount == inputCount else {
+            throw DataError(.shapeMismatch, file: file,
+                            "the model takes \(inputCount) feature\(inputCount == 1 ? "" : "s"), the data has \(featureCount)")
+        }
+        if let targetCount, targetCount != outputCount {
+            throw DataError(.shapeMismatch, file: file,
+                            "the model predicts \(outputCount) target\(outputCount == 1 ? "" : "s"), the data has \(targetCount)")
+        }
+    }
+
+    // MARK: Validation
+
+    /// Throws the first inconsistency: version, sizes, layer shapes (expected vs found),
+    /// non-finite numbers, statistics and name counts.
+    public func validate(file: String) throws {
+        func fail(_ kind: DataError.Kind, _ message: String) -> DataError { DataError(kind, file: file, message) }
+        try JSONSupport.checkVersion(formatVersion, current: Self.currentFormatVersion, what: "model", file: file)
+        guard inputCount >= 1, outputCount >= 1 else {
+            throw fail(.invalidValue, "inputCount \(inputCount) and outputCount \(outputCount) must both be at least 1")
+        }
+        if let bad = hiddenSizes.firstIndex(where: { $0 < 1 }) {
+            throw fail(.invalidValue, "hiddenSizes[\(bad)] is \(hiddenSizes[bad]); hidden layers need at least 1 unit")
+        }
+        switch kind {
+        case .linear:
+            guard hiddenSizes.isEmpty else { throw fail(.shapeMismatch, "a linear model has no hidden layers, found hiddenSizes \(hiddenSizes)") }
+        case .mlp:
+            guard !hiddenSizes.isEmpty else { throw fail(.shapeMismatch, "an mlp model needs hiddenSizes, found []") }
+            guard let activation, !activation.isEmpty else { throw fail(.invalidValue, "an mlp model needs an activation") }
+        }
+        let sizes = layerSizes
+        guard layers.count == sizes.count - 1 else {
+            throw fail(.shapeMismatch, "expected \(sizes.count - 1) layer\(sizes.count == 2 ? "" : "s") for sizes \(sizes), found \(layers.count)")
+        }
+        for (l, layer) in layers.enumerated() {
+            let (fanIn, fanOut) = (sizes[l], sizes[l + 1])
+            let foundCols = layer.weights.first?.count ?? 0
+            guard layer.weights.count == fanIn, layer.weights.allSatisfy({ $0.count == foundCols }), foundCols == fanOut else {
+                let found = layer.weights.allSatisfy({ $0.count == foundCols })
+                    ? "\(layer.weights.count)×\(foundCols)"
+                    : "ragged rows of lengths \(layer.weights.map(\.count))"
+                throw fail(.shapeMismatch, "layers[\(l)].weights: expected shape \(fanIn)×\(fanOut) (inputs×outputs), found \(found)")
+            }
+            for (i, row) in layer.weights.enumerated() {
+                if let j = row.firstIndex(where: { !$0.isFinite }) {
+                    throw fail(.invalidValue, "layers[\(l)].weights[\(i)][\(j)] is \(row[j]), not a finite number")
+                }
+            }
+            if let bias = layer.bias {
+                guard bias.count == fanOut else {
+                    throw fail(.shapeMismatch, "layers[\(l)].bias: expected \(fanOut) values, found \(bias.count)")
+                }
+                try checkFinite(bias, "layers[\(l)].bias", file: file)
+            }
+        }
+        if let s = standardization {
+            try checkStatistics(s.featureMeans, s.featureScales, count: inputCount, name: "feature", file: file)
+            if s.targetMeans != nil || s.targetScales != nil {
+                guard let m = s.targetMeans, let sc = s.targetScales else {
+                    throw fail(.invalidValue, "standardization has only one of targetMeans and targetScales")
+                }
+                try checkStatistics(m, sc, count: outputCount, name: "target", file: file)
+            }
+        }
+        guard featureNames.isEmpty || featureNames.count == inputCount else {
+            throw fail(.shapeMismatch, "featureNames: expected \(inputCount) names, found \(featureNames.count)")
+        }
+        guard targetNames.isEmpty || targetNames.count == outputCount else {
+            throw fail(.shapeMismatch, "targetNames: expected \(outputCount) names, found \(targetNames.count)")
+        }
+    }
+
+    private func checkFinite(_ values: [Double], _ field: String, file: String) throws {
+        if let j = values.firstIndex(where: { !$0.isFinite }) {
+            throw DataError(.invalidValue, file: file, "\(field)[\(j)] is \(values[j]), not a finite number")
+        }
+    }
+
+    private func checkStatistics(_ means: [Double], _ scales: [Double], count: Int, name: String, file: String) throws {
+        guard means.count == count, scales.count == count else {
+            throw DataError(.shapeMismatch, file: file,
+                            "standardization: expected \(count) \(name) means and scales, found \(means.count) and \(scales.count)")
+        }
+        try checkFinite(means, "standardization.\(name)Means", file: file)
+        try checkFinite(scales, "standardization.\(name)Scales", file: file)
+        if let j = scales.firstIndex(where: { $0 <= 0 }) {
+            throw DataError(.invalidValue, file: file, "standardization.\(name)Scales[\(j)] is \(scales[j]); scales must be positive")
+        }
+    }
+}
