@@ -128,3 +128,30 @@ struct LoopGuardTests {
         #expect(trainer.objective.seenParameters.isEmpty)
     }
 }
+
+/// The finiteness check against Swift's own `isFinite`, at several lengths (BLAS kernels take other
+/// paths for short tails and long vectors) and positions.
+struct LoopFinitenessTests {
+    func check<T: BLASScalar>(_: T.Type) {
+        for n in [1, 3, 8, 17, 1000] {
+            let zeros = [T](repeating: 0, count: n)
+            var x: [T] = randomVector(n, seed: UInt64(n))
+            x[n / 2] = T.greatestFiniteMagnitude                  // large but finite
+            func finite(_ v: [T]) -> Bool {
+                v.withUnsafeBufferPointer { a in zeros.withUnsafeBufferPointer { DivergenceGuard.allFinite(a, zeros: $0) } }
+            }
+            #expect(finite(x) == x.allSatisfy { $0.isFinite })
+            #expect(finite(x))
+            for bad in [T.infinity, -T.infinity, T.nan] {
+                for position in Set([0, n / 3, n - 1]) {
+                    var y = x
+                    y[position] = bad
+                    #expect(!finite(y), "n \(n), \(bad) at \(position)")
+                }
+            }
+        }
+    }
+
+    @Test func finitenessDouble() { check(Double.self) }
+    @Test func finitenessFloat() { check(Float.self) }
+}

@@ -54,10 +54,14 @@ struct LoopResumeTests {
 
         // Stop after epoch 5 (an epoch-end checkpoint), go through JSON, resume in a new trainer.
         let first = try setup.trainer()
-        first.afterEpoch = { $0.epoch == 4 ? .stop : .continue }
+        var checkpoint: TrainerState<T>? = nil
+        first.afterEpoch = { record, trainer in
+            if record.epoch == 4 { checkpoint = trainer.state; return .stop }
+            return .continue
+        }
         let partial = try first.run()
         #expect(partial.stopReason == .cancelled(epoch: 5, step: 30))
-        let saved = try throughJSON(first.state)
+        let saved = try throughJSON(try #require(checkpoint))
         #expect(saved == first.state)
         let second = try setup.trainer(resumingFrom: saved)
         let resumed = try second.run()

@@ -13,11 +13,15 @@ public enum DivergenceReason: String, Codable, Equatable, Sendable, CustomString
     }
 }
 
-/// Whether every element is finite: `Σ xᵢ·0` is 0 exactly when no element is ±∞ or NaN
-/// (∞·0 = NaN). One branch-free pass, no allocation; it does not rely on a BLAS kernel's NaN handling.
-@inlinable
-public func allFinite<Scalar: BLASScalar>(_ x: UnsafeBufferPointer<Scalar>) -> Bool {
-    var acc: Scalar = 0
-    for v in x { acc += v * 0 }
-    return acc == 0
+/// The divergence guard's check.
+public enum DivergenceGuard {
+    /// Whether every element of `x` is finite, given `zeros`, a buffer of zeros of the same length:
+    /// `xᵀ0 = Σ xᵢ·0` is exactly 0 when every xᵢ is finite and NaN as soon as one is ±∞ or NaN
+    /// (∞·0 = NaN, and NaN propagates through the sum). One vectorised BLAS `dot`, no allocation; unlike
+    /// `nrm2`/`asum` it cannot overflow on large finite values, and it needs no NaN-aware kernel.
+    @inlinable
+    public static func allFinite<Scalar: BLASScalar>(_ x: UnsafeBufferPointer<Scalar>,
+                                                     zeros: UnsafeBufferPointer<Scalar>) -> Bool {
+        BLAS.dot(x, zeros) == 0
+    }
 }

@@ -31,9 +31,9 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
 
     /// Called after every update; returning `.stop` ends `run()` with `.cancelled`.
     public var onStep: ((TrainingProgress) -> HookDecision)?
-    /// Called after every epoch with its record; returning `.stop` ends `run()` with `.cancelled`
-    /// (unless training is over anyway). Read `state` here to write a checkpoint.
-    public var afterEpoch: ((EpochRecord) -> HookDecision)?
+    /// Called after every epoch with its record and the trainer (read `trainer.state` to write a
+    /// checkpoint); returning `.stop` ends `run()` with `.cancelled` (unless training is over anyway).
+    public var afterEpoch: ((EpochRecord, Trainer) -> HookDecision)?
 
     public let batchSize: Int
     public let batchesPerEpoch: Int
@@ -57,6 +57,8 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     let point: UnsafeMutableBufferPointer<Scalar>
     let average: UnsafeMutableBufferPointer<Scalar>
     let best: UnsafeMutableBufferPointer<Scalar>
+    /// Stays zero: the other side of the finiteness check's dot product.
+    let zeros: UnsafeMutableBufferPointer<Scalar>
 
     /// A trainer starting from `initialParameters` (random initialisation, or a previous result's
     /// parameters for a warm start: a new run, with counters, schedule and early stopping from zero;
@@ -90,7 +92,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
             return u
         }
         parameters = buffer(); gradient = buffer(); lastFinite = buffer(); point = buffer()
-        average = buffer(); best = buffer()
+        average = buffer(); best = buffer(); zeros = buffer()
         _ = parameters.update(fromContentsOf: initialParameters)
         lastLearningRate = configuration.schedule == nil ? configuration.learningRate : 0
         if let e = configuration.earlyStopping { tracker = EarlyStopping.Tracker(mode: e.mode) }
@@ -109,7 +111,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     }
 
     deinit {
-        for b in [parameters, gradient, lastFinite, point, average, best] { b.deallocate() }
+        for b in [parameters, gradient, lastFinite, point, average, best, zeros] { b.deallocate() }
     }
 
     // MARK: State
@@ -202,10 +204,10 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
             (objective.lossAndGradient(parameters: parameters.readOnly, gradient: gradient, batch: batch), batch.count)
         }
         guard loss.isFinite else { return .nonFiniteLoss }
-        guard allFinite(gradient.readOnly) else { return .nonFiniteGradient }
+        guard DivergenceGuard.allFinite(gradient.readOnly, zeros: zeros.readOnly) else { return .nonFiniteGradient }
         BLAS.copy(parameters.readOnly, lastFinite)
         optimizer.step(parameters: parameters, gradient: gradient, learningRate: lr)
-        guard allFinite(parameters.readOnly) else {
+        guard DivergenceGuard.allFinite(parameters.readOnly, zeros: zeros.readOnly) else {
             BLAS.copy(lastFinite.readOnly, parameters)
             return .nonFiniteParameters
         }
@@ -326,7 +328,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         batchInEpoch = 0
         if epoch >= configuration.epochs && stop == nil { stop = .completed }
         if let stop { finished = stop }
-        let decision = afterEpoch?(record) ?? .continue
+        let decision = afterEpoch?(record, self) ?? .continue
         if let stop { return stop }
         return decision == .stop ? .cancelled(epoch: epoch, step: step) : nil
     }
@@ -340,7 +342,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
                 writeCurrentPoint(into: o)
                 // An optimizer whose state went non-finite with the step that diverged may also give a
                 // non-finite evaluation point: fall back to the last finite raw parameters.
-                if !allFinite(o.readOnly) { BLAS.copy(parameters.readOnly, o) }
+                if !DivergenceGuard.allFinite(o.readOnly, zeros: zeros.readOnly) { BLAS.copy(parameters.readOnly, o) }
             }
         }
         return TrainingResult(stopReason: reason, parameters: out, history: history, steps: step)
