@@ -42,37 +42,41 @@ struct LoopLeastSquares<T: BLASScalar>: Objective {
             seenParameters.append(Array(parameters))
         }
         let w = UnsafeBufferPointer(rebasing: parameters[0..<d]), b = parameters[d]
-        let gw = UnsafeMutableBufferPointer(rebasing: gradient[0..<d])
-        var loss = 0.0
-        residual.withUnsafeMutableBufferPointer { rAll in
+        let loss: Double = residual.withUnsafeMutableBufferPointer { rAll in
             let r = UnsafeMutableBufferPointer(rebasing: rAll[0..<m])
-            func compute(_ xb: MatrixView<T>, _ yb: UnsafeBufferPointer<T>) {
-                BLAS.gemv(xb, .none, w, into: r)                      // r = X_b·w
-                var sumR: T = 0
-                for i in 0..<m {
-                    r[i] += b - yb[i]                            // r = X_b·w + b − y_b
-                    loss += Double(r[i]) * Double(r[i])
-                    sumR += r[i]
-                }
-                loss /= 2 * Double(m)
-                BLAS.gemv(xb, .transpose, r.readOnly, into: gw, alpha: 1 / T(m))   // ∇w = X_bᵀr/m
-                gradient[d] = sumR / T(m)                                          // ∇b = Σr/m
-            }
             switch batch {
             case .rows(let range):
-                x.withView { v in y.withUnsafeBufferPointer { yAll in
-                    compute(v.rows(range), UnsafeBufferPointer(rebasing: yAll[range]))
+                return x.withView { v in y.withUnsafeBufferPointer { yAll in
+                    Self.lossAndGradient(v.rows(range), UnsafeBufferPointer(rebasing: yAll[range]), w, b, r, gradient)
                 } }
             case .indices(let idx):
                 x.gatherRows(idx, into: &gathered)
                 for (k, i) in idx.enumerated() { gatheredY[k] = y[i] }
-                gathered.withView { v in gatheredY.withUnsafeBufferPointer { yAll in
-                    compute(v.rows(0..<m), UnsafeBufferPointer(rebasing: yAll[0..<m]))
+                return gathered.withView { v in gatheredY.withUnsafeBufferPointer { yAll in
+                    Self.lossAndGradient(v.rows(0..<m), UnsafeBufferPointer(rebasing: yAll[0..<m]), w, b, r, gradient)
                 } }
             }
         }
         if recording { seenLosses.append((loss, m)) }
         return loss
+    }
+
+    /// The math on m rows `xb`, targets `yb`: r = X_b·w + b − y_b, loss = ‖r‖²/(2m), ∇w = X_bᵀr/m,
+    /// ∇b = Σr/m (gradient = [∇w, ∇b]); `r` is scratch of length m.
+    static func lossAndGradient(_ xb: MatrixView<T>, _ yb: UnsafeBufferPointer<T>, _ w: UnsafeBufferPointer<T>, _ b: T,
+                                _ r: UnsafeMutableBufferPointer<T>, _ gradient: UnsafeMutableBufferPointer<T>) -> Double {
+        let m = xb.rows, d = xb.cols
+        BLAS.gemv(xb, .none, w, into: r)
+        var loss = 0.0
+        var sumR: T = 0
+        for i in 0..<m {
+            r[i] += b - yb[i]
+            loss += Double(r[i]) * Double(r[i])
+            sumR += r[i]
+        }
+        BLAS.gemv(xb, .transpose, r.readOnly, into: UnsafeMutableBufferPointer(rebasing: gradient[0..<d]), alpha: 1 / T(m))
+        gradient[d] = sumR / T(m)
+        return loss / (2 * Double(m))
     }
 
     /// The full-data loss at `p` (for validation-style evaluators and checks).
