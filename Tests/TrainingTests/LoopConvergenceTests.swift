@@ -58,3 +58,26 @@ struct LoopConvergenceTests {
         #expect(maxScaledDifference(result.parameters, problem.solution) <= 5e-3)
     }
 }
+
+/// Warm start: a new run from a previous result's parameters. Plain GD with a constant rate has no
+/// state besides the parameters, so 100 epochs and then 200 warm-started epochs give exactly the
+/// iterate of a 300-epoch run, while the new run's counters and history start from zero.
+struct LoopWarmStartTests {
+    func warmStart<T: BLASScalar>(_: T.Type) throws {
+        let problem = try LoopProblem<T>(rows: 30, features: 3, noise: 0.1, seed: 14)
+        func gd(_ epochs: Int, from start: [T]) throws -> TrainingResult<T> {
+            try Trainer(objective: problem.objective(), optimizer: PlainGradientStep<T>(parameterCount: 4),
+                        configuration: TrainingConfiguration(epochs: epochs, learningRate: 0.3),
+                        initialParameters: start).run()
+        }
+        let whole = try gd(300, from: [0, 0, 0, 0])
+        let first = try gd(100, from: [0, 0, 0, 0])
+        let second = try gd(200, from: first.parameters)
+        #expect(second.parameters == whole.parameters)
+        #expect(second.steps == 200 && second.history.count == 200 && second.history[0].epoch == 0)
+        #expect(second.history[0].trainingLoss == whole.history[100].trainingLoss)
+    }
+
+    @Test func warmStartDouble() throws { try warmStart(Double.self) }
+    @Test func warmStartFloat() throws { try warmStart(Float.self) }
+}

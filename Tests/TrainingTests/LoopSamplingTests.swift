@@ -65,7 +65,9 @@ struct LoopSamplingTests {
     @Test func dropLastFloat() throws { try dropLast(Float.self) }
 
     @Test func fullBatchIsOneRowRangePerEpoch() throws {
-        let r = try run(Double.self, shuffle: .none, batch: 1000, seed: 1)
-        #expect(r.seen == [Array(0..<20), Array(0..<20), Array(0..<20)])
+        for mode in ShuffleMode.allCases {
+            let r = try run(Double.self, shuffle: mode, batch: 1000, seed: 1)
+            #expect(r.seen == [Array(0..<20), Array(0..<20), Array(0..<20)], "\(mode)")
+        }
     }
 }

@@ -82,7 +82,10 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         self.optimizer = optimizer
         self.configuration = configuration
         self.validation = validation
-        self.sampler = BatchSampler(sampleCount: objective.sampleCount, batchSize: b, mode: configuration.shuffle,
+        // A full batch is the same set in any order: pass it as one zero-copy row range (no gather, and
+        // the same summation order every epoch) whatever the shuffle mode.
+        let mode: ShuffleMode = b >= objective.sampleCount ? .none : configuration.shuffle
+        self.sampler = BatchSampler(sampleCount: objective.sampleCount, batchSize: b, mode: mode,
                                     dropLast: configuration.dropLast, seed: configuration.seed)
         self.batchSize = sampler.batchSize
         self.batchesPerEpoch = sampler.batchesPerEpoch

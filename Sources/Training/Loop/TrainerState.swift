@@ -29,6 +29,7 @@ public struct TrainerState<Scalar: BLASScalar>: Codable, Equatable, Sendable {
     /// The per-epoch values fed to metric-driven schedules.
     public var metricHistory: [Double]
     public var history: [EpochRecord]
-    /// Set once training is over (completed, stopped early or diverged).
+    /// Set once training is over (completed, stopped early or diverged); `run()` then returns at once.
+    /// Clear it (and raise `epochs` in the configuration) to continue a completed run.
     public var finished: StopReason?
 }

@@ -37,6 +37,7 @@ public struct TrainingConfiguration: Sendable {
     /// Passes over the training set.
     public var epochs: Int
     public var batchSize: BatchSize
+    /// Sample order per epoch. Ignored for a full batch, which is always the whole set as one row range.
     public var shuffle: ShuffleMode
     /// Skip a final short batch each epoch.
     public var dropLast: Bool

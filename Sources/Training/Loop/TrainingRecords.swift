@@ -81,9 +81,9 @@ public enum StopReason: Codable, Equatable, Sendable, CustomStringConvertible {
 /// What `run()` returns.
 public struct TrainingResult<Scalar: BLASScalar>: Sendable {
     public var stopReason: StopReason
-    /// The parameters to use: the best epoch's point (early stopping with `restoreBest`), else the
-    /// running average (iterate averaging), else the optimizer's evaluation point; always finite after
-    /// a divergence (the last finite iterate).
+    /// The parameters to use: the best epoch's point (early stopping with `restoreBest`, when training
+    /// completed or stopped early), else the running average (iterate averaging, once started), else
+    /// the optimizer's evaluation point. After a divergence: from the last finite iterate, never NaN.
     public var parameters: [Scalar]
     public var history: [EpochRecord]
     /// Updates done.
