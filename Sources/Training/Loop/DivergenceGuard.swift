@@ -1,0 +1,27 @@
+import LinearAlgebra
+
+/// What went non-finite when training diverged.
+public enum DivergenceReason: String, Codable, Equatable, Sendable, CustomStringConvertible {
+    case nonFiniteLoss, nonFiniteGradient, nonFiniteParameters
+
+    public var description: String {
+        switch self {
+        case .nonFiniteLoss: "the batch loss is not finite"
+        case .nonFiniteGradient: "the gradient has a non-finite element"
+        case .nonFiniteParameters: "the update made a parameter non-finite"
+        }
+    }
+}
+
+/// The divergence guard's check.
+public enum DivergenceGuard {
+    /// Whether every element of `x` is finite, given `zeros`, a buffer of zeros of the same length:
+    /// `xᵀ0 = Σ xᵢ·0` is exactly 0 when every xᵢ is finite and NaN as soon as one is ±∞ or NaN
+    /// (∞·0 = NaN, and NaN propagates through the sum). One vectorised BLAS `dot`, no allocation; unlike
+    /// `nrm2`/`asum` it cannot overflow on large finite values, and it needs no NaN-aware kernel.
+    @inlinable
+    public static func allFinite<Scalar: BLASScalar>(_ x: UnsafeBufferPointer<Scalar>,
+                                                     zeros: UnsafeBufferPointer<Scalar>) -> Bool {
+        BLAS.dot(x, zeros) == 0
+    }
+}

@@ -1,0 +1,67 @@
+/// Early stopping on a per-epoch quantity, after Keras's `EarlyStopping` callback.
+///
+/// With `mode = .min` an epoch improves when `value < best − minDelta` (`.max`: `value > best + minDelta`);
+/// the first finite value always improves (best starts at ±∞); a NaN never does. Each epoch that does
+/// not improve adds one to `wait`; training stops when `wait ≥ patience` (so `patience = 0` stops at
+/// the first epoch that does not improve). With `restoreBest`, the result is the point of the best
+/// epoch whenever training ends normally (completed or stopped early). Keras restores only when it
+/// stops early; restoring at completion too gives what the user asked for (the best epoch) either way.
+/// Defaults follow Keras (`min_delta = 0`, `mode = min`); Keras's default patience 0 is kept as well.
+public struct EarlyStopping: Codable, Equatable, Sendable {
+    public enum Mode: String, Codable, Sendable { case min, max }
+
+    public var patience: Int
+    public var minDelta: Double
+    public var mode: Mode
+    /// The watched quantity; nil = validation loss when an evaluator is given, else training loss.
+    public var monitor: MonitoredQuantity?
+    public var restoreBest: Bool
+
+    public init(patience: Int = 0, minDelta: Double = 0, mode: Mode = .min,
+                monitor: MonitoredQuantity? = nil, restoreBest: Bool = true) {
+        self.patience = patience; self.minDelta = minDelta; self.mode = mode
+        self.monitor = monitor; self.restoreBest = restoreBest
+    }
+
+    func validate() throws {
+        guard patience >= 0 else { throw TrainingError("early-stopping patience must be at least 0, got \(patience)") }
+        guard minDelta.isFinite && minDelta >= 0 else {
+            throw TrainingError("early-stopping min delta must be a finite number ≥ 0, got \(minDelta)")
+        }
+    }
+
+    /// Whether `value` improves on `best` by more than `minDelta` in this mode.
+    public func improves(_ value: Double, on best: Double) -> Bool {
+        switch mode {
+        case .min: value < best - minDelta
+        case .max: value > best + minDelta
+        }
+    }
+
+    /// The watched quantity after the default is applied.
+    public func resolvedMonitor(hasValidation: Bool) -> MonitoredQuantity {
+        monitor ?? (hasValidation ? .validationLoss : .trainingLoss)
+    }
+
+    /// Bookkeeping across epochs (saved in checkpoints).
+    public struct Tracker: Codable, Equatable, Sendable {
+        public var best: Double
+        /// Index of the best epoch (0-based), or nil before the first improvement.
+        public var bestEpoch: Int?
+        public var wait: Int
+
+        public init(mode: Mode) {
+            best = mode == .min ? .infinity : -.infinity; bestEpoch = nil; wait = 0
+        }
+    }
+
+    /// Folds one epoch's value into `tracker`; returns whether it improved and whether to stop.
+    public func update(_ tracker: inout Tracker, value: Double, epoch: Int) -> (improved: Bool, stop: Bool) {
+        if improves(value, on: tracker.best) {
+            tracker.best = value; tracker.bestEpoch = epoch; tracker.wait = 0
+            return (true, false)
+        }
+        tracker.wait += 1
+        return (false, tracker.wait >= patience)
+    }
+}

@@ -1,0 +1,312 @@
+import LinearAlgebra
+import Optimizers
+import Schedules
+
+/// A validation evaluator: the loss (and optionally a metric such as accuracy or R²) of the given
+/// parameters on held-out data. The loop calls it at the end of every epoch with the point it would
+/// return (see `TrainingResult.parameters`).
+public typealias ValidationEvaluator<Scalar: BLASScalar> = (UnsafeBufferPointer<Scalar>) -> (loss: Double, metric: Double?)
+
+/// The training loop: full-batch GD (`.full`), per-sample SGD (`.size(1)`) and mini-batch SGD
+/// (`.size(b)`) through one API, over any `Objective` and `Optimizer`.
+///
+/// One update (step t): pick the learning rate (the schedule's value at its unit's counter, or the
+/// constant rate) and the momentum if the schedule cycles it; evaluate the batch loss and gradient at
+/// the current parameters; check both are finite; keep a copy of the parameters; let the optimizer
+/// update them; check the result is finite (else restore the copy); fold the new point into the
+/// running mean when averaging is on. Any non-finite value stops training at that update with
+/// `.diverged(step:reason:)` and the last finite parameters. At an epoch end: the training loss (the
+/// batch losses' size-weighted mean), the validation evaluation, the schedule's metric history,
+/// early stopping, the history record, then the `afterEpoch` hook.
+///
+/// All buffers are allocated by `init`; an update allocates nothing. `state` is a complete Codable
+/// snapshot (also valid inside the hooks); `init(…, resumingFrom:)` continues bit-identically.
+public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == Opt.Scalar {
+    public typealias Scalar = Obj.Scalar
+
+    public internal(set) var objective: Obj
+    public internal(set) var optimizer: Opt
+    public let configuration: TrainingConfiguration
+    let validation: ValidationEvaluator<Scalar>?
+
+    /// Called after every update; returning `.stop` ends `run()` with `.cancelled`.
+    public var onStep: ((TrainingProgress) -> HookDecision)?
+    /// Called after every epoch with its record and the trainer (read `trainer.state` to write a
+    /// checkpoint); returning `.stop` ends `run()` with `.cancelled` (unless training is over anyway).
+    public var afterEpoch: ((EpochRecord, Trainer) -> HookDecision)?
+
+    public let batchSize: Int
+    public let batchesPerEpoch: Int
+    var sampler: BatchSampler
+
+    var epoch = 0, step = 0, samplesSeen = 0, batchInEpoch = 0
+    var epochLossSum = 0.0, epochSamples = 0
+    var lastLearningRate = 0.0
+    var averageCount = 0
+    var tracker: EarlyStopping.Tracker?
+    var hasBest = false
+    var metricHistory: [Double] = []
+    public internal(set) var history: [EpochRecord] = []
+    var finished: StopReason?
+
+    let parameters: UnsafeMutableBufferPointer<Scalar>
+    let gradient: UnsafeMutableBufferPointer<Scalar>
+    /// The parameters before the current update (divergence guard).
+    let lastFinite: UnsafeMutableBufferPointer<Scalar>
+    /// Scratch for the evaluation point.
+    let point: UnsafeMutableBufferPointer<Scalar>
+    let average: UnsafeMutableBufferPointer<Scalar>
+    let best: UnsafeMutableBufferPointer<Scalar>
+    /// Stays zero: the other side of the finiteness check's dot product.
+    let zeros: UnsafeMutableBufferPointer<Scalar>
+
+    /// A trainer starting from `initialParameters` (random initialisation, or a previous result's
+    /// parameters for a warm start: a new run, with counters, schedule and early stopping from zero;
+    /// pass an optimizer restored from a saved state to keep its accumulators too).
+    public init(objective: Obj, optimizer: Opt, configuration: TrainingConfiguration,
+                validation: ValidationEvaluator<Scalar>? = nil, initialParameters: [Scalar]) throws {
+        let p = objective.parameterCount
+        precondition(optimizer.parameterCount == p,
+                     "the objective has \(p) parameters but the optimizer was built for \(optimizer.parameterCount)")
+        precondition(initialParameters.count == p,
+                     "the objective has \(p) parameters but \(initialParameters.count) initial values were given")
+        try configuration.validate(sampleCount: objective.sampleCount, hasValidation: validation != nil)
+        let b = configuration.batchSize.resolved(sampleCount: objective.sampleCount)
+        guard b <= objective.maximumBatchSize else {
+            throw TrainingError("batch size \(b) exceeds the objective's maximum batch size \(objective.maximumBatchSize)")
+        }
+        guard initialParameters.allSatisfy({ $0.isFinite }) else {
+            throw TrainingError("the initial parameters contain a non-finite value")
+        }
+        self.objective = objective
+        self.optimizer = optimizer
+        self.configuration = configuration
+        self.validation = validation
+        // A full batch is the same set in any order: pass it as one zero-copy row range (no gather, and
+        // the same summation order every epoch) whatever the shuffle mode.
+        let mode: ShuffleMode = b >= objective.sampleCount ? .none : configuration.shuffle
+        self.sampler = BatchSampler(sampleCount: objective.sampleCount, batchSize: b, mode: mode,
+                                    dropLast: configuration.dropLast, seed: configuration.seed)
+        self.batchSize = sampler.batchSize
+        self.batchesPerEpoch = sampler.batchesPerEpoch
+        func buffer() -> UnsafeMutableBufferPointer<Scalar> {
+            let u = UnsafeMutableBufferPointer<Scalar>.allocate(capacity: p)
+            u.initialize(repeating: 0)
+            return u
+        }
+        parameters = buffer(); gradient = buffer(); lastFinite = buffer(); point = buffer()
+        average = buffer(); best = buffer(); zeros = buffer()
+        _ = parameters.update(fromContentsOf: initialParameters)
+        lastLearningRate = configuration.schedule == nil ? configuration.learningRate : 0
+        if let e = configuration.earlyStopping { tracker = EarlyStopping.Tracker(mode: e.mode) }
+        metricHistory.reserveCapacity(Swift.max(configuration.epochs, 0))
+        history.reserveCapacity(Swift.max(configuration.epochs, 0))
+    }
+
+    /// A trainer continuing from a saved `state`. Build it with the same objective and configuration
+    /// and a freshly constructed optimizer of the same kind and shape; its state is restored from `state`.
+    public convenience init(objective: Obj, optimizer: Opt, configuration: TrainingConfiguration,
+                            validation: ValidationEvaluator<Scalar>? = nil,
+                            resumingFrom state: TrainerState<Scalar>) throws {
+        try self.init(objective: objective, optimizer: optimizer, configuration: configuration,
+                      validation: validation, initialParameters: state.parameters)
+        try restore(state)
+    }
+
+    deinit {
+        for b in [parameters, gradient, lastFinite, point, average, best, zeros] { b.deallocate() }
+    }
+
+    // MARK: Running
+
+    /// Trains until the configured epochs are done, early stopping or divergence ends training, or
+    /// a hook stops it (then `run()` may be called again to continue). Throws a `TrainingError` for a
+    /// schedule or momentum setting that cannot be used, before the first update.
+    public func run() throws -> TrainingResult<Scalar> {
+        if let f = finished { return result(f) }
+        try preflight()
+        let clock = ContinuousClock()
+        while epoch < configuration.epochs {
+            let start = clock.now
+            if batchInEpoch == 0 {
+                sampler.startEpoch()
+                epochLossSum = 0; epochSamples = 0
+            }
+            while batchInEpoch < batchesPerEpoch {
+                if let reason = try update() {
+                    finished = .diverged(step: step, reason: reason)
+                    return result(finished!)
+                }
+                batchInEpoch += 1
+                if let hook = onStep {
+                    let progress = TrainingProgress(
+                        epoch: epoch, batch: batchInEpoch - 1, batchesPerEpoch: batchesPerEpoch, step: step,
+                        learningRate: lastLearningRate, batchLoss: lastBatchLoss,
+                        runningLoss: epochLossSum / Double(Swift.max(epochSamples, 1)))
+                    if hook(progress) == .stop { return result(.cancelled(epoch: epoch, step: step)) }
+                }
+            }
+            let trainSeconds = Self.seconds(start.duration(to: clock.now))
+            if let stop = try endEpoch(start: start, clock: clock, trainSeconds: trainSeconds) { return result(stop) }
+        }
+        finished = .completed
+        return result(.completed)
+    }
+
+    var lastBatchLoss = 0.0
+
+    /// One update; returns why it diverged, or nil.
+    func update() throws -> DivergenceReason? {
+        let lr = try learningRateForNextUpdate()
+        let (loss, count) = sampler.withBatch(batchInEpoch) { batch in
+            (objective.lossAndGradient(parameters: parameters.readOnly, gradient: gradient, batch: batch), batch.count)
+        }
+        guard loss.isFinite else { return .nonFiniteLoss }
+        guard DivergenceGuard.allFinite(gradient.readOnly, zeros: zeros.readOnly) else { return .nonFiniteGradient }
+        BLAS.copy(parameters.readOnly, lastFinite)
+        optimizer.step(parameters: parameters, gradient: gradient, learningRate: lr)
+        guard DivergenceGuard.allFinite(parameters.readOnly, zeros: zeros.readOnly) else {
+            BLAS.copy(lastFinite.readOnly, parameters)
+            return .nonFiniteParameters
+        }
+        if let a = configuration.averaging, step >= a.start {
+            averageCount += 1
+            optimizer.evaluationPoint(parameters: parameters.readOnly, into: point)
+            IterateAveraging.accumulate(point.readOnly, into: average, count: averageCount)
+        }
+        step += 1
+        samplesSeen += count
+        epochLossSum += loss * Double(count)
+        epochSamples += count
+        lastLearningRate = lr
+        lastBatchLoss = loss
+        return nil
+    }
+
+    /// The schedule's counter for the next update, in its unit.
+    func scheduleStep(_ unit: ScheduleUnit) -> Int {
+        switch unit {
+        case .batch: step
+        case .epoch: epoch
+        case .sample: samplesSeen
+        }
+    }
+
+    func learningRateForNextUpdate() throws -> Double {
+        guard let schedule = configuration.schedule else { return configuration.learningRate }
+        let s = scheduleStep(schedule.unit)
+        let lr: Double
+        do { lr = try schedule.learningRate(at: s, metrics: metricHistory) } catch {
+            throw TrainingError("the schedule has no learning rate for step \(s): \(error)")
+        }
+        guard lr.isFinite && lr >= 0 else {
+            throw TrainingError("the schedule gave learning rate \(lr) at step \(s); it must be finite and ≥ 0")
+        }
+        do {
+            if let m = try schedule.momentum(at: s, metrics: metricHistory) { try optimizer.setMomentum(m) }
+        } catch {
+            throw TrainingError("the schedule's momentum at step \(s) cannot be used: \(error)")
+        }
+        return lr
+    }
+
+    /// Checks before training that the schedule covers the run's first and last updates and that
+    /// the optimizer accepts the momentum it cycles.
+    func preflight() throws {
+        guard let schedule = configuration.schedule else { return }
+        let updatesPerEpoch = batchesPerEpoch
+        let totalUpdates = configuration.epochs * updatesPerEpoch
+        guard step < totalUpdates else { return }
+        _ = try learningRateForNextUpdate()  // also sets the momentum, which the first update sets again
+        let samplesPerEpoch = configuration.dropLast ? batchesPerEpoch * batchSize : sampler.sampleCount
+        let lastBatch = sampler.positions(batchesPerEpoch - 1).count
+        let last: Int = switch schedule.unit {
+        case .batch: totalUpdates - 1
+        case .epoch: configuration.epochs - 1
+        case .sample: configuration.epochs * samplesPerEpoch - lastBatch
+        }
+        do {
+            _ = try schedule.learningRate(at: last, metrics: metricHistory)
+            _ = try schedule.momentum(at: last, metrics: metricHistory)
+        } catch {
+            throw TrainingError("the schedule does not cover the run's last update (step \(last) in \(schedule.unit.rawValue)s): \(error)")
+        }
+    }
+
+    /// Writes the point to evaluate and return: the running average when averaging has started,
+    /// else the optimizer's evaluation point.
+    func writeCurrentPoint(into destination: UnsafeMutableBufferPointer<Scalar>) {
+        if averageCount > 0 {
+            BLAS.copy(average.readOnly, destination)
+        } else {
+            optimizer.evaluationPoint(parameters: parameters.readOnly, into: destination)
+        }
+    }
+
+    func value(of q: MonitoredQuantity, training: Double, validationLoss: Double?, validationMetric: Double?) throws -> Double {
+        switch q {
+        case .trainingLoss: return training
+        case .validationLoss: return validationLoss ?? .nan
+        case .validationMetric:
+            guard let m = validationMetric else {
+                throw TrainingError("the validation evaluator returned no metric, but validationMetric is monitored")
+            }
+            return m
+        }
+    }
+
+    func endEpoch(start: ContinuousClock.Instant, clock: ContinuousClock, trainSeconds: Double) throws -> StopReason? {
+        let trainingLoss = epochLossSum / Double(Swift.max(epochSamples, 1))
+        writeCurrentPoint(into: point)
+        var vLoss: Double? = nil, vMetric: Double? = nil
+        if let v = validation {
+            let r = v(point.readOnly)
+            vLoss = r.loss; vMetric = r.metric
+        }
+        let hasValidation = validation != nil
+        if configuration.schedule != nil {
+            metricHistory.append(try value(of: configuration.resolvedScheduleMetric(hasValidation: hasValidation),
+                                           training: trainingLoss, validationLoss: vLoss, validationMetric: vMetric))
+        }
+        var stop: StopReason? = nil
+        if let e = configuration.earlyStopping, var t = tracker {
+            let watched = try value(of: e.resolvedMonitor(hasValidation: hasValidation),
+                                    training: trainingLoss, validationLoss: vLoss, validationMetric: vMetric)
+            let (improved, stopNow) = e.update(&t, value: watched, epoch: epoch)
+            tracker = t
+            if improved && e.restoreBest { BLAS.copy(point.readOnly, best); hasBest = true }
+            if stopNow { stop = .earlyStopped(epoch: epoch, bestEpoch: t.bestEpoch) }
+        }
+        let seconds = Self.seconds(start.duration(to: clock.now))
+        let record = EpochRecord(epoch: epoch, trainingLoss: trainingLoss, validationLoss: vLoss, validationMetric: vMetric,
+                                 learningRate: lastLearningRate, steps: step, samples: epochSamples, seconds: seconds,
+                                 samplesPerSecond: trainSeconds > 0 ? Double(epochSamples) / trainSeconds : 0)
+        history.append(record)
+        epoch += 1
+        batchInEpoch = 0
+        if epoch >= configuration.epochs && stop == nil { stop = .completed }
+        if let stop { finished = stop }
+        let decision = afterEpoch?(record, self) ?? .continue
+        if let stop { return stop }
+        return decision == .stop ? .cancelled(epoch: epoch, step: step) : nil
+    }
+
+    func result(_ reason: StopReason) -> TrainingResult<Scalar> {
+        var out = [Scalar](repeating: 0, count: parameters.count)
+        out.withUnsafeMutableBufferPointer { o in
+            if reason == .completed || reason.isEarlyStop, configuration.earlyStopping?.restoreBest == true, hasBest {
+                BLAS.copy(best.readOnly, o)
+            } else {
+                writeCurrentPoint(into: o)
+                // An optimizer whose state went non-finite with the step that diverged may also give a
+                // non-finite evaluation point: fall back to the last finite raw parameters.
+                if !DivergenceGuard.allFinite(o.readOnly, zeros: zeros.readOnly) { BLAS.copy(parameters.readOnly, o) }
+            }
+        }
+        return TrainingResult(stopReason: reason, parameters: out, history: history, steps: step)
+    }
+
+    static func seconds(_ d: Duration) -> Double {
+        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
+    }
+}

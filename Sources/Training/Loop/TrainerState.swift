@@ -1,0 +1,35 @@
+import LinearAlgebra
+import Optimizers
+
+/// The loop's complete state, for checkpoints: restoring it into a new `Trainer` (built with the
+/// same objective, configuration and a fresh optimizer of the same kind) continues bit-identically.
+/// Vectors are stored in the training precision; Swift's JSON coders round-trip them exactly.
+public struct TrainerState<Scalar: BLASScalar>: Codable, Equatable, Sendable {
+    /// Completed epochs.
+    public var epoch: Int
+    /// Updates done.
+    public var step: Int
+    /// Samples consumed by all updates.
+    public var samplesSeen: Int
+    /// Batches done in the current (unfinished) epoch; 0 at an epoch boundary.
+    public var batchInEpoch: Int
+    /// Σ loss·batch size and Σ batch size over the current epoch's done batches.
+    public var epochLossSum: Double
+    public var epochSamples: Int
+    /// The rate of the last update.
+    public var lastLearningRate: Double
+    public var sampler: BatchSampler.State
+    public var optimizer: OptimizerState
+    public var parameters: [Scalar]
+    /// Terms in the running mean (0 = averaging not started) and the mean itself.
+    public var averageCount: Int
+    public var average: [Scalar]?
+    public var earlyStopping: EarlyStopping.Tracker?
+    public var bestParameters: [Scalar]?
+    /// The per-epoch values fed to metric-driven schedules.
+    public var metricHistory: [Double]
+    public var history: [EpochRecord]
+    /// Set once training is over (completed, stopped early or diverged); `run()` then returns at once.
+    /// Clear it (and raise `epochs` in the configuration) to continue a completed run.
+    public var finished: StopReason?
+}

@@ -1,0 +1,91 @@
+import LinearAlgebra
+
+/// One line of the per-epoch history.
+public struct EpochRecord: Codable, Equatable, Sendable {
+    /// 0-based epoch index.
+    public var epoch: Int
+    /// Mean of the epoch's batch losses, each at the parameters before its update, weighted by batch size.
+    public var trainingLoss: Double
+    public var validationLoss: Double?
+    public var validationMetric: Double?
+    /// The rate of the epoch's last update.
+    public var learningRate: Double
+    /// Updates done so far (all epochs).
+    public var steps: Int
+    /// Samples the epoch's updates consumed.
+    public var samples: Int
+    /// Wall time of the epoch's updates and evaluation (monotonic clock).
+    public var seconds: Double
+    public var samplesPerSecond: Double
+
+    /// The record without its timings (which differ between otherwise identical runs).
+    public var withoutTimings: EpochRecord {
+        var r = self; r.seconds = 0; r.samplesPerSecond = 0; return r
+    }
+}
+
+/// What the per-step hook sees: enough for a progress bar.
+public struct TrainingProgress: Sendable, Equatable {
+    /// 0-based epoch index.
+    public var epoch: Int
+    /// 0-based batch index within the epoch (the batch just used).
+    public var batch: Int
+    public var batchesPerEpoch: Int
+    /// Updates done so far, including this one.
+    public var step: Int
+    public var learningRate: Double
+    /// This batch's loss at the pre-update parameters.
+    public var batchLoss: Double
+    /// The epoch's training loss so far (batch-size-weighted mean).
+    public var runningLoss: Double
+}
+
+/// A hook's answer.
+public enum HookDecision: Sendable, Equatable {
+    case `continue`, stop
+}
+
+/// Why `run()` returned.
+public enum StopReason: Codable, Equatable, Sendable, CustomStringConvertible {
+    /// All epochs ran.
+    case completed
+    /// The monitored quantity did not improve for `patience` epochs; `bestEpoch` is 0-based.
+    case earlyStopped(epoch: Int, bestEpoch: Int?)
+    /// Update `step` (0-based) met a non-finite value; the parameters are those before it.
+    case diverged(step: Int, reason: DivergenceReason)
+    /// A hook asked to stop after `step` updates, with `epoch` epochs complete. `run()` again (or a
+    /// trainer resumed from `state`) continues from there.
+    case cancelled(epoch: Int, step: Int)
+
+    public var description: String {
+        switch self {
+        case .completed: "completed"
+        case .earlyStopped(let e, let b): "stopped early after epoch \(e + 1)" + (b.map { " (best epoch \($0 + 1))" } ?? "")
+        case .diverged(let s, let r): "diverged at update \(s): \(r)"
+        case .cancelled(let e, let s): "cancelled after \(e) epochs, \(s) updates"
+        }
+    }
+
+    var isEarlyStop: Bool {
+        if case .earlyStopped = self { return true }
+        return false
+    }
+
+    /// Whether training is over (a cancelled run can continue).
+    public var isFinal: Bool {
+        if case .cancelled = self { return false }
+        return true
+    }
+}
+
+/// What `run()` returns.
+public struct TrainingResult<Scalar: BLASScalar>: Sendable {
+    public var stopReason: StopReason
+    /// The parameters to use: the best epoch's point (early stopping with `restoreBest`, when training
+    /// completed or stopped early), else the running average (iterate averaging, once started), else
+    /// the optimizer's evaluation point. After a divergence: from the last finite iterate, never NaN.
+    public var parameters: [Scalar]
+    public var history: [EpochRecord]
+    /// Updates done.
+    public var steps: Int
+}
