@@ -74,6 +74,10 @@ struct MetricTests {
             let ev = objective.evaluate(parameters: theta, on: part)
             let wholePart = p.rows(0..<7).withView { pv in y.rows(0..<7).withView { loss.value(prediction: pv, target: $0) } }
             #expect(ev.sampleCount == 7 && isClose(ev.loss, wholePart, tol: tol))
+            // The loop's evaluator closure reports the same loss and the primary metric.
+            let evaluator = objective.evaluator(x: part.x, y: part.y)
+            let (l, m) = theta.withUnsafeBufferPointer { evaluator($0) }
+            #expect(l == ev.loss && m == (loss.isClassification ? ev.accuracy : ev.r2))
         }
     }
 

@@ -11,3 +11,9 @@ public struct Evaluation: Sendable, Codable, Equatable {
         self.sampleCount = sampleCount; self.loss = loss; self.rmse = rmse; self.r2 = r2; self.accuracy = accuracy
     }
 }
+
+extension Evaluation {
+    /// The one number to monitor, higher is better: accuracy for classification losses, R² for
+    /// regression losses (scikit-learn's `score` for either kind of estimator).
+    public var primaryMetric: Double? { accuracy ?? r2 }
+}

@@ -3,7 +3,7 @@ import LinearAlgebra
 /// Per-sample Huber loss ℓ = Σⱼ h(rⱼ), r = ŷ − y, with h(r) = ½r² for |r| ≤ δ and δ·(|r| − ½δ)
 /// beyond (Huber, "Robust Estimation of a Location Parameter", 1964). Its derivative is
 /// clamp(r, −δ, δ), continuous at |r| = δ; g = s·clamp(r, −δ, δ) with s = 1/B.
-enum Huber {
+enum HuberKernel {
     static func sample<S: BLASScalar>(_ p: UnsafePointer<S>, _ y: UnsafePointer<S>, _ k: Int,
                                       _ g: UnsafeMutablePointer<S>?, _ scale: S, delta: S) -> Double {
         var total = 0.0

@@ -75,11 +75,11 @@ public enum Loss: Sendable, Codable, Equatable, Hashable {
             let y = target.base! + i * target.stride
             let g = gradient.map { $0.base! + i * $0.stride }
             switch self {
-            case .squaredError: total += SquaredError.sample(p, y, k, g, scale)
-            case .huber(let delta): total += Huber.sample(p, y, k, g, scale, delta: Scalar(delta))
-            case .absoluteError: total += AbsoluteError.sample(p, y, k, g, scale)
-            case .binaryLogistic: total += BinaryLogistic.sample(p, y, k, g, scale)
-            case .softmaxCrossEntropy: total += SoftmaxCrossEntropy.sample(p, y, k, g, scale)
+            case .squaredError: total += SquaredErrorKernel.sample(p, y, k, g, scale)
+            case .huber(let delta): total += HuberKernel.sample(p, y, k, g, scale, delta: Scalar(delta))
+            case .absoluteError: total += AbsoluteErrorKernel.sample(p, y, k, g, scale)
+            case .binaryLogistic: total += BinaryLogisticKernel.sample(p, y, k, g, scale)
+            case .softmaxCrossEntropy: total += SoftmaxCrossEntropyKernel.sample(p, y, k, g, scale)
             }
         }
         return total

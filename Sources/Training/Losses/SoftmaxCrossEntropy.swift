@@ -4,7 +4,7 @@ import LinearAlgebra
 /// ℓ = Σⱼ yⱼ·(lse(z) − zⱼ), lse(z) = m + log Σⱼ e^(zⱼ − m), m = maxⱼ zⱼ (every exponent ≤ 0, so the
 /// sum lies in [1, k] and never overflows). Each term lse − zⱼ ≥ 0, so the sum has no cancellation.
 /// The gradient is ∂ℓ/∂zⱼ = softmax(z)ⱼ·Σₗyₗ − yⱼ; g = s·(that), s = 1/B.
-enum SoftmaxCrossEntropy {
+enum SoftmaxCrossEntropyKernel {
     static func sample<S: BLASScalar>(_ p: UnsafePointer<S>, _ y: UnsafePointer<S>, _ k: Int,
                                       _ g: UnsafeMutablePointer<S>?, _ scale: S) -> Double {
         var m = p[0]
