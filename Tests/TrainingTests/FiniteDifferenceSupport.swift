@@ -68,7 +68,8 @@ enum NaiveNetwork {
         }
     }
 
-    /// The output and every hidden pre-activation, parameters read in the documented layout.
+    /// The output and every hidden pre-activation, parameters read in the documented layout
+    /// (each weight stored out × in, then the bias).
     static func forward<T: BLASScalar>(_ model: any Model<T>, _ theta: [T], _ x: Matrix<T>)
         -> (output: [[Double]], preactivations: [[[Double]]]) {
         let (widths, hasBias) = layout(model)
@@ -77,7 +78,7 @@ enum NaiveNetwork {
         var offset = 0
         for l in 0..<(widths.count - 1) {
             let (n, m) = (widths[l], widths[l + 1])
-            let w = (0..<n).map { i in (0..<m).map { j in Double(theta[offset + i * m + j]) } }
+            let w = (0..<n).map { i in (0..<m).map { j in Double(theta[offset + j * n + i]) } }  // w[in][out]
             offset += n * m
             let b = hasBias ? (0..<m).map { Double(theta[offset + $0]) } : Array(repeating: 0, count: m)
             if hasBias { offset += m }

@@ -23,6 +23,6 @@ enum LossTorchReference {
     static let sgdB0: [Double] = [0.05, -0.05]
     static let sgdEta = 0.1
     static let sgdSteps = 3
-    /// W (d x k, row-major) then b after the steps.
-    static let sgdFinal: [Double] = [-0.05268492500000001, -0.18544231249999998, 0.3011767125, 0.077008525, -0.0009155624999999908, 0.0788069875, 0.14367777500000004, 0.119590125]
+    /// The parameters after the steps in Descent's layout: weight (k x d, out x in, row-major), then b.
+    static let sgdFinal: [Double] = [-0.05268492500000001, 0.3011767125, -0.0009155624999999908, -0.18544231249999998, 0.077008525, 0.0788069875, 0.14367777500000004, 0.119590125]
 }

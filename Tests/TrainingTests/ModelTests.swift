@@ -65,7 +65,8 @@ struct ModelTests {
 
     // MARK: Gradient of the linear model in closed form
 
-    /// ∂L/∂W = Xᵀ(XW + 1bᵀ − Y)/B and ∂L/∂b = (XW + 1bᵀ − Y)ᵀ1/B for the squared error.
+    /// ∂L/∂W = Xᵀ(XW + 1bᵀ − Y)/B and ∂L/∂b = (XW + 1bᵀ − Y)ᵀ1/B for the squared error (θ stores
+    /// Wᵀ, so its weight part is the transpose, Rᵀ·X/B).
     func linearClosedForm<T: BLASScalar>(_: T.Type) throws {
         let tol: T = T.self == Float.self ? 1e-5 : 1e-12
         let (n, d, k) = (9, 4, 2)
@@ -78,7 +79,7 @@ struct ModelTests {
 
         let xw = Naive.matmul(x, false, w, false)
         let r = Matrix<T>(rows: n, cols: k) { i, j in xw[i, j] + b[j] - y[i, j] }
-        let gw = Naive.matmul(x, true, r, false).elements.map { $0 / T(n) }
+        let gw = Naive.matmul(x, true, r, false).transposed.elements.map { $0 / T(n) }
         let gb = (0..<k).map { j in (0..<n).reduce(T(0)) { $0 + r[$1, j] } / T(n) }
         #expect(allClose(g, gw + gb, tol: tol))
         let half = r.elements.reduce(0.0) { $0 + Double($1) * Double($1) } / Double(2 * n)

@@ -38,7 +38,7 @@ cases = {
 # SGD on a linear model (d = 3, k = 2, n = 5), full batch, 3 steps.
 x = [[0.5, -1.0, 2.0], [1.0, 0.0, -1.0], [-0.5, 2.0, 0.5], [2.0, 1.0, 1.0], [0.0, -0.5, -1.5]]
 y = [[1.0, 0.0], [0.5, -1.0], [2.0, 1.0], [-1.0, 0.5], [0.0, 2.0]]
-w0 = [[0.1, -0.2], [0.3, 0.0], [-0.1, 0.2]]   # d x k, Descent's layout
+w0 = [[0.1, -0.2], [0.3, 0.0], [-0.1, 0.2]]   # W (d x k) in y = xW + b
 b0 = [0.05, -0.05]
 eta, k, steps = 0.1, 2, 3
 layer = torch.nn.Linear(3, 2)
@@ -50,7 +50,7 @@ for _ in range(steps):
     opt.zero_grad()
     torch.nn.MSELoss()(layer(torch.tensor(x)), torch.tensor(y)).backward()
     opt.step()
-final = layer.weight.detach().T.flatten().tolist() + layer.bias.detach().tolist()
+final = layer.weight.detach().flatten().tolist() + layer.bias.detach().tolist()   # Descent's layout: weight out x in, then bias
 
 
 def fmt(v):
@@ -87,6 +87,6 @@ print(f"""
     static let sgdB0: [Double] = {arr(b0)}
     static let sgdEta = {fmt(eta)}
     static let sgdSteps = {steps}
-    /// W (d x k, row-major) then b after the steps.
+    /// The parameters after the steps in Descent's layout: weight (k x d, out x in, row-major), then b.
     static let sgdFinal: [Double] = {arr(final)}
 }}""")

@@ -1,13 +1,20 @@
 import LinearAlgebra
 
-/// The affine layer shared by `LinearModel` and `MLP`: Z = A·W + 1·bᵀ with A (B × n), W (n × m),
-/// b (m), and its reverse-mode derivatives. One output column (k = 1) uses gemv, otherwise gemm.
+/// The affine layer shared by `LinearModel` and `MLP`: Z = A·Wᵀ + 1·bᵀ with A (B × n), the weight
+/// stored as W (m × n, out × in: PyTorch's `nn.Linear.weight` layout), b (m), and its reverse-mode
+/// derivatives. One output column (m = 1) uses gemv, otherwise gemm.
+///
+/// The out × in layout makes the forward an A·Wᵀ product and the weight gradient a δᵀ·A product.
+/// Measured with an malloc-counting LD_PRELOAD shim on this machine: OpenBLAS 0.3.21's
+/// Cooper Lake/SkylakeX dgemm small-matrix kernels allocate a packing buffer on every
+/// non-transposed·non-transposed call (X·W with W in × out did), while the transposed forms used
+/// here did not; only the input gradient δ·W of a hidden layer remains a plain product.
 enum DenseLayer {
-    /// Z ← A·W + 1·bᵀ (b optional).
+    /// Z ← A·Wᵀ + 1·bᵀ (b optional).
     static func forward<S: BLASScalar>(input a: MatrixView<S>, weight w: MatrixView<S>,
                                        bias b: UnsafeBufferPointer<S>?, output z: MutableMatrixView<S>) {
-        precondition(a.cols == w.rows && z.rows == a.rows && z.cols == w.cols,
-                     "dense layer: input \(a.shape), weight \(w.shape), output \(z.shape)")
+        precondition(a.cols == w.cols && z.rows == a.rows && z.cols == w.rows,
+                     "dense layer: input \(a.shape), weight (out × in) \(w.shape), output \(z.shape)")
         var beta: S = 0
         if let b, z.cols > 0 {
             precondition(b.count == z.cols, "dense layer: bias has \(b.count) elements, output is \(z.shape)")
@@ -15,23 +22,24 @@ enum DenseLayer {
             beta = 1
         }
         if z.cols == 1 && z.stride == 1 {
-            BLAS.gemv(a, .none, column(w), into: mutableColumn(z), beta: beta)
+            BLAS.gemv(a, .none, w.row(0), into: mutableColumn(z), beta: beta)
         } else {
-            BLAS.gemm(a, .none, w, .none, into: z, beta: beta)
+            BLAS.gemm(a, .none, w, .transpose, into: z, beta: beta)
         }
     }
 
-    /// ∂L/∂W ← Aᵀ·δ and ∂L/∂b ← δᵀ·1, with δ = ∂L/∂Z (B × m). `ones` is scratch of ≥ B elements.
+    /// ∂L/∂W ← δᵀ·A (m × n) and ∂L/∂b ← δᵀ·1, with δ = ∂L/∂Z (B × m). `ones` is scratch of ≥ B
+    /// elements.
     static func parameterGradient<S: BLASScalar>(input a: MatrixView<S>, delta: MatrixView<S>,
                                                  weightGradient dw: MutableMatrixView<S>,
                                                  biasGradient db: UnsafeMutableBufferPointer<S>?,
                                                  ones: UnsafeMutableBufferPointer<S>) {
-        precondition(a.rows == delta.rows && dw.rows == a.cols && dw.cols == delta.cols,
-                     "dense layer backward: input \(a.shape), δ \(delta.shape), weight gradient \(dw.shape)")
+        precondition(a.rows == delta.rows && dw.rows == delta.cols && dw.cols == a.cols,
+                     "dense layer backward: input \(a.shape), δ \(delta.shape), weight gradient (out × in) \(dw.shape)")
         if delta.cols == 1 && delta.stride == 1 {
-            BLAS.gemv(a, .transpose, column(delta), into: mutableColumn(dw))
+            BLAS.gemv(a, .transpose, column(delta), into: dw.row(0))
         } else {
-            BLAS.gemm(a, .transpose, delta, .none, into: dw)
+            BLAS.gemm(delta, .transpose, a, .none, into: dw)
         }
         if let db {
             precondition(ones.count >= delta.rows, "dense layer backward: \(ones.count) ones for \(delta.rows) rows")
@@ -41,10 +49,10 @@ enum DenseLayer {
         }
     }
 
-    /// ∂L/∂A ← δ·Wᵀ.
+    /// ∂L/∂A ← δ·W.
     static func inputGradient<S: BLASScalar>(delta: MatrixView<S>, weight w: MatrixView<S>,
                                              into da: MutableMatrixView<S>) {
-        BLAS.gemm(delta, .none, w, .transpose, into: da)
+        BLAS.gemm(delta, .none, w, .none, into: da)
     }
 
     /// A ← max(A, 0), in place (ReLU).

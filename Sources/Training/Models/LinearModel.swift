@@ -3,8 +3,10 @@ import Optimizers
 
 /// The linear model ŷ = x·W + b for d inputs and k outputs (b optional).
 ///
-/// Parameter layout: W (d × k, row-major) at offset 0, then b (k) at offset d·k when the model has
-/// an intercept. Groups: "layer0.weight", and "layer0.bias" with an intercept.
+/// Parameter layout: Wᵀ (k × d, row-major: out × in, PyTorch's `nn.Linear.weight` layout) at
+/// offset 0, then b (k) at offset d·k when the model has an intercept; for k = 1 this is just
+/// w (d) then b. `parameters(weights:bias:)` and `weights(in:)` convert from and to W (d × k).
+/// Groups: "layer0.weight", and "layer0.bias" with an intercept.
 /// Initialisation: all zeros (the problem is convex for every `Loss`; scikit-learn's
 /// `SGDRegressor`/`SGDClassifier` also start from 0), so the generator is not used.
 public struct LinearModel<Scalar: BLASScalar>: Model {
@@ -42,7 +44,7 @@ public struct LinearModel<Scalar: BLASScalar>: Model {
     public func forward(parameters: UnsafeBufferPointer<Scalar>, input: MatrixView<Scalar>,
                         output: MutableMatrixView<Scalar>, scratch: UnsafeMutableBufferPointer<Scalar>) {
         precondition(parameters.count == parameterCount, "forward: \(parameters.count) parameters, the model has \(parameterCount)")
-        DenseLayer.forward(input: input, weight: MatrixView(parameters, offset: 0, rows: inputCount, cols: outputCount),
+        DenseLayer.forward(input: input, weight: MatrixView(parameters, offset: 0, rows: outputCount, cols: inputCount),
                            bias: biasRange.map { UnsafeBufferPointer(rebasing: parameters[$0]) }, output: output)
     }
 
@@ -52,7 +54,7 @@ public struct LinearModel<Scalar: BLASScalar>: Model {
         precondition(gradient.count == parameterCount, "backward: gradient has \(gradient.count) elements, the model has \(parameterCount)")
         DenseLayer.parameterGradient(
             input: input, delta: outputGradient,
-            weightGradient: MutableMatrixView(gradient, offset: 0, rows: inputCount, cols: outputCount),
+            weightGradient: MutableMatrixView(gradient, offset: 0, rows: outputCount, cols: inputCount),
             biasGradient: biasRange.map { UnsafeMutableBufferPointer(rebasing: gradient[$0]) }, ones: scratch)
     }
 
@@ -63,13 +65,13 @@ public struct LinearModel<Scalar: BLASScalar>: Model {
                      "weights are \(weights.shape), the model needs \(inputCount)×\(outputCount)")
         precondition(bias.count == (hasIntercept ? outputCount : 0),
                      "bias has \(bias.count) elements, the model needs \(hasIntercept ? outputCount : 0)")
-        return weights.elements + bias
+        return weights.transposed.elements + bias
     }
 
     /// W (d × k) read out of θ.
     public func weights(in parameters: [Scalar]) -> Matrix<Scalar> {
         precondition(parameters.count == parameterCount, "\(parameters.count) parameters, the model has \(parameterCount)")
-        return Matrix(rows: inputCount, cols: outputCount, elements: Array(parameters[weightRange]))
+        return Matrix(rows: outputCount, cols: inputCount, elements: Array(parameters[weightRange])).transposed
     }
 
     /// b read out of θ (empty without an intercept).

@@ -5,10 +5,11 @@ import Optimizers
 /// layer ŷ = A·W_L + b_L. Widths n₀ = d, n₁…n_H (hidden), n_{H+1} = k; with no hidden layers it is
 /// an affine model with Xavier initialisation.
 ///
-/// Parameter layout, layer by layer: Wₗ (nₗ × nₗ₊₁, row-major), then bₗ (nₗ₊₁). Groups
+/// Parameter layout, layer by layer: Wₗ stored out × in (nₗ₊₁ × nₗ, row-major, PyTorch's
+/// `nn.Linear.weight` layout; the layer computes A·Wₗᵀ + bₗ), then bₗ (nₗ₊₁). Groups
 /// "layer<l>.weight" and "layer<l>.bias". Initialisation (`WeightInitialization`): He-uniform
 /// weights for the ReLU layers, Xavier/Glorot-uniform for the output layer, all biases 0; weights
-/// are drawn layer by layer in row-major order.
+/// are drawn layer by layer in storage order.
 ///
 /// Scratch for a batch of B rows: each hidden activation Aₗ (B × nₗ₊₁), one back-propagated δ of
 /// the same shape per hidden layer, and B ones (for the bias gradients δᵀ·1).
@@ -75,7 +76,7 @@ public struct MLP<Scalar: BLASScalar>: Model {
     // MARK: Views
 
     func weight(_ l: Int, _ theta: UnsafeBufferPointer<Scalar>) -> MatrixView<Scalar> {
-        MatrixView(theta, offset: weightOffsets[l], rows: widths[l], cols: widths[l + 1])
+        MatrixView(theta, offset: weightOffsets[l], rows: widths[l + 1], cols: widths[l])
     }
     func bias(_ l: Int, _ theta: UnsafeBufferPointer<Scalar>) -> UnsafeBufferPointer<Scalar> {
         UnsafeBufferPointer(rebasing: theta[biasRange(layer: l)])
@@ -126,7 +127,7 @@ public struct MLP<Scalar: BLASScalar>: Model {
             let layerInput = l == 0 ? input : activation(l - 1, rows: b, scratch).readOnly
             DenseLayer.parameterGradient(
                 input: layerInput, delta: d,
-                weightGradient: MutableMatrixView(gradient, offset: weightOffsets[l], rows: widths[l], cols: widths[l + 1]),
+                weightGradient: MutableMatrixView(gradient, offset: weightOffsets[l], rows: widths[l + 1], cols: widths[l]),
                 biasGradient: UnsafeMutableBufferPointer(rebasing: gradient[biasRange(layer: l)]), ones: ones)
             if l > 0 {
                 let previous = delta(l - 1, rows: b, scratch)

@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// Uniform weight initialisations, drawn in row-major order as w = (2u − 1)·bound with u from
+/// Uniform weight initialisations, drawn in storage order as w = (2u − 1)·bound with u from
 /// `SeededGenerator.nextUnit()` (same seed ⇒ same weights for Float and Double up to rounding).
 ///
 /// - He (Kaiming) uniform, for layers followed by a ReLU: bound = √(6 / fan_in), i.e. variance
