@@ -24,6 +24,8 @@ public struct RegressionMetrics: Sendable {
         for j in residualSquares.indices { residualSquares[j] = 0; targetMeans[j] = 0; targetSquares[j] = 0 }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func add<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>) {
         precondition(prediction.rows == target.rows && prediction.cols == target.cols && target.cols == residualSquares.count,
                      "metrics: prediction \(prediction.shape), target \(target.shape), \(residualSquares.count) outputs")
@@ -66,6 +68,8 @@ public struct ClassificationMetrics: Sendable {
 
     public mutating func reset() { count = 0; correct = 0 }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func add<Scalar: BLASScalar>(logits: MatrixView<Scalar>, target: MatrixView<Scalar>) {
         precondition(logits.rows == target.rows && logits.cols == target.cols && logits.cols >= 1,
                      "accuracy: logits \(logits.shape), target \(target.shape)")
@@ -79,6 +83,8 @@ public struct ClassificationMetrics: Sendable {
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func argmax<Scalar: BLASScalar>(_ row: UnsafeBufferPointer<Scalar>) -> Int {
         var best = 0
         for j in row.indices where row[j] > row[best] { best = j }

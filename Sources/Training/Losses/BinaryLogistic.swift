@@ -5,6 +5,8 @@ import LinearAlgebra
 /// (e^(−|z|) ≤ 1). The derivative is σ(z) − y, with σ evaluated as 1/(1 + e^(−z)) for z ≥ 0 and
 /// eᶻ/(1 + eᶻ) for z < 0 so that neither branch overflows; g = s·(σ(z) − y), s = 1/B.
 enum BinaryLogisticKernel {
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func sample<S: BLASScalar>(_ p: UnsafePointer<S>, _ y: UnsafePointer<S>, _ k: Int,
                                       _ g: UnsafeMutablePointer<S>?, _ scale: S) -> Double {
         precondition(k == 1, "the logistic loss takes one logit per sample, got \(k)")

@@ -4,6 +4,8 @@ import LinearAlgebra
 /// beyond (Huber, "Robust Estimation of a Location Parameter", 1964). Its derivative is
 /// clamp(r, −δ, δ), continuous at |r| = δ; g = s·clamp(r, −δ, δ) with s = 1/B.
 enum HuberKernel {
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func sample<S: BLASScalar>(_ p: UnsafePointer<S>, _ y: UnsafePointer<S>, _ k: Int,
                                       _ g: UnsafeMutablePointer<S>?, _ scale: S, delta: S) -> Double {
         var total = 0.0

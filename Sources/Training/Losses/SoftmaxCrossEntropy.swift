@@ -5,6 +5,8 @@ import LinearAlgebra
 /// sum lies in [1, k] and never overflows). Each term lse − zⱼ ≥ 0, so the sum has no cancellation.
 /// The gradient is ∂ℓ/∂zⱼ = softmax(z)ⱼ·Σₗyₗ − yⱼ; g = s·(that), s = 1/B.
 enum SoftmaxCrossEntropyKernel {
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func sample<S: BLASScalar>(_ p: UnsafePointer<S>, _ y: UnsafePointer<S>, _ k: Int,
                                       _ g: UnsafeMutablePointer<S>?, _ scale: S) -> Double {
         var m = p[0]

@@ -2,6 +2,8 @@ import LinearAlgebra
 
 /// Per-sample squared error ℓ = ½·Σⱼ (ŷⱼ − yⱼ)², gradient row g = s·(ŷ − y) with s = 1/B.
 enum SquaredErrorKernel {
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func sample<S: BLASScalar>(_ p: UnsafePointer<S>, _ y: UnsafePointer<S>, _ k: Int,
                                       _ g: UnsafeMutablePointer<S>?, _ scale: S) -> Double {
         var total = 0.0
