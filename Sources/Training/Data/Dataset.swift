@@ -1,0 +1,67 @@
+import LinearAlgebra
+
+/// Supervised data: n samples with inputs X (n × d) and targets Y (n × k).
+public struct Dataset<Scalar: BLASScalar>: Sendable {
+    public let x: Matrix<Scalar>
+    public let y: Matrix<Scalar>
+
+    /// Checks that X and Y have the same number of rows and only finite values.
+    public init(x: Matrix<Scalar>, y: Matrix<Scalar>) throws {
+        guard x.rows == y.rows else {
+            throw TrainingDataError("inputs have \(x.rows) rows (\(x.shape)) but targets have \(y.rows) (\(y.shape))")
+        }
+        for (name, m) in [("input", x), ("target", y)] {
+            if let bad = m.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
+                throw TrainingDataError("\(name) (\(bad / m.cols), \(bad % m.cols)) is \(m.withUnsafeBufferPointer { $0[bad] }); values must be finite")
+            }
+        }
+        self.x = x; self.y = y
+    }
+
+    public var sampleCount: Int { x.rows }
+    public var featureCount: Int { x.cols }
+    public var targetCount: Int { y.cols }
+
+    /// The samples at `indices`, in that order (a copy).
+    public func subset<Indices: Collection<Int>>(_ indices: Indices) -> Dataset {
+        var sx = Matrix<Scalar>(rows: indices.count, cols: x.cols)
+        var sy = Matrix<Scalar>(rows: indices.count, cols: y.cols)
+        x.gatherRows(indices, into: &sx)
+        y.gatherRows(indices, into: &sy)
+        return Dataset(validated: sx, sy)
+    }
+
+    init(validated x: Matrix<Scalar>, _ y: Matrix<Scalar>) { self.x = x; self.y = y }
+
+    /// A seeded random split into a training part and a validation part holding
+    /// ⌈fraction·n⌉ samples (scikit-learn's `train_test_split` rounding); both keep the original
+    /// sample order. See `splitIndices`.
+    public func split(validationFraction: Double, seed: UInt64) throws -> (training: Dataset, validation: Dataset) {
+        let (t, v) = try Self.splitIndices(sampleCount: sampleCount, validationFraction: validationFraction, seed: seed)
+        return (subset(t), subset(v))
+    }
+
+    /// Which samples go to training and which to validation: a Fisher–Yates permutation of 0..<n
+    /// drawn from `SeededGenerator(seed:)` (j uniform in 0…i for i = n−1 down to 1, as in
+    /// `BatchSampler`); its first ⌈fraction·n⌉ entries are the validation set. Both lists are
+    /// returned sorted. Same seed ⇒ same split. `fraction` must be in [0, 1) and leave at least one
+    /// training sample.
+    public static func splitIndices(sampleCount n: Int, validationFraction fraction: Double,
+                                    seed: UInt64) throws -> (training: [Int], validation: [Int]) {
+        guard fraction.isFinite, fraction >= 0, fraction < 1 else {
+            throw TrainingDataError("validation fraction must be in [0, 1), got \(fraction)")
+        }
+        let validationCount = Int((fraction * Double(n)).rounded(.up))
+        guard n - validationCount >= 1 else {
+            throw TrainingDataError("validation fraction \(fraction) of \(n) samples leaves no training sample")
+        }
+        var order = Array(0..<n)
+        var generator = SeededGenerator(seed: seed)
+        var i = n - 1
+        while i > 0 {
+            order.swapAt(i, Int.random(in: 0...i, using: &generator))
+            i -= 1
+        }
+        return (order[validationCount...].sorted(), order[..<validationCount].sorted())
+    }
+}

@@ -1,0 +1,88 @@
+import LinearAlgebra
+
+/// A loss between a batch of model outputs ŷ (B × k) and targets y (B × k).
+///
+/// Every case is a **mean over the B samples of a per-sample loss ℓᵢ that sums over the k outputs**:
+/// L = (1/B)·Σᵢ ℓ(ŷᵢ, yᵢ). The gradient ∂L/∂ŷ written by `valueAndGradient` therefore carries the
+/// factor 1/B, so models back-propagate it without rescaling. Sums run in `Double`; the per-element
+/// arithmetic is the scalar's own. The per-sample kernels carry `@_specialize` for both scalars
+/// (see `DenseLayer`): they are reached from unspecialized generic code.
+///
+/// Relation to PyTorch (whose `reduction="mean"` divides by B·k, not B): for k outputs,
+/// `MSELoss = (2/k)·squaredError`, `HuberLoss(δ) = (1/k)·huber(δ)`, `L1Loss = (1/k)·absoluteError`;
+/// `BCEWithLogitsLoss` (k = 1) and `CrossEntropyLoss` (probability/one-hot targets) equal ours.
+/// With plain or momentum SGD, a run on our squared error with learning rate η matches PyTorch's
+/// `MSELoss` with learning rate η·k/2 (k = 1: PyTorch's lr is half of ours); scale-free methods
+/// (DoG, D-Adaptation, normalised steps) need no conversion.
+public enum Loss: Sendable, Codable, Equatable, Hashable {
+    /// Squared error: ℓ = ½·‖ŷ − y‖², so L = ½·(1/B)·Σᵢ‖ŷᵢ − yᵢ‖² and ∂L/∂ŷ = (ŷ − y)/B.
+    /// (The ½ makes the gradient the plain residual; see the type's note for PyTorch's `MSELoss`.)
+    case squaredError
+    /// Huber loss with threshold δ > 0, per element r = ŷ − y: h(r) = ½r² for |r| ≤ δ, δ·(|r| − ½δ)
+    /// otherwise; ℓ = Σⱼ h(rⱼ), ∂L/∂ŷ = clamp(r, −δ, δ)/B (Huber 1964; PyTorch `HuberLoss(delta)` up to 1/k).
+    case huber(delta: Double)
+    /// Absolute error: ℓ = Σⱼ |ŷⱼ − yⱼ|, ∂L/∂ŷ = sign(ŷ − y)/B with the subgradient 0 at r = 0
+    /// (PyTorch `L1Loss` up to 1/k, same subgradient).
+    case absoluteError
+    /// Binary logistic loss (k = 1): ŷ = z is a logit, y ∈ {0, 1} (or a probability in [0, 1]);
+    /// ℓ = log(1 + eᶻ) − y·z, computed as max(z, 0) − y·z + log1p(e^(−|z|)) so it never overflows;
+    /// ∂L/∂z = (σ(z) − y)/B. Equals PyTorch `BCEWithLogitsLoss`.
+    case binaryLogistic
+    /// Softmax cross-entropy over k ≥ 2 logits z, y a one-hot or probability row:
+    /// ℓ = Σⱼ yⱼ·(lse(z) − zⱼ) with lse(z) = m + log Σⱼ e^(zⱼ − m), m = maxⱼ zⱼ (stable log-sum-exp);
+    /// ∂L/∂zⱼ = (softmax(z)ⱼ·Σₗyₗ − yⱼ)/B, i.e. (softmax(z) − y)/B for rows summing to 1.
+    /// Equals PyTorch `CrossEntropyLoss` with probability targets.
+    case softmaxCrossEntropy
+
+    /// Whether the loss is a classification loss (evaluated by accuracy) rather than a regression
+    /// loss (evaluated by RMSE and R²).
+    public var isClassification: Bool {
+        switch self {
+        case .binaryLogistic, .softmaxCrossEntropy: true
+        case .squaredError, .huber, .absoluteError: false
+        }
+    }
+
+    // MARK: Batch loss and gradient
+
+    /// The batch loss L = (1/B)·Σᵢ ℓᵢ.
+    public func value<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>) -> Double {
+        precondition(prediction.rows >= 1, "a loss needs at least one sample, the prediction is \(prediction.shape)")
+        return sum(prediction: prediction, target: target, gradient: nil) / Double(prediction.rows)
+    }
+
+    /// The batch loss L, with ∂L/∂ŷ (including the 1/B) written into `gradient` (same shape as
+    /// `prediction`; overwritten). Does not allocate.
+    public func valueAndGradient<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>,
+                                                     gradient: MutableMatrixView<Scalar>) -> Double {
+        precondition(prediction.rows >= 1, "a loss needs at least one sample, the prediction is \(prediction.shape)")
+        precondition(gradient.rows == prediction.rows && gradient.cols == prediction.cols,
+                     "loss gradient is \(gradient.shape) but the prediction is \(prediction.shape)")
+        return sum(prediction: prediction, target: target, gradient: gradient) / Double(prediction.rows)
+    }
+
+    /// Σᵢ ℓᵢ over the rows (not divided by B); when `gradient` is given, it receives (1/B)·∂ℓᵢ/∂ŷᵢ.
+    /// Chunked evaluation adds these sums and divides once.
+    public func sum<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>,
+                                        gradient: MutableMatrixView<Scalar>?) -> Double {
+        precondition(prediction.rows == target.rows && prediction.cols == target.cols,
+                     "loss: prediction is \(prediction.shape) but the target is \(target.shape)")
+        let (b, k) = (prediction.rows, prediction.cols)
+        if b == 0 || k == 0 { return 0 }
+        let scale = 1 / Scalar(b)
+        var total = 0.0
+        for i in 0..<b {
+            let p = prediction.base! + i * prediction.stride
+            let y = target.base! + i * target.stride
+            let g = gradient.map { $0.base! + i * $0.stride }
+            switch self {
+            case .squaredError: total += SquaredErrorKernel.sample(p, y, k, g, scale)
+            case .huber(let delta): total += HuberKernel.sample(p, y, k, g, scale, delta: Scalar(delta))
+            case .absoluteError: total += AbsoluteErrorKernel.sample(p, y, k, g, scale)
+            case .binaryLogistic: total += BinaryLogisticKernel.sample(p, y, k, g, scale)
+            case .softmaxCrossEntropy: total += SoftmaxCrossEntropyKernel.sample(p, y, k, g, scale)
+            }
+        }
+        return total
+    }
+}

@@ -1,0 +1,82 @@
+import LinearAlgebra
+import Optimizers
+
+/// The linear model ŷ = x·W + b for d inputs and k outputs (b optional).
+///
+/// Parameter layout: Wᵀ (k × d, row-major: out × in, PyTorch's `nn.Linear.weight` layout) at
+/// offset 0, then b (k) at offset d·k when the model has an intercept; for k = 1 this is just
+/// w (d) then b. `parameters(weights:bias:)` and `weights(in:)` convert from and to W (d × k).
+/// Groups: "layer0.weight", and "layer0.bias" with an intercept.
+/// Initialisation: all zeros (the problem is convex for every `Loss`; scikit-learn's
+/// `SGDRegressor`/`SGDClassifier` also start from 0), so the generator is not used.
+public struct LinearModel<Scalar: BLASScalar>: Model {
+    public let inputCount: Int
+    public let outputCount: Int
+    public let hasIntercept: Bool
+
+    public init(inputs: Int, outputs: Int, intercept: Bool = true) {
+        precondition(inputs >= 1 && outputs >= 1, "a linear model needs ≥ 1 input and output, got \(inputs)→\(outputs)")
+        inputCount = inputs; outputCount = outputs; hasIntercept = intercept
+    }
+
+    public var weightRange: Range<Int> { 0..<(inputCount * outputCount) }
+    public var biasRange: Range<Int>? {
+        hasIntercept ? weightRange.upperBound..<(weightRange.upperBound + outputCount) : nil
+    }
+    public var parameterCount: Int { biasRange?.upperBound ?? weightRange.upperBound }
+
+    public var parameterGroups: [ParameterGroup] {
+        var groups = [ParameterGroup(name: "layer0.weight", range: weightRange)]
+        if let b = biasRange { groups.append(ParameterGroup(name: "layer0.bias", range: b)) }
+        return groups
+    }
+
+    public var shape: ModelShape { .linear(inputs: inputCount, outputs: outputCount, intercept: hasIntercept) }
+
+    /// B ones for the bias gradient δᵀ·1 (none without an intercept).
+    public func scratchCount(batchSize: Int) -> Int { hasIntercept ? batchSize : 0 }
+
+    public func initialize(parameters: UnsafeMutableBufferPointer<Scalar>, generator: inout SeededGenerator) {
+        precondition(parameters.count == parameterCount, "initialize: \(parameters.count) parameters, the model has \(parameterCount)")
+        parameters.update(repeating: 0)
+    }
+
+    public func forward(parameters: UnsafeBufferPointer<Scalar>, input: MatrixView<Scalar>,
+                        output: MutableMatrixView<Scalar>, scratch: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(parameters.count == parameterCount, "forward: \(parameters.count) parameters, the model has \(parameterCount)")
+        DenseLayer.forward(input: input, weight: MatrixView(parameters, offset: 0, rows: outputCount, cols: inputCount),
+                           bias: biasRange.map { UnsafeBufferPointer(rebasing: parameters[$0]) }, output: output)
+    }
+
+    public func backward(parameters: UnsafeBufferPointer<Scalar>, input: MatrixView<Scalar>,
+                         outputGradient: MatrixView<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
+                         scratch: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(gradient.count == parameterCount, "backward: gradient has \(gradient.count) elements, the model has \(parameterCount)")
+        DenseLayer.parameterGradient(
+            input: input, delta: outputGradient,
+            weightGradient: MutableMatrixView(gradient, offset: 0, rows: outputCount, cols: inputCount),
+            biasGradient: biasRange.map { UnsafeMutableBufferPointer(rebasing: gradient[$0]) }, ones: scratch)
+    }
+
+    /// θ from W (d × k) and b (k; empty without an intercept), e.g. to start from or compare with
+    /// a least-squares solution.
+    public func parameters(weights: Matrix<Scalar>, bias: [Scalar]) -> [Scalar] {
+        precondition(weights.rows == inputCount && weights.cols == outputCount,
+                     "weights are \(weights.shape), the model needs \(inputCount)×\(outputCount)")
+        precondition(bias.count == (hasIntercept ? outputCount : 0),
+                     "bias has \(bias.count) elements, the model needs \(hasIntercept ? outputCount : 0)")
+        return weights.transposed.elements + bias
+    }
+
+    /// W (d × k) read out of θ.
+    public func weights(in parameters: [Scalar]) -> Matrix<Scalar> {
+        precondition(parameters.count == parameterCount, "\(parameters.count) parameters, the model has \(parameterCount)")
+        return Matrix(rows: outputCount, cols: inputCount, elements: Array(parameters[weightRange])).transposed
+    }
+
+    /// b read out of θ (empty without an intercept).
+    public func bias(in parameters: [Scalar]) -> [Scalar] {
+        precondition(parameters.count == parameterCount, "\(parameters.count) parameters, the model has \(parameterCount)")
+        return biasRange.map { Array(parameters[$0]) } ?? []
+    }
+}

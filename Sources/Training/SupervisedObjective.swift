@@ -1,0 +1,186 @@
+import LinearAlgebra
+import Optimizers
+
+/// The supervised objective L(θ) = (1/B)·Σᵢ ℓ(f(θ, xᵢ), yᵢ) of a model f and a `Loss` over the
+/// training set (X, Y), evaluated on mini-batches.
+///
+/// A `.rows` batch is a zero-copy view of consecutive rows of X and Y; an `.indices` batch is
+/// gathered (`BLAS.gather`) into the workspace. Each call then runs the model's forward pass into
+/// the workspace, the loss (value and ∂L/∂ŷ), and the backward pass into the caller's gradient
+/// buffer. All memory is allocated at construction (`ModelWorkspace` sized for
+/// `maximumBatchSize`, metric accumulators of k entries), so neither `lossAndGradient`, `loss`,
+/// `evaluate` nor `predict` allocates.
+///
+/// The workspace is shared by copies of the objective: use it from one thread at a time.
+public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
+    public let x: Matrix<Scalar>
+    public let y: Matrix<Scalar>
+    public let model: any Model<Scalar>
+    public let loss: Loss
+    public let maximumBatchSize: Int
+    let workspace: ModelWorkspace<Scalar>
+    let metrics: MetricAccumulators
+
+    /// Checks the data against the model and loss (throws `TrainingDataError`), then allocates the
+    /// workspace for batches of up to `maximumBatchSize` rows (at most n are ever needed).
+    public init(x: Matrix<Scalar>, y: Matrix<Scalar>, model: any Model<Scalar>, loss: Loss, maximumBatchSize: Int) throws {
+        precondition(maximumBatchSize >= 1, "maximum batch size must be at least 1, got \(maximumBatchSize)")
+        guard x.rows == y.rows else {
+            throw TrainingDataError("inputs have \(x.rows) rows (\(x.shape)) but targets have \(y.rows) (\(y.shape))")
+        }
+        guard x.cols == model.inputCount else {
+            throw TrainingDataError("the data has \(x.cols) input columns but the model (\(model.shape)) takes \(model.inputCount)")
+        }
+        guard y.cols == model.outputCount else {
+            throw TrainingDataError("the data has \(y.cols) target columns but the model (\(model.shape)) has \(model.outputCount) outputs")
+        }
+        try loss.validate(targets: y)
+        self.x = x; self.y = y; self.model = model; self.loss = loss
+        self.maximumBatchSize = Swift.min(maximumBatchSize, Swift.max(1, x.rows))
+        workspace = ModelWorkspace(model: model, maximumBatchSize: self.maximumBatchSize)
+        metrics = MetricAccumulators(outputCount: model.outputCount)
+    }
+
+    public init(dataset: Dataset<Scalar>, model: any Model<Scalar>, loss: Loss, maximumBatchSize: Int) throws {
+        try self.init(x: dataset.x, y: dataset.y, model: model, loss: loss, maximumBatchSize: maximumBatchSize)
+    }
+
+    public var parameterCount: Int { model.parameterCount }
+    public var sampleCount: Int { x.rows }
+    public var parameterGroups: [ParameterGroup] { model.parameterGroups }
+
+    /// Start of the workspace's single allocation (constant for the objective's lifetime).
+    public var workspaceAddress: UnsafeRawPointer? { workspace.baseAddress }
+
+    // MARK: Training
+
+    public mutating func lossAndGradient(parameters: UnsafeBufferPointer<Scalar>,
+                                         gradient: UnsafeMutableBufferPointer<Scalar>, batch: Batch) -> Double {
+        precondition(gradient.count == parameterCount,
+                     "gradient has \(gradient.count) elements but the model has \(parameterCount) parameters")
+        return withBatch(batch, parameters: parameters) { input, target, output in
+            let outputGradient = workspace.outputGradientView(rows: input.rows)
+            let value = loss.valueAndGradient(prediction: output, target: target, gradient: outputGradient)
+            model.backward(parameters: parameters, input: input, outputGradient: outputGradient.readOnly,
+                           gradient: gradient, scratch: workspace.model)
+            return value
+        }
+    }
+
+    /// The mean loss over `batch` without the gradient (forward pass only).
+    public func loss(parameters: UnsafeBufferPointer<Scalar>, batch: Batch) -> Double {
+        withBatch(batch, parameters: parameters) { _, target, output in
+            loss.value(prediction: output, target: target)
+        }
+    }
+
+    /// Resolves the batch to views of inputs and targets, runs the forward pass, and calls `body`
+    /// with (input, target, output).
+    func withBatch<R>(_ batch: Batch, parameters: UnsafeBufferPointer<Scalar>,
+                      _ body: (MatrixView<Scalar>, MatrixView<Scalar>, MatrixView<Scalar>) -> R) -> R {
+        precondition(parameters.count == parameterCount,
+                     "parameters have \(parameters.count) elements but the model has \(parameterCount)")
+        let b = batch.count
+        precondition(b >= 1 && b <= maximumBatchSize, "batch of \(b) samples; the objective takes 1…\(maximumBatchSize)")
+        return x.withView { xAll in
+            y.withView { yAll in
+                let input: MatrixView<Scalar>, target: MatrixView<Scalar>
+                switch batch {
+                case .rows(let r):
+                    input = xAll.rows(r); target = yAll.rows(r)
+                case .indices(let indices):
+                    let gx = workspace.inputsView(rows: b), gy = workspace.targetsView(rows: b)
+                    BLAS.gather(rows: indices, of: xAll, into: gx)
+                    BLAS.gather(rows: indices, of: yAll, into: gy)
+                    input = gx.readOnly; target = gy.readOnly
+                }
+                let output = workspace.outputView(rows: b)
+                model.forward(parameters: parameters, input: input, output: output, scratch: workspace.model)
+                return body(input, target, output.readOnly)
+            }
+        }
+    }
+
+    // MARK: Evaluation and prediction
+
+    /// Mean loss and metric over the whole training set.
+    public func evaluate(parameters: UnsafeBufferPointer<Scalar>) -> Evaluation {
+        evaluate(parameters: parameters, x: x, y: y)
+    }
+
+    /// Mean loss and metric over another set with the same columns (e.g. the validation part),
+    /// computed in chunks of `maximumBatchSize` rows through the workspace.
+    public func evaluate(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>) -> Evaluation {
+        precondition(parameters.count == parameterCount,
+                     "parameters have \(parameters.count) elements but the model has \(parameterCount)")
+        precondition(x.rows == y.rows && x.cols == model.inputCount && y.cols == model.outputCount,
+                     "evaluate: x is \(x.shape) and y is \(y.shape); the model is \(model.inputCount)→\(model.outputCount)")
+        let n = x.rows
+        guard n > 0 else { return Evaluation(sampleCount: 0, loss: .nan) }
+        metrics.reset()
+        var total = 0.0
+        x.withView { xAll in
+            y.withView { yAll in
+                var start = 0
+                while start < n {
+                    let r = start..<Swift.min(start + maximumBatchSize, n)
+                    let output = workspace.outputView(rows: r.count)
+                    model.forward(parameters: parameters, input: xAll.rows(r), output: output, scratch: workspace.model)
+                    total += loss.sum(prediction: output.readOnly, target: yAll.rows(r), gradient: nil)
+                    if loss.isClassification {
+                        metrics.classification.add(logits: output.readOnly, target: yAll.rows(r))
+                    } else {
+                        metrics.regression.add(prediction: output.readOnly, target: yAll.rows(r))
+                    }
+                    start = r.upperBound
+                }
+            }
+        }
+        if loss.isClassification {
+            return Evaluation(sampleCount: n, loss: total / Double(n), accuracy: metrics.classification.accuracy)
+        }
+        return Evaluation(sampleCount: n, loss: total / Double(n), rmse: metrics.regression.rmse, r2: metrics.regression.r2)
+    }
+
+    /// Model outputs (raw: logits for classification losses) for every row of `x` into `output`.
+    public func predict(parameters: UnsafeBufferPointer<Scalar>, x: MatrixView<Scalar>, into output: MutableMatrixView<Scalar>) {
+        model.predict(parameters: parameters, x: x, into: output, workspace: workspace)
+    }
+
+    /// A validation evaluator for the training loop: (loss, `primaryMetric`) of the given
+    /// parameters on (x, y), evaluated through this objective's workspace (same thread only).
+    public func evaluator(x: Matrix<Scalar>, y: Matrix<Scalar>) -> (UnsafeBufferPointer<Scalar>) -> (loss: Double, metric: Double?) {
+        precondition(x.rows == y.rows && x.cols == model.inputCount && y.cols == model.outputCount,
+                     "evaluator: x is \(x.shape) and y is \(y.shape); the model is \(model.inputCount)→\(model.outputCount)")
+        return { parameters in
+            let e = evaluate(parameters: parameters, x: x, y: y)
+            return (e.loss, e.primaryMetric)
+        }
+    }
+
+    // MARK: Array conveniences (tools and tests)
+
+    public func evaluate(parameters: [Scalar]) -> Evaluation {
+        parameters.withUnsafeBufferPointer { evaluate(parameters: $0) }
+    }
+
+    public func evaluate(parameters: [Scalar], on data: Dataset<Scalar>) -> Evaluation {
+        parameters.withUnsafeBufferPointer { evaluate(parameters: $0, x: data.x, y: data.y) }
+    }
+
+    public func predict(parameters: [Scalar], x: Matrix<Scalar>) -> Matrix<Scalar> {
+        var result = Matrix<Scalar>(rows: x.rows, cols: model.outputCount)
+        parameters.withUnsafeBufferPointer { theta in
+            x.withView { xv in result.withMutableView { predict(parameters: theta, x: xv, into: $0) } }
+        }
+        return result
+    }
+}
+
+/// The metric accumulators of an objective, allocated once and reset per evaluation.
+final class MetricAccumulators {
+    var regression: RegressionMetrics
+    var classification = ClassificationMetrics()
+    init(outputCount: Int) { regression = RegressionMetrics(outputCount: outputCount) }
+    func reset() { regression.reset(); classification.reset() }
+}
