@@ -19,7 +19,6 @@ struct ProblemResults<Scalar: BLASScalar> {
     /// The rows of the main table, in order.
     var rows: [Row] = []
     var tunedRate = 0.0
-    var scheduleFreeTunedRate = 0.0
     var seconds = 0.0
 
     init(problem: Problem<Scalar>) { self.problem = problem }
@@ -78,7 +77,6 @@ struct ProblemResults<Scalar: BLASScalar> {
         rows.append(Row(method: "Schedule-Free SGD (β 0.9, x), lr = 10 × SGD's tuned lr", setting: "lr \(fmtRate(sfRate))",
                         runs: try runs(.scheduleFree, learningRate: sfRate)))
         let sb = Self.best(scheduleFreeGrid)
-        scheduleFreeTunedRate = Experiment.learningRateGrid[sb]
         rows.append(Row(method: "Schedule-Free SGD (β 0.9, x), lr tuned on the grid", setting: "lr \(scheduleFreeGrid[sb].setting)",
                         runs: scheduleFreeGrid[sb].runs))
         rows.append(Row(method: Method.adaDelta.label, setting: "lr ×1", runs: try runs(.adaDelta)))
