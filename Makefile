@@ -1,5 +1,5 @@
 # The two commands of the README. Both install the system packages first when needed.
-.PHONY: run test bench clean
+.PHONY: run test bench experiment clean
 SWIFT ?= swift
 
 # Train on the embedded default problem and compare with the exact least-squares answer.
@@ -16,6 +16,12 @@ test:
 bench:
 	@scripts/ensure-system-packages.sh
 	cd Benchmarks && $(SWIFT) run -c release products
+
+# The learning-rate-free comparison (LFM, DoG, D-Adaptation, Schedule-Free, AdaDelta vs tuned SGD);
+# prints the tables and rewrites the generated block of docs/lr-free-experiment.md.
+experiment:
+	@scripts/ensure-system-packages.sh
+	cd Benchmarks && $(SWIFT) run -c release lr-free-experiment ../docs/lr-free-experiment.md
 
 clean:
 	rm -rf .build Benchmarks/.build

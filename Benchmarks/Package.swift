@@ -16,5 +16,9 @@ let package = Package(
         .executableTarget(
             name: "products",
             dependencies: ["BenchmarkSupport", .product(name: "Descent", package: descentIdentity)]),
+        // The learning-rate-free comparison behind docs/lr-free-experiment.md (`make experiment`).
+        .executableTarget(
+            name: "lr-free-experiment",
+            dependencies: [.product(name: "Descent", package: descentIdentity)]),
     ]
 )
