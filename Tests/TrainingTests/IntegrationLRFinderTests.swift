@@ -80,4 +80,51 @@ struct IntegrationLRFinderTests {
 
     @Test func rangeTestDouble() throws { try rangeTest(Double.self) }
     @Test func rangeTestFloat() throws { try rangeTest(Float.self) }
+
+    /// The same "nothing changes" check for every other optimizer, each after 5 ordinary updates at
+    /// multiplier 1 (the sweep's rate is their multiplier): saved state, parameters and sampler
+    /// bit-identical, and the next update equal to that of a copy that never ran the test (which would
+    /// catch a field missing from `saveState`).
+    func untouched<T: BLASScalar, O: Optimizer>(_ name: String, _: T.Type, _ make: (Int) throws -> O) throws where O.Scalar == T {
+        let data = try Integration.linear(samples: 400, features: 4, noise: 0.1, seed: 101, as: T.self)
+        let objective = try Integration.linearObjective(data, maximumBatchSize: 20)
+        var optimizer = try make(objective.parameterCount)
+        var sampler = BatchSampler(sampleCount: data.sampleCount, batchSize: 20, mode: .reshuffle, seed: 21)
+        var parameters: [T] = randomVector(objective.parameterCount, seed: 22)
+        var gradient = [T](repeating: 0, count: objective.parameterCount)
+        var o = objective
+        func update(_ opt: inout O, _ p: inout [T], _ smp: BatchSampler, batch j: Int) {
+            _ = p.withUnsafeBufferPointer { pb in
+                gradient.withUnsafeMutableBufferPointer { g in smp.withBatch(j) { o.lossAndGradient(parameters: pb, gradient: g, batch: $0) } }
+            }
+            opt.step(parameters: &p, gradient: &gradient, learningRate: 1)
+        }
+        sampler.startEpoch()
+        for j in 0..<5 { update(&optimizer, &parameters, sampler, batch: j) }
+        let (p0, o0, s0) = (parameters, optimizer.saveState(), sampler.state)
+        var (copyOptimizer, copyParameters) = (optimizer, parameters)
+        var testObjective = objective
+        let r = try LRRangeTest(sweep: LRSweep(start: 1e-3, end: 100, iterations: 60))
+            .run(objective: &testObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
+        #expect(r.rawLosses.count > 5, "\(name)")
+        #expect(parameters == p0 && optimizer.saveState() == o0 && sampler.state == s0, "\(name): the range test left a trace")
+        update(&optimizer, &parameters, sampler, batch: 5)
+        update(&copyOptimizer, &copyParameters, sampler, batch: 5)
+        #expect(parameters == copyParameters && optimizer.saveState() == copyOptimizer.saveState(),
+                "\(name): the update after the range test differs from one without it")
+    }
+
+    func everyOptimizer<T: BLASScalar>(_: T.Type) throws {
+        try untouched("SGD Nesterov + decay", T.self) { try SGD<T>(parameterCount: $0, learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-3) }
+        try untouched("microsoftml SGD", T.self) { try SGD<T>.microsoftML(parameterCount: $0, learningRate: 0.01, momentum: 0.5, weightDecay: 1e-3) }
+        try untouched("AdaDelta", T.self) { try AdaDelta<T>(parameterCount: $0) }
+        try untouched("DoG+average", T.self) { try PolynomialAveraging(DoG<T>(parameterCount: $0)) }
+        try untouched("L-DoG", T.self) { try LDoG<T>(parameterCount: $0, groups: LinearModel<T>(inputs: 4, outputs: 1).parameterGroups) }
+        try untouched("D-Adapt SGD", T.self) { try DAdaptSGD<T>(parameterCount: $0, momentum: 0.9) }
+        try untouched("Schedule-Free SGD", T.self) { try ScheduleFreeSGD<T>(parameterCount: $0) }
+        try untouched("LFM", T.self) { try LFM<T>(parameterCount: $0) }
+    }
+
+    @Test func everyOptimizerDouble() throws { try everyOptimizer(Double.self) }
+    @Test func everyOptimizerFloat() throws { try everyOptimizer(Float.self) }
 }

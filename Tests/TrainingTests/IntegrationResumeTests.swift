@@ -11,7 +11,8 @@ import _TestSupport
 /// (in `onStep`); its `state` goes through JSON into a NEW trainer built from fresh objects; the
 /// resumed run must end with bit-identical parameters and history (timings aside) to an uninterrupted
 /// one. Checked for SGD with Nesterov momentum (the brief's case) and, since the loop treats every
-/// optimizer alike, for DoG wrapped in polynomial averaging and for Schedule-Free SGD.
+/// optimizer alike, for every other optimizer (DoG wrapped in polynomial averaging, Schedule-Free SGD,
+/// D-Adapt SGD, LFM, AdaDelta, L-DoG).
 struct IntegrationResumeTests {
     struct Setup<T: BLASScalar> {
         let train: Dataset<T>, held: Dataset<T>
@@ -101,6 +102,10 @@ struct IntegrationResumeTests {
         try resume("SGD (Nesterov 0.9)", T.self) { try SGD<T>(parameterCount: $0, momentum: 0.9, nesterov: true) }
         try resume("DoG+average", T.self) { try PolynomialAveraging(DoG<T>(parameterCount: $0)) }
         try resume("Schedule-Free SGD", T.self) { try ScheduleFreeSGD<T>(parameterCount: $0) }
+        try resume("D-Adapt SGD", T.self) { try DAdaptSGD<T>(parameterCount: $0, momentum: 0.9) }
+        try resume("LFM", T.self) { try LFM<T>(parameterCount: $0) }
+        try resume("AdaDelta", T.self) { try AdaDelta<T>(parameterCount: $0, weightDecay: 1e-4) }
+        try resume("L-DoG", T.self) { try LDoG<T>(parameterCount: $0, groups: MLP<T>(inputs: 3, hidden: [8], outputs: 1).parameterGroups) }
     }
 
     @Test func resumeDouble() throws { try resumeAll(Double.self) }
