@@ -21,20 +21,29 @@ struct IntegrationScheduleTests {
     // MARK: Momentum cycling
 
     /// Plain SGD (momentum 0) under a momentum-cycling schedule: `run()` throws a `TrainingError`
-    /// before the first update (no hook call, step 0, parameters untouched), never turning momentum on.
+    /// before the first update (no hook call, step 0, parameters and optimizer state untouched), never
+    /// turning momentum on. The same for the optimizers that have no momentum at all (AdaDelta, DoG
+    /// wrapped in averaging).
     func cyclingWithoutMomentumThrows<T: BLASScalar>(_: T.Type) throws {
+        try withoutMomentum(T.self) { try SGD<T>(parameterCount: $0, momentum: 0) }
+        try withoutMomentum(T.self) { try AdaDelta<T>(parameterCount: $0) }
+        try withoutMomentum(T.self) { try PolynomialAveraging(DoG<T>(parameterCount: $0)) }
+    }
+
+    func withoutMomentum<T: BLASScalar, O: Optimizer>(_: T.Type, _ make: (Int) throws -> O) throws where O.Scalar == T {
         let data = try data(T.self)
         let start = randomVector(Self.features + 1, seed: 3, as: T.self)
         for schedule in try cyclingSchedules(updates: 100) {
             let objective = try Integration.linearObjective(data, maximumBatchSize: 20)
-            let sgd = try SGD<T>(parameterCount: objective.parameterCount, momentum: 0)
+            let optimizer = try make(objective.parameterCount)
+            #expect(optimizer.momentum == nil)
             let config = TrainingConfiguration(epochs: 10, batchSize: .size(20), learningRate: 1, schedule: schedule)
-            let trainer = try Trainer(objective: objective, optimizer: sgd, configuration: config, initialParameters: start)
+            let trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: config, initialParameters: start)
             var updates = 0
             trainer.onStep = { _ in updates += 1; return .continue }
-            #expect(throws: TrainingError.self, "\(schedule)") { try trainer.run() }
-            #expect(updates == 0 && trainer.state.step == 0 && trainer.currentParameters == start)
-            #expect(trainer.optimizer.momentum == nil && trainer.optimizer.currentMomentum == 0)
+            #expect(throws: TrainingError.self, "\(optimizer.name), \(schedule)") { try trainer.run() }
+            #expect(updates == 0 && trainer.state.step == 0 && trainer.currentParameters == start, "\(optimizer.name)")
+            #expect(trainer.optimizer.momentum == nil && trainer.optimizer.saveState() == optimizer.saveState(), "\(optimizer.name)")
         }
     }
 
