@@ -121,6 +121,8 @@ public enum LRRangeTestStop: Sendable, Equatable, Codable {
 }
 
 /// The table a range test records — one row per update: (lr, raw loss, smoothed loss) — and how it ended.
+/// A test stopped by `.nonFinite` ends with a loss of ∞ or NaN, so a JSON writer needs a non-conforming
+/// float strategy (`.convertToString(…)`), as for `TrainerState`.
 public struct LRRangeTestResult: Sendable, Equatable, Codable {
     public var learningRates: [Double] = []
     public var rawLosses: [Double] = []

@@ -4,6 +4,13 @@ import Optimizers
 /// The loop's complete state, for checkpoints: restoring it into a new `Trainer` (built with the
 /// same objective, configuration and a fresh optimizer of the same kind) continues bit-identically.
 /// Vectors are stored in the training precision; Swift's JSON coders round-trip them exactly.
+///
+/// The state may hold numbers that are not finite, which plain JSON cannot carry: early stopping's best
+/// value is ±∞ until an epoch has improved on it (e.g. a checkpoint inside the first epoch), and after
+/// the epoch before a divergence the validation loss (history, schedule metrics) may be ∞ and, after the
+/// divergence, an optimizer buffer too. A JSON writer must therefore set a non-conforming float strategy
+/// on both sides (`JSONEncoder.nonConformingFloatEncodingStrategy = .convertToString(…)` and the
+/// matching `JSONDecoder` strategy), as the CLI's checkpoint files do; the default `JSONEncoder` throws.
 public struct TrainerState<Scalar: BLASScalar>: Codable, Equatable, Sendable {
     /// Completed epochs.
     public var epoch: Int
