@@ -4,15 +4,25 @@ import Foundation
 enum JSONSupport {
     /// Pretty-printed, sorted keys; Swift's encoder prints each `Double` with the shortest digits
     /// that parse back to the same value, so weights round-trip bit-for-bit.
+    /// Optimizer and trainer states can legitimately hold ±∞ or NaN (early stopping's "best so far"
+    /// before the first epoch, a momentum buffer after a divergence); JSON has no such numbers, so
+    /// they are written as these strings. Model documents reject non-finite weights when validated.
+    static let nonFinite = (positive: "Infinity", negative: "-Infinity", nan: "NaN")
+
     static func encode<T: Encodable>(_ value: T, file: String) throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: nonFinite.positive, negativeInfinity: nonFinite.negative, nan: nonFinite.nan)
         do { return try encoder.encode(value) + Data("\n".utf8) }
         catch { throw DataError(.invalidValue, file: file, "cannot encode: \(error)") }
     }
 
     static func decode<T: Decodable>(_ type: T.Type, from data: Data, file: String) throws -> T {
-        do { return try JSONDecoder().decode(type, from: data) }
+        let decoder = JSONDecoder()
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: nonFinite.positive, negativeInfinity: nonFinite.negative, nan: nonFinite.nan)
+        do { return try decoder.decode(type, from: data) }
         catch let error as DecodingError { throw DataError(.decoding, file: file, describe(error)) }
         catch { throw DataError(.decoding, file: file, "not valid JSON: \(error)") }
     }

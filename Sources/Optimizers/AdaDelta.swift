@@ -85,6 +85,10 @@ public struct AdaDelta<Scalar: BLASScalar>: Optimizer {
         }
     }
 
+    // The element-wise loop is reached through unspecialised generic code (the training loop is
+    // generic over the optimizer), so pre-specialise it; the code path itself stays generic.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>,
                               gradient: UnsafeMutableBufferPointer<Scalar>,
                               learningRate: Double) {

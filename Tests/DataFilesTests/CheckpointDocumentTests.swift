@@ -29,6 +29,21 @@ struct CheckpointDocumentTests {
         #expect(dir.contents == ["ckpt.json"])
     }
 
+    /// Trainer and optimizer states can hold ±∞/NaN (early stopping's best before the first epoch,
+    /// a buffer after a divergence); they must survive a checkpoint, not make it unwritable.
+    @Test func nonFiniteStateRoundTrips() throws {
+        let dir = TemporaryDirectory(); defer { dir.cleanUp() }
+        let url = dir.path("ckpt.json")
+        var c = sample()
+        c.optimizer.scalars["best"] = .infinity
+        c.optimizer.vectors["velocity"] = [-.infinity, .nan, 1]
+        try c.save(to: url)
+        let back = try Checkpoint.load(from: url)
+        #expect(back.optimizer.scalars["best"] == .infinity)
+        let v = back.optimizer.vectors["velocity"]!
+        #expect(v[0] == -.infinity && v[1].isNaN && v[2] == 1)
+    }
+
     @Test func errors() throws {
         let dir = TemporaryDirectory(); defer { dir.cleanUp() }
         let url = dir.path("ckpt.json")
