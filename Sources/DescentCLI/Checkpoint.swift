@@ -1,0 +1,58 @@
+import Descent
+import Foundation
+
+/// What a checkpoint stores beyond the model and the optimizer: the training loop's complete state
+/// (sampler and its generator, counters, the schedule's metric history, early stopping, averages,
+/// history), from which `Trainer(resumingFrom:)` continues bit-identically. Schedules are pure
+/// functions of (step, metric history), so this is the schedule's whole state too.
+struct LoopCheckpointState<Scalar: BLASScalar>: Codable, Sendable {
+    var dtype: String
+    var trainer: TrainerState<Scalar>
+}
+
+typealias TrainingCheckpoint<Scalar: BLASScalar> = CheckpointDocument<OptimizerState, LoopCheckpointState<Scalar>>
+
+enum CheckpointFile {
+    /// Reads a checkpoint, checking its fingerprint against this run's before decoding the rest.
+    static func load<Scalar: BLASScalar>(_ path: String, fingerprint: String, as _: Scalar.Type) throws -> TrainingCheckpoint<Scalar> {
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw DataError(.io, file: path, "cannot read the checkpoint: \((error as NSError).localizedDescription)")
+        }
+        guard let probe = try? JSONDecoder().decode(FingerprintProbe.self, from: data), let found = probe.configurationFingerprint else {
+            throw DataError(.decoding, file: path, "not a descent checkpoint (no configurationFingerprint)")
+        }
+        guard found == fingerprint else {
+            throw DataError(.shapeMismatch, file: path,
+                            "the checkpoint was written with other data or settings (fingerprint \(found), this run's is \(fingerprint)); resume with the same command line")
+        }
+        return try TrainingCheckpoint<Scalar>.load(from: url)
+    }
+}
+
+private struct FingerprintProbe: Decodable { var configurationFingerprint: String? }
+
+/// A short, stable digest of a run's configuration and data (FNV-1a, 64 bits, in hex).
+struct Fingerprint {
+    private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+    }
+
+    mutating func add(_ text: String) {
+        var t = text + "\u{0}"
+        t.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func add<Scalar: BLASScalar>(_ m: Matrix<Scalar>) {
+        add("\(m.rows)x\(m.cols)")
+        m.withUnsafeBufferPointer { add(UnsafeRawBufferPointer($0)) }
+    }
+
+    var hex: String {
+        let s = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}
