@@ -44,6 +44,7 @@ struct DescentCommand: ParsableCommand {
     /// errors get ArgumentParser's, with a pointer to `--help`.
     static func describe(_ error: any Error) -> String {
         switch error {
+        case let e as DataError where e.kind == .nonFinite: return e.description + " [--drop-nonfinite drops such rows]"
         case let e as DataError: return e.description
         case let e as TrainingError: return e.description
         case let e as TrainingDataError: return e.description

@@ -204,6 +204,6 @@ struct TrainRun<Scalar: BLASScalar> {
             model: model, optimizer: state.optimizer, schedule: LoopCheckpointState(dtype: dtype, trainer: state),
             rngState: state.sampler.generator, epoch: state.epoch, step: state.step,
             configurationFingerprint: context.fingerprint)
-        try document.save(to: URL(fileURLWithPath: path))
+        try CheckpointFile.save(document, to: path)
     }
 }
