@@ -71,11 +71,13 @@ extension DataOptions {
                 let x = try NPYFile.read(url, as: Scalar.self)
                 let y = try readTargetsFile(separate, as: Scalar.self)
                 try checkRows(x.rows, y.rows, separate)
-                return LoadedData(x: x, y: y, featureNames: [], targetNames: [], droppedRows: 0, source: data)
+                let kept = try finiteRows(x, y)
+                return LoadedData(x: kept.x, y: kept.y, featureNames: [], targetNames: [], droppedRows: kept.dropped, source: data)
             }
             if !withTargets {
                 let x = try NPYFile.read(url, as: Scalar.self)
-                return LoadedData(x: x, y: Matrix(rows: x.rows, cols: 0), featureNames: [], targetNames: [], droppedRows: 0, source: data)
+                let kept = try finiteRows(x, Matrix(rows: x.rows, cols: 0))
+                return LoadedData(x: kept.x, y: kept.y, featureNames: [], targetNames: [], droppedRows: kept.dropped, source: data)
             }
             let probe = try NPYFile.read(url, as: Scalar.self)   // column count for `last`
             var indices: [Int] = []
@@ -87,8 +89,8 @@ extension DataOptions {
                 }
             }
             let (x, y) = try NPYFile.read(url, targetColumns: indices, as: Scalar.self)
-            try checkFinite(x, y)
-            return LoadedData(x: x, y: y, featureNames: [], targetNames: [], droppedRows: 0, source: data)
+            let kept = try finiteRows(x, y)
+            return LoadedData(x: kept.x, y: kept.y, featureNames: [], targetNames: [], droppedRows: kept.dropped, source: data)
         }
         let table = try CSVReader.read(url, as: Scalar.self,
                                        options: csvOptions(targetColumns: withTargets && separate == nil ? targetColumns : []))
@@ -106,9 +108,7 @@ extension DataOptions {
     private func readTargetsFile<Scalar: BLASScalar>(_ path: String, as _: Scalar.Type) throws -> Matrix<Scalar> {
         let url = URL(fileURLWithPath: path)
         if path.lowercased().hasSuffix(".npy") {
-            let y = try NPYFile.read(url, as: Scalar.self)
-            try checkFinite(y, Matrix(rows: y.rows, cols: 0), file: path)
-            return y
+            return try NPYFile.read(url, as: Scalar.self)
         }
         return try CSVReader.read(url, as: Scalar.self, options: csvOptions(targetColumns: [])).features
     }
@@ -120,12 +120,24 @@ extension DataOptions {
         }
     }
 
-    /// .npy payloads are raw numbers: reject NaN/Inf with the row and column (CSV does this itself).
-    private func checkFinite<Scalar: BLASScalar>(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>, file: String? = nil) throws {
-        for (m, what) in [(x, "feature"), (y, "target")] where m.cols > 0 {
-            if let bad = m.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
-                throw DataError(.nonFinite, file: file ?? data ?? "", "row \(bad / m.cols) (0-based), \(what) column \(bad % m.cols) is \(m[bad / m.cols, bad % m.cols]); values must be finite")
+    /// .npy payloads are raw numbers: a row with NaN/Inf is an error naming its row and column, or
+    /// is dropped with --drop-nonfinite (CSV files are checked by the reader).
+    private func finiteRows<Scalar: BLASScalar>(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) throws -> (x: Matrix<Scalar>, y: Matrix<Scalar>, dropped: Int) {
+        var keep: [Int] = []
+        keep.reserveCapacity(x.rows)
+        for i in 0..<x.rows {
+            let bad = (0..<x.cols).first { !x[i, $0].isFinite }.map { ("feature", $0, x[i, $0]) }
+                ?? (0..<y.cols).first { !y[i, $0].isFinite }.map { ("target", $0, y[i, $0]) }
+            guard let (what, j, value) = bad else { keep.append(i); continue }
+            if !dropNonfinite {
+                throw DataError(.nonFinite, file: data ?? "", "row \(i) (0-based), \(what) column \(j) is \(value); values must be finite")
             }
         }
+        if keep.count == x.rows { return (x, y, 0) }
+        guard !keep.isEmpty else { throw DataError(.noDataRows, file: data ?? "", "every row holds NaN or Inf") }
+        var kx = Matrix<Scalar>(rows: keep.count, cols: x.cols), ky = Matrix<Scalar>(rows: keep.count, cols: y.cols)
+        x.gatherRows(keep, into: &kx)
+        y.gatherRows(keep, into: &ky)
+        return (kx, ky, x.rows - keep.count)
     }
 }

@@ -44,8 +44,11 @@ struct DescentCommand: ParsableCommand {
     /// errors get ArgumentParser's, with a pointer to `--help`.
     static func describe(_ error: any Error) -> String {
         switch error {
-        case let e as DataError where e.kind == .nonFinite: return e.description + " [--drop-nonfinite drops such rows]"
-        case let e as DataError: return e.description
+        case var e as DataError:
+            // Name the file as the user typed it: paths under the working directory are shown relative.
+            let cwd = FileManager.default.currentDirectoryPath + "/"
+            if e.file.hasPrefix(cwd) { e.file.removeFirst(cwd.count) }
+            return e.description + (e.kind == .nonFinite ? " [--drop-nonfinite drops such rows]" : "")
         case let e as TrainingError: return e.description
         case let e as TrainingDataError: return e.description
         case let e as OptimizerError: return e.description

@@ -54,6 +54,18 @@ enum OutputPath {
         }
     }
 
+    /// Removes `.<name>.tmp-XXXXXX` files that `AtomicFile` leaves beside `path` only when the
+    /// process is killed mid-write (SIGKILL cannot be cleaned up after), e.g. a checkpoint being rewritten.
+    static func removeStaleTemporaries(of path: String) {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent()
+        let prefix = "." + url.lastPathComponent + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
+        for name in names where name.hasPrefix(prefix) && name.count == prefix.count + 6 {
+            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+        }
+    }
+
     static func checkAll(_ paths: [(String?, String)]) throws {
         for case let (path?, option) in paths { try checkWritable(path, option: option) }
     }

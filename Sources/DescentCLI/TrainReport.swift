@@ -76,7 +76,7 @@ struct TrainReport {
             if let r = v.rmse, let r2 = v.r2 { s += ", RMSE \(Format.number(r)), R² \(Format.number(r2))" }
             lines.append(s)
         }
-        if let c = comparison { lines += c.lines }
+        if let c = comparison { lines.append("SGD against the exact answer on the same data:"); lines += c.lines }
         if let m = modelPath { lines.append("model written to \(m)") }
         for l in lines { Terminal.out(l) }
     }
@@ -121,10 +121,10 @@ struct LeastSquaresComparison: Encodable {
     }
 
     var lines: [String] {
-        var l = ["exact least-squares loss  \(Format.number(leastSquaresLoss))   (LAPACK gelsd)",
-                 "SGD loss                  \(Format.number(sgdLoss))",
-                 "gap                       \(Format.scientific(gap))   (\(Format.scientific(relativeGap)) relative)"]
-        if let d = relativeDistance { l.append("‖W − W*‖ / ‖W*‖           \(Format.scientific(d))") }
+        var l = ["  exact least-squares loss  \(Format.number(leastSquaresLoss))   (LAPACK gelsd)",
+                 "  SGD loss                  \(Format.number(sgdLoss))",
+                 "  gap                       \(Format.scientific(gap))   (\(Format.scientific(relativeGap)) relative)"]
+        if let d = relativeDistance { l.append("  ‖W − W*‖ / ‖W*‖           \(Format.scientific(d))") }
         return l
     }
 }

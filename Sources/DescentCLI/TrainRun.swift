@@ -15,6 +15,7 @@ struct TrainRun<Scalar: BLASScalar> {
         if let r = output.resume, !FileManager.default.fileExists(atPath: r) {
             throw DataError(.io, file: r, "cannot resume: no such checkpoint file")
         }
+        for path in [output.checkpoint, output.output].compactMap({ $0 }) { OutputPath.removeStaleTemporaries(of: path) }
         let setup = try TrainingSetup<Scalar>(data: command.data, model: command.model, training: training)
         let embedded = setup.isEmbedded
         var optimizerOptions = command.optimizer

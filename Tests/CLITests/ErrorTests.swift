@@ -102,6 +102,8 @@ import Descent
         try writeInputs(dir)
         let r = try CLI.run(["train", "--data", "nan.csv", "--drop-nonfinite", "--epochs", "1", "-o", "ok.json"], in: dir.url)
         #expect(r.status == 0 && r.stdout.contains("2 samples") && r.stdout.contains("1 rows with NaN/Inf dropped"), "\(r.stdout)\(r.stderr)")
+        let n = try CLI.run(["train", "--data", "inf.npy", "--drop-nonfinite", "--epochs", "1", "-o", "npy.json"], in: dir.url)
+        #expect(n.status == 0 && n.stdout.contains("1 samples") && n.stdout.contains("1 rows with NaN/Inf dropped"), "\(n.stdout)\(n.stderr)")
         let d = try CLI.run(["train", "--data", "good.csv", "--lr", "1e6", "-o", "last.json", "--save-diverged"], in: dir.url)
         #expect(d.status != 0 && d.stderr.contains("wrote the last finite model to last.json"))
         let doc = try ModelDocument.load(from: URL(fileURLWithPath: dir.path("last.json")))
