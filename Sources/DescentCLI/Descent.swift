@@ -16,7 +16,7 @@ struct DescentCommand: ParsableCommand {
 
         Examples:
           descent train
-          descent train --data houses.csv --target price --standardize features --output model.json
+          descent train --data houses.csv --target price --output model.json
           descent lr-find --data houses.csv --target price --plot lr.svg
           descent predict --model model.json --data new.csv --output predictions.csv
           descent evaluate --model model.json --data test.csv

@@ -13,12 +13,18 @@ struct Train: ParsableCommand {
 
         Examples:
           descent train
-          descent train --data houses.csv --target price --standardize all --epochs 30 --output model.json
-          descent train --data x.npy --targets y.npy --model mlp --hidden 64,32 --optimizer dog --lr 1
-          descent train --data d.csv --lr auto --schedule onecycle:steps=2000 --metrics m.csv --plot loss.svg
-          descent train --data d.csv --optimizer sgd_optimizer --momentum 0.9 --nag --weight_decay 1e-4
-          descent train --data d.csv --checkpoint run.ckpt --checkpoint-every 5 --output model.json
-          descent train --data d.csv --resume run.ckpt --checkpoint run.ckpt --output model.json
+          descent train --data houses.csv --target price --standardize all \\
+                        --epochs 30 --output model.json
+          descent train --data x.npy --targets y.npy --model mlp --hidden 64,32 \\
+                        --optimizer dog
+          descent train --data d.csv --lr auto --schedule onecycle:steps=2000 \\
+                        --metrics m.csv --plot loss.svg
+          descent train --data d.csv --optimizer sgd_optimizer --momentum 0.9 \\
+                        --nag --weight_decay 1e-4
+          descent train --data d.csv --checkpoint run.ckpt --checkpoint-every 5 \\
+                        --output model.json
+          descent train --data d.csv --checkpoint run.ckpt --resume run.ckpt \\
+                        --output model.json
         """)
 
     @OptionGroup(title: "Data") var data: DataOptions

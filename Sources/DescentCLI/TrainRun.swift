@@ -29,7 +29,7 @@ struct TrainRun<Scalar: BLASScalar> {
         let batchesPerEpoch = training.dropLast ? n / b : (n + b - 1) / b
         guard batchesPerEpoch >= 1 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
 
-        let objective = try SupervisedObjective(dataset: setup.train, model: setup.model, loss: setup.loss, maximumBatchSize: b)
+        let objective = try setup.objective(maximumBatchSize: b)
         let validation = setup.validation.map { objective.evaluator(x: $0.x, y: $0.y) }
 
         // Learning rate, possibly from a range test, and the schedule.

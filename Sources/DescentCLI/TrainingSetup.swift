@@ -17,6 +17,8 @@ struct TrainingSetup<Scalar: BLASScalar> {
     var featureNames: [String]
     var targetNames: [String]
     var dataDescription: String
+    /// The data file (or "built-in problem"), for messages.
+    var source: String
     var isEmbedded: Bool
     /// Digest of the data after split and standardisation (for checkpoint fingerprints).
     var dataDigest: String
@@ -39,6 +41,7 @@ struct TrainingSetup<Scalar: BLASScalar> {
         guard loaded.y.cols >= 1 else { throw DataError(.missingColumn, file: loaded.source, "no target column") }
         guard loaded.x.cols >= 1 else { throw DataError(.missingColumn, file: loaded.source, "no feature column (every column is a target)") }
         featureNames = loaded.featureNames
+        source = data.data ?? "built-in problem"
         targetNames = loaded.targetNames
         let all = try Dataset(x: loaded.x, y: loaded.y)
         var trainPart = all
@@ -85,6 +88,13 @@ struct TrainingSetup<Scalar: BLASScalar> {
             initialParameters = file.parameters
             initialDescription = "from \(initial)"
         }
+    }
+
+    /// The objective over the training part; a loss that does not fit the targets (e.g. logistic
+    /// loss on values other than 0/1) is reported against the data file.
+    func objective(maximumBatchSize: Int) throws -> SupervisedObjective<Scalar> {
+        do { return try SupervisedObjective(dataset: train, model: model, loss: loss, maximumBatchSize: maximumBatchSize) }
+        catch let e as TrainingDataError { throw CLIError("\(source): \(e)") }
     }
 
     /// The standardisation to store in the model file.
