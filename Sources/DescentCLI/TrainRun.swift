@@ -57,14 +57,15 @@ struct TrainRun<Scalar: BLASScalar> {
         let configuration = TrainingConfiguration(
             epochs: epochs, batchSize: batchSize, shuffle: training.shuffle, dropLast: training.dropLast, seed: training.seed,
             learningRate: learningRate, schedule: schedule,
-            earlyStopping: training.earlyStopping.map { EarlyStopping(patience: $0, minDelta: training.minDelta) },
+            scheduleMetric: training.scheduleMetric?.quantity, earlyStopping: training.earlyStoppingRule,
             averaging: optimizerOptions.averageFrom.map { IterateAveraging(start: $0) })
 
         var fp = Fingerprint()
         for part in [dtype, setup.dataDigest, "\(setup.shape)", LossName.name(setup.loss), setup.initialDescription,
                      optimizerOptions.summary, "\(learningRate)", scheduleText ?? "-", "\(batchSize)", training.shuffle.rawValue,
                      "\(training.dropLast)", "\(training.seed)", "\(training.validationSplit)", "\(training.earlyStopping ?? -1)",
-                     "\(training.minDelta)", training.standardize.rawValue] { fp.add(part) }
+                     "\(training.minDelta)", training.standardize.rawValue,
+                     training.monitor?.rawValue ?? "-", training.scheduleMetric?.rawValue ?? "-"] { fp.add(part) }
         if case .some(let path) = command.model.initial, path != "zeros", path != "random" {
             var p = Fingerprint(); setup.initialParameters.withUnsafeBytes { p.add($0) }; fp.add(p.hex)
         }

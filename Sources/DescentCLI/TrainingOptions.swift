@@ -33,6 +33,26 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: "Smallest change that counts as an improvement for early stopping.")
     var minDelta: Double = 0
 
+    @Option(name: .long, help: "What early stopping watches: train-loss, val-loss (default with --validation-split) or val-metric (R², or accuracy; higher is better).")
+    var monitor: Watched?
+
+    @Option(name: .long, help: "What metric-driven schedules (plateau, adaptive, mml) read each epoch: train-loss, val-loss or val-metric (default: as --monitor's default).")
+    var scheduleMetric: Watched?
+
+    enum Watched: String, ExpressibleByArgument, CaseIterable {
+        case trainLoss = "train-loss", valLoss = "val-loss", valMetric = "val-metric"
+        var quantity: MonitoredQuantity {
+            switch self { case .trainLoss: .trainingLoss; case .valLoss: .validationLoss; case .valMetric: .validationMetric }
+        }
+    }
+
+    /// Early stopping from the options (nil without --early-stopping).
+    var earlyStoppingRule: EarlyStopping? {
+        earlyStopping.map {
+            EarlyStopping(patience: $0, minDelta: minDelta, mode: monitor == .valMetric ? .max : .min, monitor: monitor?.quantity)
+        }
+    }
+
     @Option(name: .long, help: "Standardise features (and targets with `all`) by the training part's mean and deviation: none, features, all.")
     var standardize: StandardizeMode = .none
 
@@ -62,6 +82,9 @@ struct TrainingOptions: ParsableArguments {
         }
         if let p = earlyStopping, p < 0 { throw CLIError("--early-stopping patience must be at least 0, got \(p)") }
         _ = try parsedBatchSize()
+        if validationSplit == 0, let m = [monitor, scheduleMetric].compactMap({ $0 }).first(where: { $0 != .trainLoss }) {
+            throw CLIError("--monitor/--schedule-metric \(m.rawValue) needs --validation-split")
+        }
     }
 }
 

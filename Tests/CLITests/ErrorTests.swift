@@ -23,6 +23,7 @@ import Descent
         Case(args: ["train", "--data", "good.csv", "--optimizer", "adamw", "-o", "out.json"], expected: ["--optimizer", "adamw"]),
         Case(args: ["train", "--data", "good.csv", "--shuffle", "sometimes", "-o", "out.json"], expected: ["sometimes", "--shuffle"]),
         Case(args: ["train", "--data", "good.csv", "--loss", "hinge", "-o", "out.json"], expected: ["--loss", "hinge"]),
+        Case(args: ["train", "--data", "good.csv", "--early-stopping", "2", "--monitor", "val-loss", "-o", "out.json"], expected: ["--monitor", "needs --validation-split"]),
         Case(args: ["train", "--data", "good.csv", "--loss", "logistic", "-o", "out.json"], expected: ["good.csv", "logistic loss", "0 or 1"]),
         Case(args: ["train", "--data", "good.csv", "--schedule", "cosine:T=5,warp=2", "-o", "out.json"], expected: ["cosine.warp", "unknown field"]),
         Case(args: ["train", "--data", "good.csv", "--batch-size", "half", "-o", "out.json"], expected: ["--batch-size", "half"]),
