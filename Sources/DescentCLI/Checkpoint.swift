@@ -1,0 +1,94 @@
+import Descent
+import Foundation
+
+/// What a checkpoint stores beyond the model and the optimizer: the training loop's complete state
+/// (sampler and its generator, counters, the schedule's metric history, early stopping, averages,
+/// history), from which `Trainer(resumingFrom:)` continues bit-identically. Schedules are pure
+/// functions of (step, metric history), so this is the schedule's whole state too.
+struct LoopCheckpointState<Scalar: BLASScalar>: Codable, Sendable {
+    var dtype: String
+    var trainer: TrainerState<Scalar>
+}
+
+typealias TrainingCheckpoint<Scalar: BLASScalar> = CheckpointDocument<OptimizerState, LoopCheckpointState<Scalar>>
+
+/// Checkpoint files: `CheckpointDocument`'s schema and validation, written atomically. The loop
+/// state legitimately holds non-finite numbers (early stopping's "best so far" is +∞ before the
+/// first epoch ends, a validation loss may be NaN), which plain JSON cannot carry, so numbers that
+/// are not finite are written as the strings "inf", "-inf" and "nan" (every finite number keeps
+/// its shortest round-tripping digits).
+enum CheckpointFile {
+    static func encoder() -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return e
+    }
+
+    static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return d
+    }
+
+    static func save<Scalar: BLASScalar>(_ document: TrainingCheckpoint<Scalar>, to path: String) throws {
+        try document.validate(file: path)
+        let data: Data
+        do { data = try encoder().encode(document) + Data("\n".utf8) } catch {
+            throw DataError(.invalidValue, file: path, "cannot encode the checkpoint: \(error)")
+        }
+        try AtomicFile.write(data, to: URL(fileURLWithPath: path))
+    }
+
+    /// Reads a checkpoint, checking its fingerprint against this run's before decoding the rest.
+    static func load<Scalar: BLASScalar>(_ path: String, fingerprint: String, as _: Scalar.Type) throws -> TrainingCheckpoint<Scalar> {
+        let url = URL(fileURLWithPath: path)
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw DataError(.io, file: path, "cannot read the checkpoint: \((error as NSError).localizedDescription)")
+        }
+        guard let probe = try? JSONDecoder().decode(FingerprintProbe.self, from: data), let found = probe.configurationFingerprint else {
+            throw DataError(.decoding, file: path, "not a descent checkpoint (no configurationFingerprint)")
+        }
+        if let version = probe.formatVersion, version != TrainingCheckpoint<Scalar>.currentFormatVersion {
+            throw DataError(.unsupportedVersion, file: path,
+                            "checkpoint format version \(version) is not the version this program reads (\(TrainingCheckpoint<Scalar>.currentFormatVersion))")
+        }
+        guard found == fingerprint else {
+            throw DataError(.shapeMismatch, file: path,
+                            "the checkpoint was written with other data or settings (fingerprint \(found), this run's is \(fingerprint)); resume with the same command line")
+        }
+        let document: TrainingCheckpoint<Scalar>
+        do { document = try decoder().decode(TrainingCheckpoint<Scalar>.self, from: data) } catch {
+            throw DataError(.decoding, file: path, "the checkpoint cannot be read: \(error)")
+        }
+        try document.validate(file: path)
+        return document
+    }
+}
+
+private struct FingerprintProbe: Decodable { var configurationFingerprint: String?; var formatVersion: Int? }
+
+/// A short, stable digest of a run's configuration and data (FNV-1a, 64 bits, in hex).
+struct Fingerprint {
+    private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        for b in bytes { hash = (hash ^ UInt64(b)) &* 0x100_0000_01b3 }
+    }
+
+    mutating func add(_ text: String) {
+        var t = text + "\u{0}"
+        t.withUTF8 { add(UnsafeRawBufferPointer($0)) }
+    }
+
+    mutating func add<Scalar: BLASScalar>(_ m: Matrix<Scalar>) {
+        add("\(m.rows)x\(m.cols)")
+        m.withUnsafeBufferPointer { add(UnsafeRawBufferPointer($0)) }
+    }
+
+    var hex: String {
+        let s = String(hash, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+}

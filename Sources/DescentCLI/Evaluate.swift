@@ -1,0 +1,57 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// `descent evaluate`: a model's loss and metrics on labelled data.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Loss and metrics (RMSE and R², or accuracy) of a model on labelled data.",
+        discussion: """
+        The model file's standardisation is applied to the features and undone on the outputs, so \
+        the loss and metrics are in the targets' own units.
+
+        Examples:
+          descent evaluate --model model.json --data test.csv --target price
+          descent evaluate --model model.json --data x.npy --targets y.npy --json
+        """)
+
+    @Option(name: .long, help: ArgumentHelp("Model file written by `descent train`.", valueName: "path"))
+    var model: String
+
+    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Computation") var compute: ComputeOptions
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        try compute.apply()
+        guard data.data != nil else { throw CLIError("--data is required") }
+        switch compute.dtype {
+        case .float: try run(Float.self)
+        case .double: try run(Double.self)
+        }
+    }
+
+    func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
+        let loaded = try LoadedModel<Scalar>(path: model)
+        let input = try data.load(Scalar.self, withTargets: true)
+        try loaded.document.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
+        let prediction = try loaded.predict(input.x, dataFile: input.source)
+        let loss = prediction.withView { p in input.y.withView { y in loaded.loss.value(prediction: p, target: y) } }
+        var e = Evaluation(sampleCount: input.x.rows, loss: loss)
+        if loaded.loss.isClassification {
+            e.accuracy = Metrics.accuracy(logits: prediction, target: input.y)
+        } else {
+            e.rmse = Metrics.rmse(prediction: prediction, target: input.y)
+            e.r2 = Metrics.r2(prediction: prediction, target: input.y)
+        }
+        if json { Terminal.out(JSONText.encode(e)); return }
+        Terminal.out("model:   \(model) (\(loaded.shape), loss \(loaded.document.loss))")
+        Terminal.out("data:    \(input.source), \(e.sampleCount) samples")
+        Terminal.out("loss:    \(Format.number(e.loss))")
+        if let a = e.accuracy { Terminal.out("accuracy: \(Format.number(a))") }
+        if let r = e.rmse { Terminal.out("RMSE:    \(Format.number(r))") }
+        if let r2 = e.r2 { Terminal.out("R²:      \(Format.number(r2))") }
+    }
+}

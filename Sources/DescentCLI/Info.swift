@@ -1,0 +1,45 @@
+import ArgumentParser
+import Descent
+
+/// `descent info`: versions and the BLAS runtime.
+struct Info: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show the descent version, the OpenBLAS kernel and its thread count.",
+        discussion: """
+        Examples:
+          descent info
+          descent info --threads 1 --json
+        """)
+
+    @Option(name: .long, help: "Set the OpenBLAS thread count first (to check it takes effect).")
+    var threads: Int?
+
+    @Flag(name: .long, help: "Print one JSON object.")
+    var json = false
+
+    struct Report: Encodable {
+        var descent: String
+        var blasCore: String
+        var blasThreads: Int
+        var blasConfiguration: String
+        var modelFormatVersion: Int
+        var checkpointFormatVersion: Int
+    }
+
+    func run() throws {
+        if let t = threads {
+            guard t >= 1 else { throw CLIError("--threads must be at least 1, got \(t)") }
+            BLASRuntime.threads = t
+        }
+        let r = Report(descent: DescentCommand.version, blasCore: BLASRuntime.coreName, blasThreads: BLASRuntime.threads,
+                       blasConfiguration: BLASRuntime.configuration, modelFormatVersion: ModelDocument.currentFormatVersion,
+                       checkpointFormatVersion: CheckpointDocument<OptimizerState, Int>.currentFormatVersion)
+        if json { Terminal.out(JSONText.encode(r)); return }
+        Terminal.out("descent        \(r.descent)")
+        Terminal.out("BLAS core      \(r.blasCore)")
+        Terminal.out("BLAS threads   \(r.blasThreads)")
+        Terminal.out("BLAS build     \(r.blasConfiguration)")
+        Terminal.out("model file     format version \(r.modelFormatVersion)")
+        Terminal.out("checkpoint     format version \(r.checkpointFormatVersion)")
+    }
+}

@@ -1,0 +1,139 @@
+import ArgumentParser
+import Descent
+import Foundation
+
+/// Range-test settings shared by `lr-find` and `train --lr auto`.
+struct RangeTestSettings: ParsableArguments {
+    @Option(name: .long, help: "Lowest learning rate of the sweep.")
+    var start: Double = 1e-7
+
+    @Option(name: .long, help: "Highest learning rate of the sweep.")
+    var end: Double = 10
+
+    @Option(name: .long, help: "Updates in the sweep (one mini-batch each).")
+    var iterations: Int = 100
+
+    @Option(name: .long, help: "Spacing of the rates: exponential or linear.")
+    var spacing: LRSpacing = .exponential
+
+    @Option(name: .long, help: "β of the debiased moving average that smooths the loss (0 = no smoothing).")
+    var smoothing: Double = 0.98
+
+    @Option(name: .long, help: "Stop when the smoothed loss exceeds this multiple of the best so far.")
+    var divergence: Double = 4
+
+    static var defaults: RangeTestSettings { try! RangeTestSettings.parse([]) }
+
+    func test() throws -> LRRangeTest {
+        try LRRangeTest(sweep: LRSweep(start: start, end: end, iterations: iterations, spacing: spacing),
+                        smoothing: smoothing == 0 ? .none : .debiasedEMA(beta: smoothing), divergenceThreshold: divergence)
+    }
+}
+
+extension LRSpacing: ExpressibleByArgument {}
+extension LRSuggestionRule: ExpressibleByArgument {}
+
+/// `descent lr-find`: the learning-rate range test.
+struct LRFind: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "lr-find",
+        abstract: "Learning-rate range test: sweep the rate upward, record the loss, suggest a rate.",
+        discussion: """
+        Trains from the start point with a rate rising from --start to --end (one mini-batch per rate), \
+        stops when the smoothed loss diverges, and reads suggestions off the curve (steepest descent, \
+        fastai's valley, and the minimum divided by 10). Nothing is saved from the sweep itself. The \
+        cyclic/one-cycle bounds follow Smith: max = the suggestion, base = max/4.
+
+        Examples:
+          descent lr-find
+          descent lr-find --data houses.csv --target price --standardize all --plot lr.svg --csv lr.csv
+          descent lr-find --data d.csv --optimizer sgd --momentum 0.9 --batch-size 64 --json
+        """)
+
+    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Model") var model: ModelOptions
+    @OptionGroup(title: "Optimizer") var optimizer: OptimizerOptions
+    @OptionGroup(title: "Training (--lr, --schedule, --epochs and early stopping are not used)") var training: TrainingOptions
+    @OptionGroup(title: "Range test") var range: RangeTestSettings
+    @OptionGroup(title: "Computation") var compute: ComputeOptions
+
+    @Option(name: .long, help: "The rule whose suggestion is marked on the plot.")
+    var rule: LRSuggestionRule = .steepest
+
+    @Option(name: .long, help: ArgumentHelp("Write the table (lr, raw loss, smoothed loss) as CSV.", valueName: "path"))
+    var csv: String?
+
+    @Option(name: .long, help: ArgumentHelp("Write an SVG plot of the curve with the suggestion.", valueName: "path"))
+    var plot: String?
+
+    @Flag(name: .long, help: "Print one JSON object instead of text.")
+    var json = false
+
+    func run() throws {
+        try training.validate()
+        try compute.apply()
+        try OutputPath.checkAll([(csv, "--csv"), (plot, "--plot")])
+        switch compute.dtype {
+        case .float: try run(Float.self)
+        case .double: try run(Double.self)
+        }
+    }
+
+    struct Report: Encodable {
+        struct Suggestion: Encodable { var rule: String; var learningRate: Double?; var reason: String?; var cyclicBase: Double?; var cyclicMax: Double? }
+        var updates: Int
+        var plannedUpdates: Int
+        var stop: String
+        var suggestions: [Suggestion]
+    }
+
+    func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
+        let setup = try TrainingSetup<Scalar>(data: data, model: model, training: training)
+        let n = setup.train.sampleCount
+        let b = try training.parsedBatchSize(default: setup.isEmbedded ? EmbeddedProblem.batchSize : 32).resolved(sampleCount: n)
+        var options = optimizer
+        if setup.isEmbedded, options.momentum == nil, try options.canonicalName() == "sgd" { options.momentum = EmbeddedProblem.momentum }
+        var objective = try setup.objective(maximumBatchSize: b)
+        var opt = try options.make(Scalar.self, groups: setup.model.parameterGroups, learningRate: 1)
+        var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: training.shuffle, dropLast: training.dropLast, seed: training.seed)
+        guard sampler.batchesPerEpoch > 0 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
+        var parameters = setup.initialParameters
+        let test = try range.test()
+        let result = test.run(objective: &objective, optimizer: &opt, parameters: &parameters, sampler: &sampler)
+
+        let stop: String = switch result.stop {
+        case .completed: "completed all \(result.plannedIterations) updates"
+        case .diverged(let i): "stopped at update \(i + 1): the smoothed loss exceeded \(Format.number(range.divergence))× its best"
+        case .nonFinite(let i): "stopped at update \(i + 1): the loss was not finite"
+        }
+        var suggestions: [Report.Suggestion] = []
+        for r in LRSuggestionRule.allCases {
+            let s = result.suggest(r)
+            let bounds = try s.smithBounds()
+            suggestions.append(Report.Suggestion(rule: r.rawValue, learningRate: s.learningRate,
+                                                 reason: { if case .unreliable(let why) = s { return why }; return nil }(),
+                                                 cyclicBase: bounds?.base, cyclicMax: bounds?.max))
+        }
+        if let path = csv { try AtomicFile.write(Data(result.csv.utf8), to: URL(fileURLWithPath: path)) }
+        if let path = plot { try AtomicFile.write(Data(result.svg(rule: rule).utf8), to: URL(fileURLWithPath: path)) }
+
+        if json {
+            Terminal.out(JSONText.encode(Report(updates: result.learningRates.count, plannedUpdates: result.plannedIterations,
+                                                stop: stop, suggestions: suggestions)))
+            return
+        }
+        Terminal.out("data:      \(setup.dataDescription)")
+        Terminal.out("model:     \(setup.shape), loss \(LossName.name(setup.loss)), optimizer \(options.summary), batch \(b)")
+        Terminal.out("sweep:     \(Format.number(range.start)) → \(Format.number(range.end)), \(range.spacing.rawValue), \(result.learningRates.count) updates; \(stop)")
+        for s in suggestions {
+            let name = Format.padLeft(s.rule, 9)
+            if let lr = s.learningRate {
+                Terminal.out("\(name): \(Format.number(lr))   (cyclic/one-cycle: base \(Format.number(s.cyclicBase!)), max \(Format.number(s.cyclicMax!)))")
+            } else {
+                Terminal.out("\(name): no reliable suggestion: \(s.reason ?? "")")
+            }
+        }
+        if let c = csv { Terminal.note("table written to \(c)") }
+        if let p = plot { Terminal.note("plot written to \(p)") }
+    }
+}

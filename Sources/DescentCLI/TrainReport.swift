@@ -1,0 +1,84 @@
+import Descent
+import Foundation
+
+/// What `train` prints: a header and a per-epoch table on stdout (unless --quiet or --json), then
+/// a summary, or one JSON object with --json.
+struct TrainReport {
+    let json: Bool
+    let quiet: Bool
+    let hasValidation: Bool
+    let isClassification: Bool
+
+    var showTable: Bool { !json && !quiet }
+
+    func header(context: TrainRun<some BLASScalar>.RunContext, dtype: String, resumedNote: String?) {
+        if let note = context.lrNote { Terminal.note(note) }
+        if let note = resumedNote { Terminal.note(note) }
+        guard showTable else { return }
+        Terminal.out("data:      \(context.setup.dataDescription)")
+        Terminal.out("model:     \(context.setup.shape), loss \(LossName.name(context.setup.loss)), start \(context.setup.initialDescription), \(dtype)")
+        Terminal.out("optimizer: \(context.optimizerSummary), lr \(Format.number(context.learningRate))"
+                     + (context.scheduleText.map { ", schedule \($0)" } ?? "")
+                     + ", batch \(context.batchSize), \(context.epochs) epochs")
+        var columns = ["epoch", "train loss"]
+        if hasValidation { columns += ["val loss", isClassification ? "val acc" : "val R²"] }
+        columns += ["lr", "updates", "seconds"]
+        Terminal.out(columns.map { Format.padLeft($0, width($0)) }.joined(separator: "  "))
+    }
+
+    private func width(_ column: String) -> Int { column == "epoch" ? 5 : 12 }
+
+    func row(_ r: EpochRecord) {
+        guard showTable else { return }
+        var cells = [Format.padLeft("\(r.epoch + 1)", 5), Format.padLeft(Format.number(r.trainingLoss), 12)]
+        if hasValidation {
+            cells.append(Format.padLeft(r.validationLoss.map(Format.number) ?? "-", 12))
+            cells.append(Format.padLeft(r.validationMetric.map(Format.number) ?? "-", 12))
+        }
+        cells += [Format.padLeft(Format.number(r.learningRate), 12), Format.padLeft("\(r.steps)", 12),
+                  Format.padLeft(String(format: "%.3f", r.seconds), 12)]
+        Terminal.out(cells.joined(separator: "  "))
+    }
+
+    struct Summary: Encodable {
+        var stopReason: String
+        var steps: Int
+        var learningRate: Double
+        var schedule: String?
+        var trainingLoss: Double
+        var trainingRMSE: Double?
+        var trainingR2: Double?
+        var trainingAccuracy: Double?
+        var validation: Evaluation?
+        var leastSquares: LeastSquaresComparison?
+        var model: String?
+        var history: [EpochRecord]
+    }
+
+    func finish<S: BLASScalar>(result: TrainingResult<S>, training: Evaluation, validation: Evaluation?,
+                               comparison: LeastSquaresComparison?, modelPath: String?, learningRate: Double, schedule: String?) {
+        if json {
+            let summary = Summary(stopReason: result.stopReason.description, steps: result.steps, learningRate: learningRate,
+                                  schedule: schedule, trainingLoss: training.loss, trainingRMSE: training.rmse,
+                                  trainingR2: training.r2, trainingAccuracy: training.accuracy, validation: validation,
+                                  leastSquares: comparison, model: modelPath, history: result.history)
+            Terminal.out(JSONText.encode(summary))
+            return
+        }
+        var lines = ["\(result.stopReason), \(result.steps) updates"]
+        var t = "training loss \(Format.number(training.loss))"
+        if let a = training.accuracy { t += ", accuracy \(Format.number(a))" }
+        if let r = training.rmse, let r2 = training.r2 { t += ", RMSE \(Format.number(r)), R² \(Format.number(r2))" }
+        lines.append(t)
+        if let v = validation {
+            var s = "validation loss \(Format.number(v.loss))"
+            if let a = v.accuracy { s += ", accuracy \(Format.number(a))" }
+            if let r = v.rmse, let r2 = v.r2 { s += ", RMSE \(Format.number(r)), R² \(Format.number(r2))" }
+            lines.append(s)
+        }
+        if let c = comparison { lines.append("SGD against the exact answer on the same data:"); lines += c.lines }
+        if let m = modelPath { lines.append("model written to \(m)") }
+        for l in lines { Terminal.out(l) }
+    }
+}
+

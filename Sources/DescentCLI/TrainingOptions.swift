@@ -1,0 +1,110 @@
+import ArgumentParser
+import Descent
+
+/// Learning rate, schedule, batching, epochs, data order, validation and early stopping.
+struct TrainingOptions: ParsableArguments {
+    @Option(name: [.long, .customLong("learning-rate")], help: ArgumentHelp("Learning rate (a number), or `auto`: run the range test first and use its steepest-descent suggestion (default: 0.01 for sgd, 1 for the learning-rate-free methods).", valueName: "rate|auto"))
+    var lr: String?
+
+    @Option(name: .long, help: ArgumentHelp("Learning-rate schedule in text form, e.g. `cosine:T=20`, `step:size=10,gamma=0.5`, `onecycle:steps=3000`, `linear:iters=2 then@2 cosine:T=18`, `plateau:patience=3`.", valueName: "text"))
+    var schedule: String?
+
+    @Option(name: .long, help: ArgumentHelp("Samples per update: a number, or `full` (full-batch gradient descent). Default 32 (64 on the built-in problem).", valueName: "n|full"))
+    var batchSize: String?
+
+    @Option(name: .long, help: ArgumentHelp("Passes over the training data. Default 20 (10 on the built-in problem).", valueName: "n"))
+    var epochs: Int?
+
+    @Option(name: .long, help: "Sample order: reshuffle (every epoch), once, or none (file order).")
+    var shuffle: ShuffleMode = .reshuffle
+
+    @Flag(name: .long, help: "Skip the final short batch of each epoch.")
+    var dropLast = false
+
+    @Option(name: .long, help: "Seed for shuffling, the validation split and random initial weights.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: ArgumentHelp("Hold out this fraction of the data for validation (0 = none).", valueName: "fraction"))
+    var validationSplit: Double = 0
+
+    @Option(name: .long, help: ArgumentHelp("Stop when the monitored loss has not improved for this many epochs (restores the best epoch).", valueName: "patience"))
+    var earlyStopping: Int?
+
+    @Option(name: .long, help: "Smallest change that counts as an improvement for early stopping.")
+    var minDelta: Double = 0
+
+    @Option(name: .long, help: "What early stopping watches: train-loss, val-loss (default with --validation-split) or val-metric (R², or accuracy; higher is better).")
+    var monitor: Watched?
+
+    @Option(name: .long, help: "What metric-driven schedules (plateau, adaptive, mml) read each epoch: train-loss, val-loss or val-metric (default: as --monitor's default).")
+    var scheduleMetric: Watched?
+
+    enum Watched: String, ExpressibleByArgument, CaseIterable {
+        case trainLoss = "train-loss", valLoss = "val-loss", valMetric = "val-metric"
+        var quantity: MonitoredQuantity {
+            switch self { case .trainLoss: .trainingLoss; case .valLoss: .validationLoss; case .valMetric: .validationMetric }
+        }
+    }
+
+    /// Early stopping from the options (nil without --early-stopping).
+    var earlyStoppingRule: EarlyStopping? {
+        earlyStopping.map {
+            EarlyStopping(patience: $0, minDelta: minDelta, mode: monitor == .valMetric ? .max : .min, monitor: monitor?.quantity)
+        }
+    }
+
+    @Option(name: .long, help: "Standardise features (and targets with `all`) by the training part's mean and deviation: none, features, all.")
+    var standardize: StandardizeMode = .none
+
+    enum StandardizeMode: String, ExpressibleByArgument, CaseIterable { case none, features, all }
+
+    var isAutoLR: Bool { lr?.lowercased() == "auto" }
+
+    func learningRate(default value: Double) throws -> Double {
+        guard let lr, !isAutoLR else { return value }
+        guard let v = Double(lr), v.isFinite, v > 0 else {
+            throw CLIError("--lr: expected a positive number or `auto`, got \"\(lr)\"")
+        }
+        return v
+    }
+
+    func parsedBatchSize(default fallback: Int = 32) throws -> BatchSize {
+        guard let batchSize else { return .size(fallback) }
+        if batchSize.lowercased() == "full" { return .full }
+        guard let b = Int(batchSize), b >= 1 else { throw CLIError("--batch-size: expected a positive integer or `full`, got \"\(batchSize)\"") }
+        return .size(b)
+    }
+
+    func validate() throws {
+        if let e = epochs, e < 1 { throw CLIError("--epochs must be at least 1, got \(e)") }
+        guard validationSplit.isFinite, validationSplit >= 0, validationSplit < 1 else {
+            throw CLIError("--validation-split must be in [0, 1), got \(validationSplit)")
+        }
+        if let p = earlyStopping, p < 0 { throw CLIError("--early-stopping patience must be at least 0, got \(p)") }
+        _ = try parsedBatchSize()
+        if validationSplit == 0, let m = [monitor, scheduleMetric].compactMap({ $0 }).first(where: { $0 != .trainLoss }) {
+            throw CLIError("--monitor/--schedule-metric \(m.rawValue) needs --validation-split")
+        }
+    }
+}
+
+extension ShuffleMode: ExpressibleByArgument {}
+
+/// Floating-point precision of the whole run.
+enum DType: String, ExpressibleByArgument, CaseIterable { case float, double }
+
+/// Precision and BLAS threads, shared by every command that computes.
+struct ComputeOptions: ParsableArguments {
+    @Option(name: .long, help: "Precision: float (32-bit) or double (64-bit).")
+    var dtype: DType = .double
+
+    @Option(name: .long, help: "OpenBLAS threads (default: OpenBLAS's own choice).")
+    var threads: Int?
+
+    func apply() throws {
+        if let t = threads {
+            guard t >= 1 else { throw CLIError("--threads must be at least 1, got \(t)") }
+            BLASRuntime.threads = t
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import Descent
+import Foundation
+
+/// The data and model a training (or range-test) run works on, prepared from the options: data
+/// loaded (or the built-in problem made), split into training and validation parts, standardised
+/// by the training part, the model built and its start point chosen.
+struct TrainingSetup<Scalar: BLASScalar> {
+    var train: Dataset<Scalar>
+    var validation: Dataset<Scalar>?
+    var featureStandardization: Standardization?
+    var targetStandardization: Standardization?
+    var shape: ModelShape
+    var model: any Model<Scalar>
+    var loss: Loss
+    var initialParameters: [Scalar]
+    var initialDescription: String
+    var featureNames: [String]
+    var targetNames: [String]
+    var dataDescription: String
+    /// The data file (or "built-in problem"), for messages.
+    var source: String
+    var isEmbedded: Bool
+    /// Digest of the data after split and standardisation (for checkpoint fingerprints).
+    var dataDigest: String
+
+    init(data: DataOptions, model options: ModelOptions, training: TrainingOptions) throws {
+        let loaded: LoadedData<Scalar>
+        if data.data == nil {
+            guard data.targets == nil else { throw CLIError("--targets needs --data") }
+            let (x, y) = EmbeddedProblem.make(Scalar.self)
+            loaded = LoadedData(x: x, y: y, featureNames: EmbeddedProblem.featureNames, targetNames: ["y"], droppedRows: 0,
+                                source: "built-in regression problem")
+            isEmbedded = true
+            dataDescription = "built-in regression problem: \(x.rows) samples, \(x.cols) correlated features, noise σ = \(EmbeddedProblem.noise)"
+        } else {
+            loaded = try data.load(Scalar.self, withTargets: true)
+            isEmbedded = false
+            dataDescription = "\(loaded.source): \(loaded.x.rows) samples, \(loaded.x.cols) features, \(loaded.y.cols) target\(loaded.y.cols == 1 ? "" : "s")"
+                + (loaded.droppedRows > 0 ? " (\(loaded.droppedRows) rows with NaN/Inf dropped)" : "")
+        }
+        guard loaded.y.cols >= 1 else { throw DataError(.missingColumn, file: loaded.source, "no target column") }
+        guard loaded.x.cols >= 1 else { throw DataError(.missingColumn, file: loaded.source, "no feature column (every column is a target)") }
+        featureNames = loaded.featureNames
+        source = data.data ?? "built-in problem"
+        targetNames = loaded.targetNames
+        let all = try Dataset(x: loaded.x, y: loaded.y)
+        var trainPart = all
+        var validationPart: Dataset<Scalar>? = nil
+        if training.validationSplit > 0 {
+            let (t, v) = try all.split(validationFraction: training.validationSplit, seed: training.seed)
+            trainPart = t; validationPart = v
+        }
+        if training.standardize != .none {
+            let fs = Standardization(fitting: trainPart.x)
+            featureStandardization = fs
+            var ts: Standardization? = nil
+            if training.standardize == .all { ts = Standardization(fitting: trainPart.y) }
+            targetStandardization = ts
+            func transform(_ d: Dataset<Scalar>) throws -> Dataset<Scalar> {
+                try Dataset(x: fs.applied(to: d.x), y: ts.map { $0.applied(to: d.y) } ?? d.y)
+            }
+            trainPart = try transform(trainPart)
+            validationPart = try validationPart.map(transform)
+        }
+        train = trainPart
+        validation = validationPart
+        loss = try options.parsedLoss()
+        shape = try options.shape(inputs: train.featureCount, outputs: train.targetCount)
+        model = try shape.makeModel(Scalar.self)
+        var digest = Fingerprint()
+        digest.add(train.x); digest.add(train.y)
+        if let v = validation { digest.add(v.x); digest.add(v.y) }
+        dataDigest = digest.hex
+
+        let initial = options.initial ?? (options.model == .linear ? "zeros" : "random")
+        switch initial {
+        case "zeros":
+            initialParameters = [Scalar](repeating: 0, count: model.parameterCount)
+            initialDescription = "zeros"
+        case "random":
+            initialParameters = model.initialParameters(seed: training.seed)
+            initialDescription = "random (seed \(training.seed))"
+        default:
+            let file = try ModelFile.load(initial, as: Scalar.self)
+            guard file.shape == shape else {
+                throw DataError(.shapeMismatch, file: initial, "the model file is \(file.shape), this run needs \(shape)")
+            }
+            initialParameters = file.parameters
+            initialDescription = "from \(initial)"
+        }
+    }
+
+    /// The objective over the training part; a loss that does not fit the targets (e.g. logistic
+    /// loss on values other than 0/1) is reported against the data file.
+    func objective(maximumBatchSize: Int) throws -> SupervisedObjective<Scalar> {
+        do { return try SupervisedObjective(dataset: train, model: model, loss: loss, maximumBatchSize: maximumBatchSize) }
+        catch let e as TrainingDataError { throw CLIError("\(source): \(e)") }
+    }
+
+    /// The standardisation to store in the model file.
+    var documentStandardization: ModelDocument.Standardization? {
+        guard let f = featureStandardization else { return nil }
+        return ModelDocument.Standardization(featureMeans: f.means, featureScales: f.scales,
+                                             targetMeans: targetStandardization?.means, targetScales: targetStandardization?.scales)
+    }
+}

@@ -1,3 +1,0 @@
-import Descent
-
-print("Descent: BLAS core \(BLASRuntime.coreName), \(BLASRuntime.threads) threads")
