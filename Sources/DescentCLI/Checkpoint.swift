@@ -12,32 +12,13 @@ struct LoopCheckpointState<Scalar: BLASScalar>: Codable, Sendable {
 
 typealias TrainingCheckpoint<Scalar: BLASScalar> = CheckpointDocument<OptimizerState, LoopCheckpointState<Scalar>>
 
-/// Checkpoint files: `CheckpointDocument`'s schema and validation, written atomically. The loop
-/// state legitimately holds non-finite numbers (early stopping's "best so far" is +∞ before the
-/// first epoch ends, a validation loss may be NaN), which plain JSON cannot carry, so numbers that
-/// are not finite are written as the strings "inf", "-inf" and "nan" (every finite number keeps
-/// its shortest round-tripping digits).
+/// Checkpoint files: `CheckpointDocument`'s schema, validation and atomic writing (the library's
+/// JSON carries the loop state's legitimate non-finite numbers, e.g. early stopping's +∞ "best so
+/// far" before the first epoch ends). Loading first probes the fingerprint and version, so a
+/// checkpoint from other settings gets a plain message before anything else is decoded.
 enum CheckpointFile {
-    static func encoder() -> JSONEncoder {
-        let e = JSONEncoder()
-        e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        e.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return e
-    }
-
-    static func decoder() -> JSONDecoder {
-        let d = JSONDecoder()
-        d.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return d
-    }
-
     static func save<Scalar: BLASScalar>(_ document: TrainingCheckpoint<Scalar>, to path: String) throws {
-        try document.validate(file: path)
-        let data: Data
-        do { data = try encoder().encode(document) + Data("\n".utf8) } catch {
-            throw DataError(.invalidValue, file: path, "cannot encode the checkpoint: \(error)")
-        }
-        try AtomicFile.write(data, to: URL(fileURLWithPath: path))
+        try document.save(to: URL(fileURLWithPath: path))
     }
 
     /// Reads a checkpoint, checking its fingerprint against this run's before decoding the rest.
@@ -58,12 +39,7 @@ enum CheckpointFile {
             throw DataError(.shapeMismatch, file: path,
                             "the checkpoint was written with other data or settings (fingerprint \(found), this run's is \(fingerprint)); resume with the same command line")
         }
-        let document: TrainingCheckpoint<Scalar>
-        do { document = try decoder().decode(TrainingCheckpoint<Scalar>.self, from: data) } catch {
-            throw DataError(.decoding, file: path, "the checkpoint cannot be read: \(error)")
-        }
-        try document.validate(file: path)
-        return document
+        return try TrainingCheckpoint<Scalar>.load(from: url)
     }
 }
 
