@@ -15,7 +15,7 @@ test:
 # Throughput benchmarks (a nested package; library users never resolve it).
 bench:
 	@scripts/ensure-system-packages.sh
-	cd Benchmarks && $(SWIFT) run -c release products
+	cd Benchmarks && $(SWIFT) run -c release products 1 && $(SWIFT) run -c release data-read
 
 # The learning-rate-free comparison (LFM, DoG, D-Adaptation, Schedule-Free, AdaDelta vs tuned SGD);
 # prints the tables and rewrites the generated block of docs/lr-free-experiment.md.

@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "OptimizerTests", dependencies: ["Descent", "_TestSupport"]),
         .testTarget(name: "ScheduleTests", dependencies: ["Descent", "_TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Descent", "_TestSupport"]),
-        .testTarget(name: "DataFilesTests", dependencies: ["Descent", "_TestSupport"]),
+        .testTarget(name: "DataFilesTests", dependencies: ["Descent", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["Descent", "_TestSupport"]),
     ]
 )

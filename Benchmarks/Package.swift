@@ -16,6 +16,10 @@ let package = Package(
         .executableTarget(
             name: "products",
             dependencies: ["BenchmarkSupport", .product(name: "Descent", package: descentIdentity)]),
+        // CSV and .npy reading speed against NumPy on the same files.
+        .executableTarget(
+            name: "data-read",
+            dependencies: ["BenchmarkSupport", .product(name: "Descent", package: descentIdentity)]),
         // The learning-rate-free comparison behind docs/lr-free-experiment.md (`make experiment`).
         .executableTarget(
             name: "lr-free-experiment",
