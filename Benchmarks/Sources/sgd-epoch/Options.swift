@@ -17,13 +17,16 @@ struct Options {
     var seed: UInt64 = 42
     /// When set: one epoch in file order (no shuffle) at the first batch size, parameters written here.
     var checkOut: String?
+    /// "supervised" (the library's SupervisedObjective, default) or "lean" (LeanLinearObjective, a what-if).
+    var objective = "supervised"
 
     static let usage = """
         usage: sgd-epoch --x X.npy --y Y.npy [--problem P1] [--dtype float32,float64] [--threads 1]
                          [--batches 32,256,1024,8192,full] [--reps 3] [--lr 0.01] [--momentum 0.9]
-                         [--seed 42] [--check-out weights.npy]
+                         [--seed 42] [--check-out weights.npy] [--objective supervised|lean]
         --lr is the learning rate of PyTorch's MSELoss; Descent's squared error is ½·Σ_k r² per sample,
         so Descent runs with η = 2·lr/k (k outputs) and takes the same steps.
+        --objective lean: the same math in LeanLinearObjective (benchmark-only what-if, see its doc comment).
         --check-out: 1 epoch, no shuffle, first batch size only; writes the final parameters (W out×in, then b).
         """
 
@@ -48,6 +51,7 @@ struct Options {
             case "--momentum": momentum = try Self.double(value(), "--momentum")
             case "--seed": seed = UInt64(try Self.int(value(), "--seed"))
             case "--check-out": checkOut = try value()
+            case "--objective": objective = try value()
             case "-h", "--help": throw UsageError("")
             default: throw UsageError("unknown argument \(args[i])")
             }
@@ -55,6 +59,7 @@ struct Options {
         }
         guard !xPath.isEmpty, !yPath.isEmpty else { throw UsageError("--x and --y are required") }
         guard threads >= 1, reps >= 1, !batches.isEmpty else { throw UsageError("--threads, --reps ≥ 1 and at least one batch") }
+        guard objective == "supervised" || objective == "lean" else { throw UsageError("--objective: supervised or lean") }
         for d in dtypes where d != "float32" && d != "float64" { throw UsageError("--dtype \(d): float32 or float64") }
     }
 

@@ -37,16 +37,22 @@ func run<S: BLASScalar>(_: S.Type, dtype: String) throws {
         let model = LinearModel<S>(inputs: d, outputs: k, intercept: true)
         let batchSize: BatchSize = b == 0 ? .full : .size(b)
         let resolved = batchSize.resolved(sampleCount: n)
-        let objective = try SupervisedObjective(x: x, y: y, model: model, loss: .squaredError, maximumBatchSize: resolved)
-        let optimizer = try SGD<S>(parameterCount: model.parameterCount, groups: model.parameterGroups,
-                                   learningRate: eta, momentum: options.momentum)
         let epochs = options.checkOut == nil ? 1 + options.reps : 1
         let configuration = TrainingConfiguration(
             epochs: epochs, batchSize: batchSize, shuffle: options.checkOut == nil ? .reshuffle : .none,
             seed: options.seed, learningRate: eta)
-        let trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
-                                  initialParameters: [S](repeating: 0, count: model.parameterCount))
-        let result = try trainer.run()
+        let optimizer = try SGD<S>(parameterCount: model.parameterCount, groups: model.parameterGroups,
+                                   learningRate: eta, momentum: options.momentum)
+        let start = [S](repeating: 0, count: model.parameterCount)
+        let result: TrainingResult<S>
+        let objective = try SupervisedObjective(x: x, y: y, model: model, loss: .squaredError, maximumBatchSize: resolved)
+        if options.objective == "lean" {
+            result = try Trainer(objective: LeanLinearObjective(x: x, y: y, maximumBatchSize: resolved), optimizer: optimizer,
+                                 configuration: configuration, initialParameters: start).run()
+        } else {
+            result = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
+                                 initialParameters: start).run()
+        }
         guard result.stopReason == .completed else { throw TrainingError("run ended with \(result.stopReason)") }
         if let out = options.checkOut {
             let theta = Matrix<S>(rows: result.parameters.count, cols: 1, elements: result.parameters)
@@ -60,13 +66,13 @@ func run<S: BLASScalar>(_: S.Type, dtype: String) throws {
         let bytes = Double(n * d * MemoryLayout<S>.stride)
         let label = b == 0 ? "full" : String(resolved)
         let line = """
-            {"impl": "descent", "problem": "\(options.problem)", "dtype": "\(dtype)", "batch": "\(label)", \
+            {"impl": "\(options.objective == "lean" ? "descent-lean" : "descent")", "problem": "\(options.problem)", "dtype": "\(dtype)", "batch": "\(label)", \
             "threads": \(options.threads), "n": \(n), "d": \(d), "k": \(k), "median_s": \(t), \
             "min_s": \(times.min()!), "max_s": \(times.max()!), "samples_per_s": \(Double(n) / t), \
             "gbps": \(bytes / t / 1e9), "loss": \(loss), "core": "\(BLASRuntime.coreName)"}
             """
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
-        let summary = "descent \(options.problem) \(dtype) b=\(label): " + String(format: "%.4f s (%.4f–%.4f), %.3g samples/s, %.2f GB/s, loss %.5g",
+        let summary = "\(options.objective == "lean" ? "descent-lean" : "descent") \(options.problem) \(dtype) b=\(label): " + String(format: "%.4f s (%.4f–%.4f), %.3g samples/s, %.2f GB/s, loss %.5g",
                                                                              t, times.min()!, times.max()!, Double(n) / t, bytes / t / 1e9, loss)
         FileHandle.standardError.write(Data((summary + "\n").utf8))
     }
