@@ -25,3 +25,9 @@ experiment:
 
 clean:
 	rm -rf .build Benchmarks/.build
+
+# Descent vs NumPy/PyTorch/scikit-learn, one SGD epoch (docs/throughput.md). THREADS=2 for two BLAS threads.
+.PHONY: throughput
+throughput:
+	@scripts/ensure-system-packages.sh
+	Benchmarks/run-throughput.sh $(or $(THREADS),1)

@@ -24,5 +24,10 @@ let package = Package(
         .executableTarget(
             name: "lr-free-experiment",
             dependencies: [.product(name: "Descent", package: descentIdentity)]),
+        // One epoch of mini-batch SGD through the training loop, against NumPy/PyTorch/scikit-learn
+        // (peers/, run-throughput.sh, docs/throughput.md).
+        .executableTarget(
+            name: "sgd-epoch",
+            dependencies: [.product(name: "Descent", package: descentIdentity)]),
     ]
 )
