@@ -11,15 +11,12 @@ extension AdaDelta {
     /// a missing entry or vectors of another length.
     public mutating func restore(_ state: OptimizerState) throws {
         try state.expect(kind: name)
-        let steps = try state.scalar("steps")
-        guard steps >= 0, steps == steps.rounded(), steps < 0x1p53 else {
-            throw OptimizerError("adadelta state has an invalid step count \(steps)")
-        }
+        let steps = try state.count("steps")
         var s = squaredGradientAverage, u = squaredUpdateAverage
         try state.restoreVector("squaredGradientAverage", into: &s)
         try state.restoreVector("squaredUpdateAverage", into: &u)
         squaredGradientAverage = s
         squaredUpdateAverage = u
-        stepCount = Int(steps)
+        stepCount = steps
     }
 }

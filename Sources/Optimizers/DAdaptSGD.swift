@@ -138,7 +138,7 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
         try state.restoreVector("x0", into: &start)
         try state.restoreVector("s", into: &sum)
         let d = try state.scalar("distance"), num = try state.scalar("numerator")
-        let g0 = try state.scalar("initialGradientNorm"), k = try state.scalar("stepCount"), mu = try state.scalar("momentum")
-        x0 = start; s = sum; distance = d; numerator = num; initialGradientNorm = g0; stepCount = Int(k); momentumValue = mu
+        let g0 = try state.scalar("initialGradientNorm"), k = try state.count("stepCount"), mu = try state.scalar("momentum")
+        x0 = start; s = sum; distance = d; numerator = num; initialGradientNorm = g0; stepCount = k; momentumValue = mu
     }
 }

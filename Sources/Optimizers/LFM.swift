@@ -126,7 +126,7 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
         try state.restoreVector("stepSizes", into: &eta)
         try state.restoreVector("maxDistances", into: &r)
         try state.restoreVector("momentumSquares", into: &sq)
-        let k = try state.scalar("stepCount"), b = try state.scalar("momentum")
-        x0 = start; m = buffer; stepSizes = eta; maxDistances = r; momentumSquares = sq; stepCount = Int(k); beta = b
+        let k = try state.count("stepCount"), b = try state.scalar("momentum")
+        x0 = start; m = buffer; stepSizes = eta; maxDistances = r; momentumSquares = sq; stepCount = k; beta = b
     }
 }

@@ -27,6 +27,17 @@ extension OptimizerState {
         return v
     }
 
+    /// Reads a required counter (a step count, an index): a whole number in `minimum..<2⁵³`, or
+    /// throws naming it. A corrupt snapshot may hold NaN, ±∞, a fraction or a negative number
+    /// here, which `Int(_:)` would trap on.
+    public func count(_ key: String, atLeast minimum: Int = 0) throws -> Int {
+        let v = try scalar(key)
+        guard v.isFinite, v == v.rounded(), v >= Double(minimum), v < 0x1p53 else {
+            throw OptimizerError("\(kind) state has an invalid \(key) \(v) (expected a whole number ≥ \(minimum))")
+        }
+        return Int(v)
+    }
+
     /// Copies a saved vector into `destination`, checking its length.
     public func restoreVector<T: BinaryFloatingPoint>(_ key: String, into destination: inout [T]) throws {
         guard let v = vectors[key] else { throw OptimizerError("\(kind) state has no vector '\(key)'") }

@@ -68,10 +68,14 @@ public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
         var inner = OptimizerState(kind: base.saveState().kind)
         for (k, v) in state.scalars where k.hasPrefix("base.") { inner.scalars[String(k.dropFirst(5))] = v }
         for (k, v) in state.vectors where k.hasPrefix("base.") { inner.vectors[String(k.dropFirst(5))] = v }
+        let savedGamma = try state.scalar("gamma")
+        guard savedGamma == gamma else {
+            throw OptimizerError("\(name) state was saved with gamma \(savedGamma), this averager has gamma \(gamma)")
+        }
         var avg = average
         try state.restoreVector("average", into: &avg)
-        let tt = try state.scalar("t")
+        let tt = try state.count("t", atLeast: 1)
         try base.restore(inner)
-        average = avg; t = Int(tt)
+        average = avg; t = tt
     }
 }

@@ -16,12 +16,9 @@ extension SGD {
     /// a snapshot whose momentum setting does not match this optimizer.
     public mutating func restore(_ state: OptimizerState) throws {
         try state.expect(kind: name)
-        let steps = try state.scalar("steps")
+        let steps = try state.count("steps")
         let mu = try state.scalar("momentum")
         let initialized = try state.scalar("bufferInitialized")
-        guard steps >= 0, steps == steps.rounded(), steps < 0x1p53 else {
-            throw OptimizerError("sgd state has an invalid step count \(steps)")
-        }
         var restored = buffer
         if hasMomentum {
             guard mu.isFinite && mu >= 0 else { throw OptimizerError("sgd state has an invalid momentum \(mu)") }
@@ -29,7 +26,7 @@ extension SGD {
         } else if state.vectors["momentumBuffer"] != nil || initialized != 0 {
             throw OptimizerError("sgd state has a momentum buffer but this SGD was built without momentum")
         }
-        stepCount = Int(steps)
+        stepCount = steps
         currentMomentum = hasMomentum ? mu : currentMomentum
         bufferInitialized = initialized != 0
         buffer = restored

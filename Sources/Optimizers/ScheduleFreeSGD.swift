@@ -157,8 +157,8 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         try state.restoreVector("z", into: &zz)
         try state.restoreVector("weightSums", into: &ws)
         try state.restoreVector("maxRates", into: &mr)
-        let k = try state.scalar("stepCount"), b = try state.scalar("momentum")
+        let k = try state.count("stepCount"), b = try state.scalar("momentum")
         let st = try state.scalar("started"), tr = try state.scalar("training")
-        z = zz; weightSums = ws; maxRates = mr; stepCount = Int(k); beta = b; started = st != 0; isTraining = tr != 0
+        z = zz; weightSums = ws; maxRates = mr; stepCount = k; beta = b; started = st != 0; isTraining = tr != 0
     }
 }
