@@ -192,12 +192,9 @@ struct TrainRun<Scalar: BLASScalar> {
     func writeCheckpoint<Opt: Optimizer>(_ trainer: Trainer<SupervisedObjective<Scalar>, Opt>, to path: String,
                                          context: RunContext) throws where Opt.Scalar == Scalar {
         let state = trainer.state
-        var point = state.parameters
-        // The model part holds the point training would return now (e.g. Schedule-Free's x).
-        point.withUnsafeMutableBufferPointer { p in
-            state.parameters.withUnsafeBufferPointer { trainer.optimizer.evaluationPoint(parameters: $0, into: p) }
-        }
-        if !point.allSatisfy({ $0.isFinite }) { point = state.parameters }
+        // The model part holds the point training would return now: the running average with
+        // --average-from, Schedule-Free's x, the best epoch's point once restore-best training is over.
+        let point = trainer.currentResultPoint
         let model = ModelFile.document(shape: context.setup.shape, parameters: point, loss: context.setup.loss,
                                        standardization: context.setup.documentStandardization,
                                        featureNames: context.setup.featureNames, targetNames: context.setup.targetNames,

@@ -22,10 +22,26 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable, Equatab
         (s0, s1, s2, s3) = (s[0], s[1], s[2], s[3])
     }
 
-    /// Restores a generator from a saved `state` (four words, not all zero).
+    /// Restores a generator from a saved `state` (four words, not all zero); a programmer error
+    /// otherwise. For a state read from a file, use `init(validatingState:)`.
     public init(state: [UInt64]) {
         precondition(state.count == 4 && state.contains { $0 != 0 }, "generator state must be four words, not all zero")
         (s0, s1, s2, s3) = (state[0], state[1], state[2], state[3])
+    }
+
+    /// Why a saved generator state cannot be restored.
+    public struct InvalidState: Error, CustomStringConvertible, Equatable, Sendable {
+        public var description: String
+    }
+
+    /// Restores a generator from a state read from a file (a checkpoint), throwing `InvalidState`
+    /// when it is not four words or is all zero (xoshiro's one fixed point: it would yield only 0).
+    public init(validatingState state: [UInt64]) throws {
+        guard state.count == 4 else {
+            throw InvalidState(description: "generator state has \(state.count) words, expected 4")
+        }
+        guard state.contains(where: { $0 != 0 }) else { throw InvalidState(description: "generator state is all zero") }
+        self.init(state: state)
     }
 
     static func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }

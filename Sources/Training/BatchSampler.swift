@@ -82,9 +82,24 @@ public struct BatchSampler: Sendable {
 
     public var state: State { State(generator: generator.state, order: order, epoch: epoch) }
 
-    public mutating func restore(_ s: State) {
-        precondition(s.order.count == sampleCount, "sampler state has \(s.order.count) samples, expected \(sampleCount)")
-        generator = SeededGenerator(state: s.generator)
+    /// Restores a saved position. Throws a `TrainingError` (leaving the sampler unchanged) when the
+    /// state cannot be this sampler's: an order that is not a permutation of 0..<sampleCount, an
+    /// invalid generator state or a negative epoch (a corrupt or foreign checkpoint). Allocates.
+    public mutating func restore(_ s: State) throws {
+        guard s.order.count == sampleCount else {
+            throw TrainingError("the saved sampler has \(s.order.count) samples, expected \(sampleCount)")
+        }
+        var seen = [Bool](repeating: false, count: sampleCount)
+        for i in s.order {
+            guard i >= 0 && i < sampleCount && !seen[i] else {
+                throw TrainingError("the saved sampler order is not a permutation of 0..<\(sampleCount) (entry \(i))")
+            }
+            seen[i] = true
+        }
+        guard s.epoch >= 0 else { throw TrainingError("the saved sampler is at epoch \(s.epoch)") }
+        do { generator = try SeededGenerator(validatingState: s.generator) } catch {
+            throw TrainingError("the saved sampler's random \(error)")
+        }
         order = s.order
         epoch = s.epoch
     }

@@ -55,7 +55,9 @@ public struct LRRangeTest: Sendable, Equatable {
             do { try optimizer.restore(savedOptimizer) } catch {
                 preconditionFailure("\(optimizer.name) could not restore the state it saved before the range test: \(error)")
             }
-            sampler.restore(savedSampler)
+            do { try sampler.restore(savedSampler) } catch {
+                preconditionFailure("the sampler could not restore the state it saved before the range test: \(error)")
+            }
         }
 
         let n = sweep.iterations

@@ -12,8 +12,24 @@ extension Trainer {
                      metricHistory: metricHistory, history: history, finished: finished)
     }
 
+    /// Checks, before any buffer is built, that a saved state (read from a file, so possibly corrupt
+    /// or from another model) can seed a trainer for `objective`: what `init(…, resumingFrom:)` would
+    /// otherwise stop on with a precondition. The rest is checked by `restore`.
+    static func checkResumable(_ s: TrainerState<Scalar>, objective: Obj) throws {
+        guard s.parameters.count == objective.parameterCount else {
+            throw TrainingError("the saved state has \(s.parameters.count) parameters, the model has \(objective.parameterCount)")
+        }
+    }
+
     func restore(_ s: TrainerState<Scalar>) throws {
         let p = parameters.count
+        for (name, v) in [("epoch", s.epoch), ("step", s.step), ("samplesSeen", s.samplesSeen),
+                          ("epochSamples", s.epochSamples), ("averageCount", s.averageCount)] where v < 0 {
+            throw TrainingError("the saved state has a negative \(name) (\(v))")
+        }
+        guard (s.averageCount > 0) == (s.average != nil) else {
+            throw TrainingError("the saved state's average count (\(s.averageCount)) and average disagree")
+        }
         guard s.sampler.order.count == sampler.sampleCount else {
             throw TrainingError("the saved state is for \(s.sampler.order.count) samples, the objective has \(sampler.sampleCount)")
         }
@@ -26,8 +42,10 @@ extension Trainer {
         guard (s.earlyStopping == nil) == (configuration.earlyStopping == nil) else {
             throw TrainingError("the saved state and the configuration disagree on early stopping")
         }
+        var restoredSampler = sampler
+        try restoredSampler.restore(s.sampler)
         try optimizer.restore(s.optimizer)
-        sampler.restore(s.sampler)
+        sampler = restoredSampler
         epoch = s.epoch; step = s.step; samplesSeen = s.samplesSeen; batchInEpoch = s.batchInEpoch
         epochLossSum = s.epochLossSum; epochSamples = s.epochSamples; lastLearningRate = s.lastLearningRate
         averageCount = s.averageCount
@@ -44,4 +62,12 @@ extension Trainer {
 
     /// The current raw parameters (a copy).
     public var currentParameters: [Scalar] { Array(parameters) }
+
+    /// The parameters `run()` would return if training stopped now (a copy): the running average once
+    /// averaging has started, else the optimizer's evaluation point (falling back to the raw parameters
+    /// when that is not finite); the best epoch's point once a run with `restoreBest` has finished.
+    /// This is what a checkpoint's model should hold.
+    public var currentResultPoint: [Scalar] {
+        result(finished ?? .cancelled(epoch: epoch, step: step)).parameters
+    }
 }

@@ -108,6 +108,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     public convenience init(objective: Obj, optimizer: Opt, configuration: TrainingConfiguration,
                             validation: ValidationEvaluator<Scalar>? = nil,
                             resumingFrom state: TrainerState<Scalar>) throws {
+        try Self.checkResumable(state, objective: objective)
         try self.init(objective: objective, optimizer: optimizer, configuration: configuration,
                       validation: validation, initialParameters: state.parameters)
         try restore(state)
