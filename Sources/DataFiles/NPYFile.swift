@@ -130,7 +130,12 @@ public enum NPYFile {
         default:
             throw DataError(.npyShape, file: path, "the array has shape \(header.shapeText); expected (rows,) or (rows, columns)")
         }
-        let expected = rows * cols * element.size
+        // A corrupt or hostile header can declare any shape: the sizes must not overflow.
+        let (rowBytes, rowOverflow) = cols.multipliedReportingOverflow(by: element.size)
+        let (expected, overflow) = rows.multipliedReportingOverflow(by: rowBytes)
+        guard !rowOverflow, !overflow else {
+            throw DataError(.npyShape, file: path, "shape \(header.shapeText) of '\(header.descr)' is too large to address (\(fileSize - dataStart) data bytes in the file)")
+        }
         let actual = fileSize - dataStart
         guard actual == expected else {
             throw DataError(actual < expected ? .truncated : .npyFormat, file: path,
@@ -145,6 +150,10 @@ public enum NPYFile {
             guard !targetColumns[..<n].contains(j) else {
                 throw DataError(.duplicateColumn, file: path, "target column \(j) is chosen twice")
             }
+        }
+        if rows == 0 || cols == 0 {   // no payload (and the header may declare any size for the other axis)
+            return Split(features: Matrix(rows: rows, cols: cols - targetColumns.count),
+                         targets: Matrix(rows: rows, cols: targetColumns.count), shape: header.shapeText)
         }
         let featureColumns = (0..<cols).filter { !targetColumns.contains($0) }
 
@@ -166,7 +175,6 @@ public enum NPYFile {
         var destination = [(Bool, Int)](repeating: (false, 0), count: cols)
         for (k, j) in featureColumns.enumerated() { destination[j] = (false, k) }
         for (k, j) in targetColumns.enumerated() { destination[j] = (true, k) }
-        let rowBytes = cols * element.size
         let chunkRows = max(1, (1 << 20) / max(rowBytes, 1))
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkRows * rowBytes, 1), alignment: 16)
         defer { scratch.deallocate() }

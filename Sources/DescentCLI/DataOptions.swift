@@ -68,18 +68,18 @@ extension DataOptions {
         let separate = withTargets ? targets : nil
         if isNPY {
             if let separate {
-                let x = try NPYFile.read(url, as: Scalar.self)
+                let x = try readRows(url, as: Scalar.self)
                 let y = try readTargetsFile(separate, as: Scalar.self)
                 try checkRows(x.rows, y.rows, separate)
                 let kept = try finiteRows(x, y)
                 return LoadedData(x: kept.x, y: kept.y, featureNames: [], targetNames: [], droppedRows: kept.dropped, source: data)
             }
             if !withTargets {
-                let x = try NPYFile.read(url, as: Scalar.self)
+                let x = try readRows(url, as: Scalar.self)
                 let kept = try finiteRows(x, Matrix(rows: x.rows, cols: 0))
                 return LoadedData(x: kept.x, y: kept.y, featureNames: [], targetNames: [], droppedRows: kept.dropped, source: data)
             }
-            let probe = try NPYFile.read(url, as: Scalar.self)   // column count for `last`
+            let probe = try readRows(url, as: Scalar.self)   // column count for `last`
             var indices: [Int] = []
             for column in targetColumns {
                 switch column {
@@ -103,6 +103,14 @@ extension DataOptions {
             result.targetNames = []
         }
         return result
+    }
+
+    /// Reads a .npy data file that must have rows: none is an error, as the CSV reader makes it
+    /// (training, evaluation and prediction all need at least one sample).
+    private func readRows<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type) throws -> Matrix<Scalar> {
+        let m = try NPYFile.read(url, as: Scalar.self)
+        guard m.rows > 0 else { throw DataError(.noDataRows, file: url.path, "the array has no data rows (its first dimension is 0)") }
+        return m
     }
 
     private func readTargetsFile<Scalar: BLASScalar>(_ path: String, as _: Scalar.Type) throws -> Matrix<Scalar> {
