@@ -21,6 +21,8 @@ struct DescentCommand: ParsableCommand {
           descent predict --model model.json --data new.csv --output predictions.csv
           descent evaluate --model model.json --data test.csv
           descent info
+
+        \(ExitStatus.help)
         """,
         version: version,
         subcommands: [Train.self, LRFind.self, Evaluate.self, Predict.self, Info.self])
@@ -36,8 +38,14 @@ struct DescentCommand: ParsableCommand {
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             Terminal.error(describe(error))
-            Foundation.exit(exitCode(for: error) == .validationFailure ? 64 : 1)
+            Foundation.exit(status(for: error))
         }
+    }
+
+    /// The documented exit status for an error (see `ExitStatus`).
+    static func status(for error: any Error) -> Int32 {
+        if error is DivergenceError { return ExitStatus.diverged }
+        return exitCode(for: error) == .validationFailure ? ExitStatus.usage : ExitStatus.failure
     }
 
     /// One line for any error: the library's user-facing errors carry their own message; argument
@@ -56,6 +64,7 @@ struct DescentCommand: ParsableCommand {
         case let e as LRFinderError: return e.description
         case let e as LAPACKError: return e.description
         case let e as CLIError: return e.description
+        case let e as DivergenceError: return e.description
         default:
             let text = message(for: error)
                 .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -25,6 +25,8 @@ struct Train: ParsableCommand {
                         --output model.json
           descent train --data d.csv --checkpoint run.ckpt --resume run.ckpt \\
                         --output model.json
+
+        \(ExitStatus.help)
         """)
 
     @OptionGroup(title: "Data") var data: DataOptions

@@ -162,7 +162,7 @@ struct TrainRun<Scalar: BLASScalar> {
             } else {
                 saved = "; no model written (--save-diverged keeps the last finite one)"
             }
-            throw CLIError("training diverged at update \(step): \(reason)\(saved). Try a smaller --lr or a schedule.")
+            throw DivergenceError(description: "training diverged at update \(step): \(reason)\(saved). Try a smaller --lr or a schedule.")
         }
         if let path = output.output { try writeModel(result.parameters, to: path, context: context, stop: result.stopReason) }
         if let path = output.metrics { try MetricsFile.write(result.history, to: path) }
