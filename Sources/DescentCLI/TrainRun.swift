@@ -88,16 +88,20 @@ struct TrainRun<Scalar: BLASScalar> {
         var lrNote: String?
     }
 
-    /// `cyclic` and `onecycle` take their peak from the range test when the text does not give one
-    /// (Smith: base = max/4).
+    /// `cyclic` and `onecycle` take their peak from the range test when the text does not give one,
+    /// and then start a quarter of the way up (Smith 2015 §3.3: base = max/4): `cyclic` gets
+    /// `base=max/4` and `onecycle` `div=4` (instead of PyTorch's 25) unless the text sets them.
     static func withRangeTestBounds(_ text: String, max lr: Double) throws -> String {
         guard !text.contains(" then@"), !text.contains(" * ") else { return text }
-        let bounds = try smithBounds(max: lr)
+        let divisor = 4
+        let bounds = try smithBounds(max: lr, divisor: Double(divisor))
         func add(_ field: String) -> String { text.contains(":") ? text + "," + field : text + ":" + field }
         if text.hasPrefix("cyclic"), !text.contains("max=") {
             return add(text.contains("base=") ? "max=\(bounds.max)" : "max=\(bounds.max),base=\(bounds.base)")
         }
-        if text.hasPrefix("onecycle"), !text.contains("max=") { return add("max=\(bounds.max)") }
+        if text.hasPrefix("onecycle"), !text.contains("max=") {
+            return add(text.contains("div=") ? "max=\(bounds.max)" : "max=\(bounds.max),div=\(divisor)")
+        }
         return text
     }
 

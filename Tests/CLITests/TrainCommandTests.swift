@@ -94,6 +94,17 @@ import Descent
         #expect((trained["schedule"] as? String)?.contains("max=\(steepest)") == true)
         let history = try #require(trained["history"] as? [[String: Any]])
         #expect(history.allSatisfy { ($0["learningRate"] as? Double ?? .infinity) <= steepest * (1 + 1e-12) })
+        // Smith's rule, as the README says, for both cyclic kinds: the cycle starts at max/4.
+        let onecycle = try parseSchedule(try #require(trained["schedule"] as? String), baseLearningRate: steepest)
+        func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * b }
+        #expect(close(try onecycle.learningRate(at: 0, metrics: []), steepest / 4))
+        let cyclic = try CLI.json(["train"] + data + ["--lr", "auto", "--epochs", "1", "--schedule", "cyclic:up=20", "--json"], in: dir.url)
+        let cyclicText = try #require(cyclic["schedule"] as? String)
+        #expect(close(try parseSchedule(cyclicText, baseLearningRate: steepest).learningRate(at: 0, metrics: []), steepest / 4), "\(cyclicText)")
+        // A divisor the user gives is kept.
+        let own = try CLI.json(["train"] + data + ["--lr", "auto", "--epochs", "1", "--schedule", "onecycle:steps=125,div=10", "--json"], in: dir.url)
+        let ownText = try #require(own["schedule"] as? String)
+        #expect(close(try parseSchedule(ownText, baseLearningRate: steepest).learningRate(at: 0, metrics: []), steepest / 10), "\(ownText)")
     }
 
     /// Every optimizer the library has is reachable by name (microsoftml spellings included) and
