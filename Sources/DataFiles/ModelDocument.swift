@@ -13,18 +13,24 @@ import LinearAlgebra
 ///   "kind": "linear" | "mlp",
 ///   "inputCount": d, "outputCount": k,
 ///   "hiddenSizes": [h1, h2, …],          // [] for "linear"
-///   "activation": "relu" | "tanh" | …,   // null/absent for "linear"
+///   "activation": "relu",                // "mlp" only (absent for "linear"); the document accepts any
+///                                        // non-empty name, but `descent` writes and loads only "relu"
 ///   "layers": [                          // hiddenSizes.count + 1 entries, input side first
 ///     { "weights": [[w00, w01, …], …],   // row-major, (inputs of the layer) × (outputs of the layer)
-///       "bias": [b0, b1, …] }            // one per output, or null/absent for no bias
+///       "bias": [b0, b1, …] }            // one per output, or absent for no bias (linear without intercept)
 ///   ],
 ///   "standardization": {                 // optional; x' = (x − mean) / scale, likewise for targets
 ///     "featureMeans": [d], "featureScales": [d],
 ///     "targetMeans": [k]?, "targetScales": [k]? },
 ///   "featureNames": [d names] | [], "targetNames": [k names] | [],
-///   "loss": "mse" | …,
-///   "training": { "optimizer": "sgd", "learningRate": "0.01", … },   // free-form record
-///   "createdBy": "descent 0.1"
+///   "loss": "squared-error" | "huber:<δ>" | "absolute-error" | "logistic" | "softmax-cross-entropy",
+///                                        // `Loss.description`; `Loss(parsing:)` also reads its aliases
+///                                        // ("squared", "absolute", "softmax", … in older files)
+///   "training": { "optimizer": "sgd momentum=0.9", "learningRate": "0.01", "batchSize": "64",
+///                 "epochs": "10", "seed": "0", "dtype": "double", "stopReason": "completed",
+///                 "data": "…", "schedule": "…" },   // free-form strings, as `descent train` records them
+///                                                   // (a checkpoint's model: { "checkpoint": "epoch E, step S" })
+///   "createdBy": "descent 0.1.0"         // the writing program and its version
 /// }
 /// ```
 /// A layer maps a row `x` (1×inputs) to `x·W + b` (1×outputs).

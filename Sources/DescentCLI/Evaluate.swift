@@ -47,7 +47,7 @@ struct Evaluate: ParsableCommand {
             e.r2 = Metrics.r2(prediction: prediction, target: input.y)
         }
         if json { Terminal.out(JSONText.encode(e)); return }
-        Terminal.out("model:   \(model) (\(loaded.shape), loss \(loaded.document.loss))")
+        Terminal.out("model:   \(model) (\(loaded.shape), loss \(loaded.loss))")
         Terminal.out("data:    \(input.source), \(e.sampleCount) samples")
         Terminal.out("loss:    \(Format.number(e.loss))")
         if let a = e.accuracy { Terminal.out("accuracy: \(Format.number(a))") }

@@ -123,7 +123,7 @@ struct LRFind: ParsableCommand {
             return
         }
         Terminal.out("data:      \(setup.dataDescription)")
-        Terminal.out("model:     \(setup.shape), loss \(LossName.name(setup.loss)), optimizer \(options.summary), batch \(b)")
+        Terminal.out("model:     \(setup.shape), loss \(setup.loss.description), optimizer \(options.summary), batch \(b)")
         Terminal.out("sweep:     \(Format.number(range.start)) → \(Format.number(range.end)), \(range.spacing.rawValue), \(result.learningRates.count) updates; \(stop)")
         for s in suggestions {
             let name = Format.padLeft(s.rule, 9)

@@ -36,7 +36,7 @@ enum ModelFile {
                              activation: activation, layers: layers, standardization: standardization,
                              featureNames: featureNames.count == shape.inputCount ? featureNames : [],
                              targetNames: targetNames.count == shape.outputCount ? targetNames : [],
-                             loss: LossName.name(loss), training: training, createdBy: "descent \(DescentCommand.version)")
+                             loss: loss.description, training: training, createdBy: "descent \(DescentCommand.version)")
     }
 
     /// The architecture a (validated) document describes.
@@ -72,8 +72,8 @@ enum ModelFile {
         let doc = try ModelDocument.load(from: URL(fileURLWithPath: path))
         let shape = try shape(of: doc, file: path)
         let loss: Loss
-        do { loss = try LossName.parse(doc.loss) } catch {
-            throw DataError(.invalidValue, file: path, "loss \"\(doc.loss)\" is not known")
+        do { loss = try Loss(parsing: doc.loss) } catch {
+            throw DataError(.invalidValue, file: path, "loss \"\(doc.loss)\": \(error)")
         }
         return (doc, shape, parameters(of: doc, shape: shape, as: Scalar.self), loss)
     }

@@ -13,8 +13,8 @@ struct ModelOptions: ParsableArguments {
     @Flag(name: .long, help: "Fit the linear model without an intercept.")
     var noIntercept = false
 
-    @Option(name: .long, help: ArgumentHelp("Loss: squared (½‖ŷ−y‖²), huber[:delta] (default δ 1), absolute, logistic (binary, 0/1 targets), softmax (one-hot targets).", valueName: "loss"))
-    var loss: String = "squared"
+    @Option(name: .long, help: ArgumentHelp("Loss: squared-error (or squared: ½‖ŷ−y‖²), huber[:delta] (default δ 1), absolute-error (or absolute), logistic (binary, 0/1 targets), softmax-cross-entropy (or softmax: one-hot targets).", valueName: "loss"))
+    var loss: String = "squared-error"
 
     @Option(name: .long, help: ArgumentHelp("Initial weights: zeros, random (seeded by --seed: He/Xavier uniform), or a model file to start from.", valueName: "zeros|random|path"))
     var initial: String?
@@ -37,34 +37,8 @@ struct ModelOptions: ParsableArguments {
         }
     }
 
-    func parsedLoss() throws -> Loss { try LossName.parse(loss) }
-}
-
-/// Loss names on the command line and in model files.
-enum LossName {
-    static func parse(_ text: String) throws -> Loss {
-        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        switch parts.first ?? "" {
-        case "squared", "mse", "squared_error", "squaredError": if parts.count == 1 { return .squaredError }
-        case "absolute", "l1", "mae": if parts.count == 1 { return .absoluteError }
-        case "logistic", "log", "bce": if parts.count == 1 { return .binaryLogistic }
-        case "softmax", "cross-entropy", "ce": if parts.count == 1 { return .softmaxCrossEntropy }
-        case "huber":
-            if parts.count == 1 { return .huber(delta: 1) }
-            if let d = Double(parts[1]), d.isFinite, d > 0 { return .huber(delta: d) }
-            throw CLIError("--loss huber:\(parts[1]): the threshold δ must be a positive number")
-        default: break
-        }
-        throw CLIError("--loss: unknown loss \"\(text)\"; expected squared, huber[:delta], absolute, logistic or softmax")
-    }
-
-    static func name(_ loss: Loss) -> String {
-        switch loss {
-        case .squaredError: "squared"
-        case .huber(let d): "huber:\(d)"
-        case .absoluteError: "absolute"
-        case .binaryLogistic: "logistic"
-        case .softmaxCrossEntropy: "softmax"
-        }
+    /// The library's parser (`Loss(parsing:)`: the names model files hold, and their aliases).
+    func parsedLoss() throws -> Loss {
+        do { return try Loss(parsing: loss) } catch { throw CLIError("--loss: \(error)") }
     }
 }

@@ -16,7 +16,7 @@ struct TrainReport {
         if let note = resumedNote { Terminal.note(note) }
         guard showTable else { return }
         Terminal.out("data:      \(context.setup.dataDescription)")
-        Terminal.out("model:     \(context.setup.shape), loss \(LossName.name(context.setup.loss)), start \(context.setup.initialDescription), \(dtype)")
+        Terminal.out("model:     \(context.setup.shape), loss \(context.setup.loss.description), start \(context.setup.initialDescription), \(dtype)")
         Terminal.out("optimizer: \(context.optimizerSummary), lr \(Format.number(context.learningRate))"
                      + (context.scheduleText.map { ", schedule \($0)" } ?? "")
                      + ", batch \(context.batchSize), \(context.epochs) epochs")

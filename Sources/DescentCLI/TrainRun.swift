@@ -61,7 +61,7 @@ struct TrainRun<Scalar: BLASScalar> {
             averaging: optimizerOptions.averageFrom.map { IterateAveraging(start: $0) })
 
         var fp = Fingerprint()
-        for part in [dtype, setup.dataDigest, "\(setup.shape)", LossName.name(setup.loss), setup.initialDescription,
+        for part in [dtype, setup.dataDigest, "\(setup.shape)", setup.loss.description, setup.initialDescription,
                      optimizerOptions.summary, "\(learningRate)", scheduleText ?? "-", "\(batchSize)", training.shuffle.rawValue,
                      "\(training.dropLast)", "\(training.seed)", "\(training.validationSplit)", "\(training.earlyStopping ?? -1)",
                      "\(training.minDelta)", training.standardize.rawValue,

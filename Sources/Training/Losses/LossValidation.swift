@@ -51,8 +51,8 @@ extension Loss {
 }
 
 extension Loss: CustomStringConvertible {
-    /// The name used on the command line and in model files: `squared-error`, `huber` or
-    /// `huber:<delta>`, `absolute-error`, `logistic`, `softmax-cross-entropy`.
+    /// The one name of each loss, used on the command line, in model files and in messages:
+    /// `squared-error`, `huber` or `huber:<delta>`, `absolute-error`, `logistic`, `softmax-cross-entropy`.
     public var description: String {
         switch self {
         case .squaredError: "squared-error"
@@ -63,21 +63,32 @@ extension Loss: CustomStringConvertible {
         }
     }
 
-    /// Parses a name as printed by `description` (`huber` alone means δ = 1).
+    /// Other spellings `init(parsing:)` accepts for the losses without a parameter: the command line's
+    /// short names (model files written before the names were unified say `squared`, `absolute`,
+    /// `softmax`) and common abbreviations.
+    public static let aliases: [String: Loss] = [
+        "squared": .squaredError, "mse": .squaredError, "squared_error": .squaredError, "squaredError": .squaredError,
+        "absolute": .absoluteError, "l1": .absoluteError, "mae": .absoluteError,
+        "log": .binaryLogistic, "bce": .binaryLogistic,
+        "softmax": .softmaxCrossEntropy, "cross-entropy": .softmaxCrossEntropy, "ce": .softmaxCrossEntropy,
+    ]
+
+    /// Parses a name as printed by `description`, or one of the `aliases` (`huber` alone means δ = 1).
+    /// Throws `TrainingDataError` for an unknown name or an invalid δ.
     public init(parsing text: String) throws {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-        switch parts.first ?? "" {
-        case "squared-error" where parts.count == 1: self = .squaredError
-        case "absolute-error" where parts.count == 1: self = .absoluteError
-        case "logistic" where parts.count == 1: self = .binaryLogistic
-        case "softmax-cross-entropy" where parts.count == 1: self = .softmaxCrossEntropy
-        case "huber":
-            if parts.count == 1 { self = .huber(delta: 1); break }
-            guard let delta = Double(parts[1]) else {
-                throw TrainingDataError("huber delta '\(parts[1])' is not a number")
+        let name = parts.first ?? ""
+        let canonical: [Loss] = [.squaredError, .absoluteError, .binaryLogistic, .softmaxCrossEntropy]
+        if parts.count == 1, let loss = canonical.first(where: { $0.description == name }) ?? Self.aliases[name] {
+            self = loss
+        } else if name == "huber" {
+            if parts.count == 1 { self = .huber(delta: 1) } else {
+                guard let delta = Double(parts[1]) else {
+                    throw TrainingDataError("huber delta '\(parts[1])' is not a number")
+                }
+                self = .huber(delta: delta)
             }
-            self = .huber(delta: delta)
-        default:
+        } else {
             throw TrainingDataError("unknown loss '\(text)'; expected squared-error, huber[:delta], absolute-error, logistic or softmax-cross-entropy")
         }
         try validate(outputCount: self == .binaryLogistic ? 1 : 2)

@@ -1,0 +1,28 @@
+import Foundation
+import Testing
+import Descent
+
+/// The files `descent train` writes hold what the schema in `ModelDocument.swift` documents.
+@Suite struct ModelFileSchemaTests {
+    @Test func writtenFileMatchesTheDocumentedSchema() throws {
+        let dir = try TempDirectory()
+        let (x, y) = Problems.linear(n: 40, weights: [1, 2], bias: 0, noise: 0.1, seed: 1)
+        try dir.write("d.csv", Problems.csv(x, y))
+        let version = try CLI.run(["--version"], in: dir.url).stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        let r = try CLI.run(["train", "--data", "d.csv", "--epochs", "1", "--model", "mlp", "--hidden", "3",
+                             "--schedule", "cosine:T=1", "-o", "m.json", "--quiet"], in: dir.url)
+        #expect(r.status == 0, "\(r.stderr)")
+        let object = try #require(JSONSerialization.jsonObject(with: dir.bytes("m.json")) as? [String: Any])
+        #expect(object["createdBy"] as? String == "descent \(version)")
+        #expect(object["activation"] as? String == "relu")
+        #expect(object["loss"] as? String == "squared-error")
+        let training = try #require(object["training"] as? [String: String])
+        #expect(Set(training.keys) == ["optimizer", "learningRate", "batchSize", "epochs", "seed", "dtype", "stopReason", "data", "schedule"])
+
+        let linear = try CLI.run(["train", "--data", "d.csv", "--epochs", "1", "--no-intercept", "-o", "l.json", "--quiet"], in: dir.url)
+        #expect(linear.status == 0, "\(linear.stderr)")
+        let l = try #require(JSONSerialization.jsonObject(with: dir.bytes("l.json")) as? [String: Any])
+        #expect(l["activation"] == nil && (l["hiddenSizes"] as? [Int]) == [])
+        #expect(((l["layers"] as? [[String: Any]])?.first?["bias"]) == nil, "no bias without an intercept")
+    }
+}
