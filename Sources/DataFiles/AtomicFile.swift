@@ -44,7 +44,7 @@ public enum AtomicFile {
     public static func write(to url: URL, _ body: (borrowing Writer) throws -> Void) throws {
         let path = url.path
         let directory = url.deletingLastPathComponent().path
-        try checkWritable(path: path, directory: directory)
+        try checkWritable(url)
 
         var template = Array((directory + "/." + url.lastPathComponent + ".tmp-XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
@@ -71,8 +71,12 @@ public enum AtomicFile {
         if dirfd >= 0 { _ = fsync(dirfd); close(dirfd) }
     }
 
-    /// Throws `.unwritable` naming the reason when `path` cannot be (re)placed.
-    static func checkWritable(path: String, directory: String) throws {
+    /// Throws `.unwritable` naming the reason when `url` cannot be (re)placed by `write`: its
+    /// directory is missing, not a directory or not writable, or the path is a directory or a
+    /// read-only file. Call it before long work whose result goes to `url`.
+    public static func checkWritable(_ url: URL) throws {
+        let path = url.path
+        let directory = url.deletingLastPathComponent().path
         var info = stat()
         guard stat(directory, &info) == 0 else {
             throw DataError(.unwritable, file: path, "cannot write: directory \(directory) does not exist")
@@ -83,8 +87,9 @@ public enum AtomicFile {
         guard access(directory, W_OK) == 0 else {
             throw DataError(.unwritable, file: path, "cannot write: directory \(directory) is not writable")
         }
-        if stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR {
-            throw DataError(.unwritable, file: path, "cannot write: it is a directory")
+        if stat(path, &info) == 0 {
+            guard (info.st_mode & S_IFMT) != S_IFDIR else { throw DataError(.unwritable, file: path, "cannot write: it is a directory") }
+            guard access(path, W_OK) == 0 else { throw DataError(.unwritable, file: path, "cannot write: the file is read-only") }
         }
     }
 }

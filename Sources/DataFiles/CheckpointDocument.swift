@@ -34,10 +34,20 @@ public struct CheckpointDocument<OptimizerState: Codable & Sendable, ScheduleSta
         try AtomicFile.write(JSONSupport.encode(self, file: url.path), to: url)
     }
 
-    public static func load(from url: URL) throws -> Self {
+    /// Reads, checks and decodes a checkpoint. The format version, and the fingerprint when
+    /// `expectedFingerprint` is given, are checked before anything else is decoded, so a checkpoint
+    /// of another version or configuration gets that plain message rather than a decoding error
+    /// from a part whose shape differs.
+    public static func load(from url: URL, expectedFingerprint: String? = nil) throws -> Self {
         let file = url.path
         let data = try JSONSupport.read(url)
         try JSONSupport.checkVersion(data, current: currentFormatVersion, what: "checkpoint", file: file)
+        if let expectedFingerprint {
+            guard let found = try JSONSupport.decode(FingerprintProbe.self, from: data, file: file).configurationFingerprint else {
+                throw DataError(.decoding, file: file, "configurationFingerprint is missing")
+            }
+            try checkFingerprint(found, expected: expectedFingerprint, file: file)
+        }
         let document = try JSONSupport.decode(Self.self, from: data, file: file)
         try document.validate(file: file)
         return document
@@ -53,9 +63,16 @@ public struct CheckpointDocument<OptimizerState: Codable & Sendable, ScheduleSta
 
     /// Throws when the checkpoint was written under another configuration.
     public func checkFingerprint(_ expected: String, file: String) throws {
-        guard configurationFingerprint == expected else {
+        try Self.checkFingerprint(configurationFingerprint, expected: expected, file: file)
+    }
+
+    static func checkFingerprint(_ found: String, expected: String, file: String) throws {
+        guard found == expected else {
             throw DataError(.shapeMismatch, file: file,
-                            "the checkpoint was written for configuration \(configurationFingerprint), this run's is \(expected)")
+                            "the checkpoint was written with other data or settings (fingerprint \(found), this run's is \(expected)); resume with the settings that wrote it")
         }
     }
 }
+
+/// The one field `CheckpointDocument.load` reads before the rest.
+private struct FingerprintProbe: Decodable { var configurationFingerprint: String? }

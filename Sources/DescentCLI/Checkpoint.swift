@@ -12,38 +12,20 @@ struct LoopCheckpointState<Scalar: BLASScalar>: Codable, Sendable {
 
 typealias TrainingCheckpoint<Scalar: BLASScalar> = CheckpointDocument<OptimizerState, LoopCheckpointState<Scalar>>
 
-/// Checkpoint files: `CheckpointDocument`'s schema, validation and atomic writing (the library's
-/// JSON carries the loop state's legitimate non-finite numbers, e.g. early stopping's +∞ "best so
-/// far" before the first epoch ends). Loading first probes the fingerprint and version, so a
-/// checkpoint from other settings gets a plain message before anything else is decoded.
+/// Checkpoint files: `CheckpointDocument`'s schema, validation, version and fingerprint checks, and
+/// atomic writing (the library's JSON carries the loop state's legitimate non-finite numbers, e.g.
+/// early stopping's +∞ "best so far" before the first epoch ends).
 enum CheckpointFile {
     static func save<Scalar: BLASScalar>(_ document: TrainingCheckpoint<Scalar>, to path: String) throws {
         try document.save(to: URL(fileURLWithPath: path))
     }
 
-    /// Reads a checkpoint, checking its fingerprint against this run's before decoding the rest.
+    /// Reads a checkpoint, checking its version and its fingerprint against this run's before
+    /// decoding the rest (a checkpoint from other settings gets a plain message).
     static func load<Scalar: BLASScalar>(_ path: String, fingerprint: String, as _: Scalar.Type) throws -> TrainingCheckpoint<Scalar> {
-        let url = URL(fileURLWithPath: path)
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw DataError(.io, file: path, "cannot read the checkpoint: \((error as NSError).localizedDescription)")
-        }
-        guard let probe = try? JSONDecoder().decode(FingerprintProbe.self, from: data), let found = probe.configurationFingerprint else {
-            throw DataError(.decoding, file: path, "not a descent checkpoint (no configurationFingerprint)")
-        }
-        if let version = probe.formatVersion, version != TrainingCheckpoint<Scalar>.currentFormatVersion {
-            throw DataError(.unsupportedVersion, file: path,
-                            "checkpoint format version \(version) is not the version this program reads (\(TrainingCheckpoint<Scalar>.currentFormatVersion))")
-        }
-        guard found == fingerprint else {
-            throw DataError(.shapeMismatch, file: path,
-                            "the checkpoint was written with other data or settings (fingerprint \(found), this run's is \(fingerprint)); resume with the same command line")
-        }
-        return try TrainingCheckpoint<Scalar>.load(from: url)
+        try TrainingCheckpoint<Scalar>.load(from: URL(fileURLWithPath: path), expectedFingerprint: fingerprint)
     }
 }
-
-private struct FingerprintProbe: Decodable { var configurationFingerprint: String?; var formatVersion: Int? }
 
 /// A short, stable digest of a run's configuration and data (FNV-1a, 64 bits, in hex).
 struct Fingerprint {

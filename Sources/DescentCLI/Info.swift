@@ -27,10 +27,7 @@ struct Info: ParsableCommand {
     }
 
     func run() throws {
-        if let t = threads {
-            guard t >= 1 else { throw CLIError("--threads must be at least 1, got \(t)") }
-            BLASRuntime.threads = t
-        }
+        try ComputeOptions.setThreads(threads)
         let r = Report(descent: DescentCommand.version, blasCore: BLASRuntime.coreName, blasThreads: BLASRuntime.threads,
                        blasConfiguration: BLASRuntime.configuration, modelFormatVersion: ModelDocument.currentFormatVersion,
                        checkpointFormatVersion: CheckpointDocument<OptimizerState, Int>.currentFormatVersion)

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Descent
 import Foundation
 
 /// Where output goes: tables and results on stdout, diagnostics, progress and errors on stderr.
@@ -37,20 +38,11 @@ struct CLIError: Error, CustomStringConvertible {
 
 /// Output files are checked before any work starts, so a long run never ends in an unwritable path.
 enum OutputPath {
-    /// Throws naming the path when it cannot be created or replaced.
+    /// Throws naming the option and the path when it cannot be created or replaced
+    /// (`AtomicFile.checkWritable`, which every output goes through).
     static func checkWritable(_ path: String, option: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent().path
-        var info = stat()
-        guard stat(directory, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else {
-            throw CLIError("\(option) \(path): cannot write: directory \(directory) does not exist")
-        }
-        guard access(directory, W_OK) == 0 else {
-            throw CLIError("\(option) \(path): cannot write: directory \(directory) is not writable")
-        }
-        if stat(path, &info) == 0 {
-            guard (info.st_mode & S_IFMT) != S_IFDIR else { throw CLIError("\(option) \(path): cannot write: it is a directory") }
-            guard access(path, W_OK) == 0 else { throw CLIError("\(option) \(path): cannot write: the file is read-only") }
+        do { try AtomicFile.checkWritable(URL(fileURLWithPath: path)) } catch let e as DataError {
+            throw CLIError("\(option) \(path): \(e.message)")
         }
     }
 

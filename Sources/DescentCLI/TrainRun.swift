@@ -26,7 +26,7 @@ struct TrainRun<Scalar: BLASScalar> {
         let batchSize = try training.parsedBatchSize(default: embedded ? EmbeddedProblem.batchSize : 32)
         let epochs = training.epochs ?? (embedded ? EmbeddedProblem.epochs : 20)
         let b = batchSize.resolved(sampleCount: n)
-        let batchesPerEpoch = training.dropLast ? n / b : (n + b - 1) / b
+        let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: b, dropLast: training.dropLast)
         guard batchesPerEpoch >= 1 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
 
         let objective = try setup.objective(maximumBatchSize: b)

@@ -101,10 +101,12 @@ struct ComputeOptions: ParsableArguments {
     @Option(name: .long, help: "OpenBLAS threads (default: OpenBLAS's own choice).")
     var threads: Int?
 
-    func apply() throws {
-        if let t = threads {
-            guard t >= 1 else { throw CLIError("--threads must be at least 1, got \(t)") }
-            BLASRuntime.threads = t
-        }
+    func apply() throws { try Self.setThreads(threads) }
+
+    /// Checks and applies a `--threads` value (nil: leave OpenBLAS's choice); `info` shares it.
+    static func setThreads(_ threads: Int?) throws {
+        guard let t = threads else { return }
+        guard t >= 1 else { throw CLIError("--threads must be at least 1, got \(t)") }
+        BLASRuntime.threads = t
     }
 }

@@ -41,7 +41,15 @@ public struct BatchSampler: Sendable {
 
     /// Batches per epoch.
     public var batchesPerEpoch: Int {
-        dropLast ? sampleCount / batchSize : (sampleCount + batchSize - 1) / batchSize
+        Self.batchesPerEpoch(sampleCount: sampleCount, batchSize: batchSize, dropLast: dropLast)
+    }
+
+    /// Batches per epoch of a sampler built with these arguments (the batch size clamped to the
+    /// sample count as `init` clamps it), for callers that need the count before building one.
+    public static func batchesPerEpoch(sampleCount: Int, batchSize: Int, dropLast: Bool) -> Int {
+        precondition(sampleCount >= 0 && batchSize >= 1, "sample count \(sampleCount) and batch size \(batchSize) must be ≥ 0 and ≥ 1")
+        let b = Swift.min(batchSize, Swift.max(sampleCount, 1))
+        return dropLast ? sampleCount / b : (sampleCount + b - 1) / b
     }
 
     mutating func shuffle() {

@@ -33,4 +33,15 @@ import Descent
         #expect(text.contains("Exit status: 0 done"))
         #expect(text.contains("3 training diverged"))
     }
+
+    /// `--threads` is checked by one function for every command that takes it.
+    @Test func threadsAreCheckedAlike() throws {
+        let dir = try TempDirectory()
+        for args in [["info", "--threads", "0"], ["train", "--threads", "0"], ["lr-find", "--threads", "0"]] {
+            let r = try CLI.run(args, in: dir.url)
+            #expect(r.status == 1 && r.stderr == "error: --threads must be at least 1, got 0\n", "\(args): \(r.stderr)")
+        }
+        let ok = try CLI.json(["info", "--threads", "1", "--json"], in: dir.url)
+        #expect(ok["blasThreads"] as? Int == 1)
+    }
 }

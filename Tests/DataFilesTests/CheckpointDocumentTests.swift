@@ -54,7 +54,7 @@ struct CheckpointDocumentTests {
         #expect(dataError { try Checkpoint.load(from: url) }?.description
                 == "\(url.path): checkpoint format version 7 is newer than the version this program reads (1)")
         #expect(dataError { try sample().checkFingerprint("zzz", file: "c.json") }?.description
-                == "c.json: the checkpoint was written for configuration abc123, this run's is zzz")
+                == "c.json: the checkpoint was written with other data or settings (fingerprint abc123, this run's is zzz); resume with the settings that wrote it")
         var bad = sample()
         bad.model.layers[0].bias = [1, 2]
         let target = dir.path("bad.json")
