@@ -38,14 +38,7 @@ struct Evaluate: ParsableCommand {
         let input = try data.load(Scalar.self, withTargets: true)
         try loaded.document.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
         let prediction = try loaded.predict(input.x, dataFile: input.source)
-        let loss = prediction.withView { p in input.y.withView { y in loaded.loss.value(prediction: p, target: y) } }
-        var e = Evaluation(sampleCount: input.x.rows, loss: loss)
-        if loaded.loss.isClassification {
-            e.accuracy = Metrics.accuracy(logits: prediction, target: input.y)
-        } else {
-            e.rmse = Metrics.rmse(prediction: prediction, target: input.y)
-            e.r2 = Metrics.r2(prediction: prediction, target: input.y)
-        }
+        let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss)
         if json { Terminal.out(JSONText.encode(e)); return }
         Terminal.out("model:   \(model) (\(loaded.shape), loss \(loaded.loss))")
         Terminal.out("data:    \(input.source), \(e.sampleCount) samples")

@@ -50,35 +50,48 @@ struct TrainReport {
         var trainingR2: Double?
         var trainingAccuracy: Double?
         var validation: Evaluation?
+        /// With standardised targets (`--standardize all`): the final evaluations in the data's units
+        /// (what `evaluate` reports); the fields above and `history` are on the standardised targets.
+        var dataUnits: DataUnitsSummary?
         var leastSquares: LeastSquaresComparison?
         var model: String?
         var history: [EpochRecord]
     }
 
+    struct DataUnitsSummary: Encodable {
+        var training: Evaluation
+        var validation: Evaluation?
+    }
+
+    /// The summary. `training`/`validation` are the objective's evaluations (on standardised targets
+    /// with `--standardize all`); `dataUnits`, given then, are the same in the data's units, which the
+    /// text summary prints instead, labelled (the JSON object carries both).
     func finish<S: BLASScalar>(result: TrainingResult<S>, training: Evaluation, validation: Evaluation?,
+                               dataUnits: (training: Evaluation, validation: Evaluation?)?,
                                comparison: LeastSquaresComparison?, modelPath: String?, learningRate: Double, schedule: String?) {
         if json {
             let summary = Summary(stopReason: result.stopReason.description, steps: result.steps, learningRate: learningRate,
                                   schedule: schedule, trainingLoss: training.loss, trainingRMSE: training.rmse,
                                   trainingR2: training.r2, trainingAccuracy: training.accuracy, validation: validation,
+                                  dataUnits: dataUnits.map { DataUnitsSummary(training: $0.training, validation: $0.validation) },
                                   leastSquares: comparison, model: modelPath, history: result.history)
             Terminal.out(JSONText.encode(summary))
             return
         }
         var lines = ["\(result.stopReason), \(result.steps) updates"]
-        var t = "training loss \(Format.number(training.loss))"
-        if let a = training.accuracy { t += ", accuracy \(Format.number(a))" }
-        if let r = training.rmse, let r2 = training.r2 { t += ", RMSE \(Format.number(r)), R² \(Format.number(r2))" }
-        lines.append(t)
-        if let v = validation {
-            var s = "validation loss \(Format.number(v.loss))"
-            if let a = v.accuracy { s += ", accuracy \(Format.number(a))" }
-            if let r = v.rmse, let r2 = v.r2 { s += ", RMSE \(Format.number(r)), R² \(Format.number(r2))" }
-            lines.append(s)
-        }
+        if dataUnits != nil { lines.append("in the targets' own units (as `evaluate` reports; the table above is on standardised targets):") }
+        lines.append(Self.line("training", dataUnits?.training ?? training))
+        if let v = dataUnits?.validation ?? validation { lines.append(Self.line("validation", v)) }
         if let c = comparison { lines.append("SGD against the exact answer on the same data:"); lines += c.lines }
         if let m = modelPath { lines.append("model written to \(m)") }
         for l in lines { Terminal.out(l) }
     }
-}
 
+    /// "training loss 4.2, RMSE 2.9, R² 0.998" (or accuracy for classification losses).
+    static func line(_ part: String, _ e: Evaluation) -> String {
+        var t = "\(part) loss \(Format.number(e.loss))"
+        if let a = e.accuracy { t += ", accuracy \(Format.number(a))" }
+        if let r = e.rmse, let r2 = e.r2 { t += ", RMSE \(Format.number(r)), R² \(Format.number(r2))" }
+        return t
+    }
+}

@@ -178,7 +178,8 @@ struct TrainRun<Scalar: BLASScalar> {
         if context.setup.isEmbedded {
             comparison = try LeastSquaresComparison.make(setup: context.setup, parameters: result.parameters, sgdLoss: final.loss)
         }
-        report.finish(result: result, training: final, validation: validationEvaluation, comparison: comparison,
+        let dataUnits = DataUnits.evaluate(result.parameters, setup: context.setup, objective: objective)
+        report.finish(result: result, training: final, validation: validationEvaluation, dataUnits: dataUnits, comparison: comparison,
                       modelPath: output.output, learningRate: context.learningRate, schedule: context.scheduleText)
     }
 

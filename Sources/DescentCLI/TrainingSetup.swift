@@ -22,6 +22,8 @@ struct TrainingSetup<Scalar: BLASScalar> {
     var isEmbedded: Bool
     /// Digest of the data after split and standardisation (for checkpoint fingerprints).
     var dataDigest: String
+    /// The targets in the data's units when they were standardised for training (for reporting).
+    var rawTargets: (train: Matrix<Scalar>, validation: Matrix<Scalar>?)?
 
     init(data: DataOptions, model options: ModelOptions, training: TrainingOptions) throws {
         let loaded: LoadedData<Scalar>
@@ -56,6 +58,7 @@ struct TrainingSetup<Scalar: BLASScalar> {
             var ts: Standardization? = nil
             if training.standardize == .all { ts = Standardization(fitting: trainPart.y) }
             targetStandardization = ts
+            if ts != nil { rawTargets = (trainPart.y, validationPart?.y) }
             func transform(_ d: Dataset<Scalar>) throws -> Dataset<Scalar> {
                 try Dataset(x: fs.applied(to: d.x), y: ts.map { $0.applied(to: d.y) } ?? d.y)
             }
