@@ -79,7 +79,8 @@ import Descent
 
     @Test func negativeCounter() throws {
         let (dir, doc) = try genuine()
-        try expectCleanFailure(dir, try editedTrainer(doc) { t in t["step"] = -5 }, "negative step")
+        try expectCleanFailure(dir, try editedTrainer(doc) { t in t["step"] = -5 }, "invalid step (-5)")
+        try expectCleanFailure(dir, try editedTrainer(doc) { t in t["samplesSeen"] = Int.max }, "invalid samplesSeen")
     }
 
     @Test func truncatedFile() throws {

@@ -23,9 +23,11 @@ extension Trainer {
 
     func restore(_ s: TrainerState<Scalar>) throws {
         let p = parameters.count
+        // Counters only grow by one update at a time; beyond 2⁵³ a file is corrupt (and near Int.max
+        // the next update would overflow).
         for (name, v) in [("epoch", s.epoch), ("step", s.step), ("samplesSeen", s.samplesSeen),
-                          ("epochSamples", s.epochSamples), ("averageCount", s.averageCount)] where v < 0 {
-            throw TrainingError("the saved state has a negative \(name) (\(v))")
+                          ("epochSamples", s.epochSamples), ("averageCount", s.averageCount)] where v < 0 || v > 1 << 53 {
+            throw TrainingError("the saved state has an invalid \(name) (\(v))")
         }
         guard (s.averageCount > 0) == (s.average != nil) else {
             throw TrainingError("the saved state's average count (\(s.averageCount)) and average disagree")
