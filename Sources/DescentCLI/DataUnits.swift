@@ -28,12 +28,8 @@ enum DataUnits {
             ts.invert(&prediction)
             return evaluate(prediction: prediction, target: target, loss: setup.loss)
         }
-        let validation = zip2(setup.validation, raw.validation).map { one($0.0, $0.1) }
+        var validation: Evaluation? = nil
+        if let part = setup.validation, let target = raw.validation { validation = one(part, target) }
         return (one(setup.train, raw.train), validation)
-    }
-
-    private static func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-        guard let a, let b else { return nil }
-        return (a, b)
     }
 }
