@@ -43,6 +43,14 @@ extension BLAS {
                      "gather: \(indices.count) rows do not fit a \(destination.shape) destination")
         if source.cols == 0 { return }
         var r = 0
+        if source.cols == 1 {  // one element a row (a single target column): a plain load and store
+            for i in indices {
+                precondition(i >= 0 && i < source.rows, "gather: row \(i) outside \(source.shape)")
+                destination.base![r * destination.stride] = source.base![i * source.stride]
+                r += 1
+            }
+            return
+        }
         for i in indices {
             precondition(i >= 0 && i < source.rows, "gather: row \(i) outside \(source.shape)")
             (destination.base! + r * destination.stride)

@@ -54,6 +54,8 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
 
     // MARK: Training
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func lossAndGradient(parameters: UnsafeBufferPointer<Scalar>,
                                          gradient: UnsafeMutableBufferPointer<Scalar>, batch: Batch) -> Double {
         precondition(gradient.count == parameterCount,
@@ -68,6 +70,8 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
     }
 
     /// The mean loss over `batch` without the gradient (forward pass only).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func loss(parameters: UnsafeBufferPointer<Scalar>, batch: Batch) -> Double {
         withBatch(batch, parameters: parameters) { _, target, output in
             loss.value(prediction: output, target: target)
@@ -110,6 +114,8 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
 
     /// Mean loss and metric over another set with the same columns (e.g. the validation part),
     /// computed in chunks of `maximumBatchSize` rows through the workspace.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func evaluate(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>) -> Evaluation {
         precondition(parameters.count == parameterCount,
                      "parameters have \(parameters.count) elements but the model has \(parameterCount)")
