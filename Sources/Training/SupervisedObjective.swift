@@ -20,6 +20,10 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
     public let maximumBatchSize: Int
     let workspace: ModelWorkspace<Scalar>
     let metrics: MetricAccumulators
+    /// Rows per chunk when a batch is evaluated in chunks (see `lossAndGradient`).
+    let chunkRows: Int
+    /// The parameter gradient of one chunk (allocated only when a batch can span several chunks).
+    let chunkGradient: ParameterScratch<Scalar>
 
     /// Checks the data against the model and loss (throws `TrainingDataError`), then allocates the
     /// workspace for batches of up to `maximumBatchSize` rows (at most n are ever needed).
@@ -39,7 +43,15 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         self.maximumBatchSize = Swift.min(maximumBatchSize, Swift.max(1, x.rows))
         workspace = ModelWorkspace(model: model, maximumBatchSize: self.maximumBatchSize)
         metrics = MetricAccumulators(outputCount: model.outputCount)
+        chunkRows = Swift.max(Self.minimumChunkRows, Self.chunkBytes / (Swift.max(1, x.cols) * MemoryLayout<Scalar>.stride))
+        chunkGradient = ParameterScratch(count: self.maximumBatchSize > chunkRows ? model.parameterCount : 0)
     }
+
+    /// Input bytes per chunk: a chunk's rows of X stay in the core's L2 cache between the forward
+    /// and the backward pass (1–2 MB on current x86-64 and Apple cores).
+    static var chunkBytes: Int { 512 * 1024 }
+    /// Chunks are never smaller than this many rows (very wide inputs), so BLAS calls stay efficient.
+    static var minimumChunkRows: Int { 64 }
 
     public init(dataset: Dataset<Scalar>, model: any Model<Scalar>, loss: Loss, maximumBatchSize: Int) throws {
         try self.init(x: dataset.x, y: dataset.y, model: model, loss: loss, maximumBatchSize: maximumBatchSize)
@@ -60,9 +72,45 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
                                          gradient: UnsafeMutableBufferPointer<Scalar>, batch: Batch) -> Double {
         precondition(gradient.count == parameterCount,
                      "gradient has \(gradient.count) elements but the model has \(parameterCount) parameters")
-        return withBatch(batch, parameters: parameters) { input, target, output in
+        let b = batch.count
+        let scale = 1 / Scalar(Swift.max(b, 1))
+        if b <= chunkRows {
+            return chunkLossAndGradient(parameters: parameters, gradient: gradient, batch: batch, gradientScale: scale)
+                / Double(b)
+        }
+        // A large batch, in chunks of `chunkRows` rows: each chunk's forward and backward pass read
+        // its rows while they are still in cache (one pass over X from memory instead of two), and a
+        // shuffled chunk is gathered into a buffer that stays in cache. Every chunk's ∂L/∂ŷ carries
+        // the 1/B of the whole batch, so the chunks' parameter gradients add up to the batch's.
+        var total = 0.0
+        var start = 0
+        while start < b {
+            let end = Swift.min(start + chunkRows, b)
+            let chunk: Batch = switch batch {
+            case .rows(let r): .rows((r.lowerBound + start)..<(r.lowerBound + end))
+            case .indices(let i): .indices(UnsafeBufferPointer(rebasing: i[start..<end]))
+            }
+            if start == 0 {
+                total += chunkLossAndGradient(parameters: parameters, gradient: gradient, batch: chunk, gradientScale: scale)
+            } else {
+                total += chunkLossAndGradient(parameters: parameters, gradient: chunkGradient.buffer, batch: chunk,
+                                              gradientScale: scale)
+                BLAS.axpy(1, chunkGradient.buffer.readOnly, gradient)
+            }
+            start = end
+        }
+        return total / Double(b)
+    }
+
+    /// Σᵢ ℓᵢ over `batch` (not divided by its size), with the parameter gradient of
+    /// `gradientScale`·Σᵢ ℓᵢ written into `gradient`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func chunkLossAndGradient(parameters: UnsafeBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
+                              batch: Batch, gradientScale: Scalar) -> Double {
+        withBatch(batch, parameters: parameters) { input, target, output in
             let outputGradient = workspace.outputGradientView(rows: input.rows)
-            let value = loss.valueAndGradient(prediction: output, target: target, gradient: outputGradient)
+            let value = loss.sum(prediction: output, target: target, gradient: outputGradient, gradientScale: gradientScale)
             model.backward(parameters: parameters, input: input, outputGradient: outputGradient.readOnly,
                            gradient: gradient, scratch: workspace.model)
             return value
@@ -181,6 +229,16 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         }
         return result
     }
+}
+
+/// A parameter-sized buffer, allocated once (zero-filled) and freed with its owner.
+final class ParameterScratch<Scalar: BLASScalar> {
+    let buffer: UnsafeMutableBufferPointer<Scalar>
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: 0)
+    }
+    deinit { buffer.deallocate() }
 }
 
 /// The metric accumulators of an objective, allocated once and reset per evaluation.

@@ -74,11 +74,23 @@ public enum Loss: Sendable, Codable, Equatable, Hashable {
     @_specialize(where Scalar == Double)
     public func sum<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>,
                                         gradient: MutableMatrixView<Scalar>?) -> Double {
+        sum(prediction: prediction, target: target, gradient: gradient, gradientScale: 1 / Scalar(prediction.rows))
+    }
+
+    /// Σᵢ ℓᵢ over the rows, with `gradientScale`·∂ℓᵢ/∂ŷᵢ written into `gradient` when it is given
+    /// (`sum` uses 1/B; a batch evaluated in chunks passes 1/B of the whole batch to every chunk).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func sum<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>,
+                                 gradient: MutableMatrixView<Scalar>?, gradientScale scale: Scalar) -> Double {
         precondition(prediction.rows == target.rows && prediction.cols == target.cols,
                      "loss: prediction is \(prediction.shape) but the target is \(target.shape)")
+        if let gradient {
+            precondition(gradient.rows == prediction.rows && gradient.cols == prediction.cols,
+                         "loss gradient is \(gradient.shape) but the prediction is \(prediction.shape)")
+        }
         let (b, k) = (prediction.rows, prediction.cols)
         if b == 0 || k == 0 { return 0 }
-        let scale = 1 / Scalar(b)
         let rows = RowPointers(prediction: prediction, target: target, gradient: gradient)
         switch self {
         case .squaredError:
