@@ -45,6 +45,16 @@ struct ChunkedBatchTests {
                 }
             }
             #expect(isClose(loss, expectedLoss, tol: tol), "loss \(loss), closed form \(expectedLoss)")
+            // The forward-only paths chunk the same way (the workspace holds one chunk, not B rows).
+            let forwardOnly: Double = theta.withUnsafeBufferPointer { p in
+                if case_ == 0 { return objective.loss(parameters: p, batch: .rows(0..<n)) }
+                return rows.withUnsafeBufferPointer { objective.loss(parameters: p, batch: .indices($0)) }
+            }
+            #expect(isClose(forwardOnly, expectedLoss, tol: tol), "forward-only loss \(forwardOnly), closed form \(expectedLoss)")
+            if case_ == 0 {
+                let evaluated = objective.evaluate(parameters: theta).loss
+                #expect(isClose(evaluated, expectedLoss, tol: tol), "evaluate \(evaluated), closed form \(expectedLoss)")
+            }
             let difference = maxScaledDifference(gradient.map { Double($0) }, expected)
             #expect(difference <= tol, "batch \(case_): gradient differs from the closed form by \(difference)")
         }

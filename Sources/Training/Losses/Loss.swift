@@ -5,8 +5,8 @@ import LinearAlgebra
 /// Every case is a **mean over the B samples of a per-sample loss ℓᵢ that sums over the k outputs**:
 /// L = (1/B)·Σᵢ ℓ(ŷᵢ, yᵢ). The gradient ∂L/∂ŷ written by `valueAndGradient` therefore carries the
 /// factor 1/B, so models back-propagate it without rescaling. Sums run in `Double`; the per-element
-/// arithmetic is the scalar's own. The per-sample kernels carry `@_specialize` for both scalars
-/// (see `DenseLayer`): they are reached from unspecialized generic code.
+/// arithmetic is the scalar's own. The batch functions and the per-sample kernels carry
+/// `@_specialize` for both scalars (see `DenseLayer`): they are reached from generic code.
 ///
 /// Relation to PyTorch (whose `reduction="mean"` divides by B·k, not B): for k outputs,
 /// `MSELoss = (2/k)·squaredError`, `HuberLoss(δ) = (1/k)·huber(δ)`, `L1Loss = (1/k)·absoluteError`;
