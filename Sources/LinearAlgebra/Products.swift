@@ -33,6 +33,10 @@ extension BLAS {
 
     /// Copies the rows named by `indices` (in that order) into the first rows of `destination`.
     /// This is how a shuffled mini-batch is assembled in a buffer the caller owns and reuses.
+    ///
+    /// The copy is bound by memory latency (each row is a random place in a large X), so the rows
+    /// `gatherPrefetchDistance` positions ahead are prefetched into the cache while the current row
+    /// is copied.
     @inlinable
     public static func gather<T: BLASScalar, Indices: Collection<Int>>(
         rows indices: Indices, of source: MatrixView<T>, into destination: MutableMatrixView<T>
@@ -42,12 +46,48 @@ extension BLAS {
         precondition(indices.count <= destination.rows,
                      "gather: \(indices.count) rows do not fit a \(destination.shape) destination")
         if source.cols == 0 { return }
+        let (src, dst, cols) = (source.base!, destination.base!, source.cols)
         var r = 0
+        if cols == 1 {  // one element a row (a single target column): a plain load and store
+            for i in indices {
+                precondition(i >= 0 && i < source.rows, "gather: row \(i) outside \(source.shape)")
+                dst[r * destination.stride] = src[i * source.stride]
+                r += 1
+            }
+            return
+        }
+        let rowBytes = cols * MemoryLayout<T>.stride
+        var ahead = indices.index(indices.startIndex, offsetBy: gatherPrefetchDistance, limitedBy: indices.endIndex)
+            ?? indices.endIndex
         for i in indices {
+            if ahead != indices.endIndex {
+                let j = indices[ahead]
+                if j >= 0 && j < source.rows { prefetch(UnsafeRawPointer(src + j * source.stride), bytes: rowBytes) }
+                indices.formIndex(after: &ahead)
+            }
             precondition(i >= 0 && i < source.rows, "gather: row \(i) outside \(source.shape)")
-            (destination.base! + r * destination.stride)
-                .update(from: source.base! + i * source.stride, count: source.cols)
+            (dst + r * destination.stride).update(from: src + i * source.stride, count: cols)
             r += 1
         }
     }
+
+    /// How many rows ahead `gather` prefetches.
+    @usableFromInline static let gatherPrefetchDistance = 8
+
+    /// Hints the CPU to load `bytes` bytes from `address` into the cache (one hint per 64-byte line;
+    /// a hint never faults).
+    @inlinable
+    static func prefetch(_ address: UnsafeRawPointer, bytes: Int) {
+        var offset = 0
+        while offset < bytes {
+            llvmPrefetch(address + offset, 0, 3, 1)
+            offset += 64
+        }
+    }
 }
+
+/// LLVM's `llvm.prefetch` intrinsic (address, 0 = read, locality 3 = keep in all cache levels,
+/// 1 = data cache); it compiles to the target's prefetch instruction (`prefetcht0` on x86-64).
+@usableFromInline
+@_silgen_name("llvm.prefetch.p0")
+func llvmPrefetch(_ address: UnsafeRawPointer, _ readWrite: Int32, _ locality: Int32, _ cacheType: Int32)

@@ -19,9 +19,9 @@ import LinearAlgebra
 /// outside b, a new learning rate rescales the whole accumulated velocity at once (unlike the
 /// Sutskever/Keras form `v ← μv + γg`); the two agree only while γ is constant.
 ///
-/// Validation (thrown `OptimizerError`s, as PyTorch's `ValueError`s): γ, μ, λ finite and ≥ 0, and τ too
-/// (PyTorch leaves τ unchecked);
-/// Nesterov needs μ > 0 and τ = 0. The momentum buffer is allocated here, once, when μ > 0; `step`
+/// Validation (thrown `OptimizerError`s, as PyTorch's `ValueError`s): γ, μ, λ (and every group's λ
+/// override) must be finite and ≥ 0, and so must τ, which PyTorch leaves unchecked (a negative τ would
+/// amplify the gradient instead of damping it); Nesterov needs μ > 0 and τ = 0. The momentum buffer is allocated here, once, when μ > 0; `step`
 /// never allocates. Momentum can be changed later (`setMomentum`, for momentum cycling) only when
 /// it was enabled at construction.
 ///
@@ -112,6 +112,9 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
     }
 
     /// One update with the scheduled learning rate γ (each group uses γ times its scale).
+    /// Specialized for both scalars: the training loop reaches it from generic code.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>,
                               gradient: UnsafeMutableBufferPointer<Scalar>,
                               learningRate: Double) {

@@ -5,8 +5,8 @@ import LinearAlgebra
 /// Every case is a **mean over the B samples of a per-sample loss ℓᵢ that sums over the k outputs**:
 /// L = (1/B)·Σᵢ ℓ(ŷᵢ, yᵢ). The gradient ∂L/∂ŷ written by `valueAndGradient` therefore carries the
 /// factor 1/B, so models back-propagate it without rescaling. Sums run in `Double`; the per-element
-/// arithmetic is the scalar's own. The per-sample kernels carry `@_specialize` for both scalars
-/// (see `DenseLayer`): they are reached from unspecialized generic code.
+/// arithmetic is the scalar's own. The batch functions and the per-sample kernels carry
+/// `@_specialize` for both scalars (see `DenseLayer`): they are reached from generic code.
 ///
 /// Relation to PyTorch (whose `reduction="mean"` divides by B·k, not B): for k outputs,
 /// `MSELoss = (2/k)·squaredError`, `HuberLoss(δ) = (1/k)·huber(δ)`, `L1Loss = (1/k)·absoluteError`;
@@ -46,6 +46,8 @@ public enum Loss: Sendable, Codable, Equatable, Hashable {
     // MARK: Batch loss and gradient
 
     /// The batch loss L = (1/B)·Σᵢ ℓᵢ.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func value<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>) -> Double {
         precondition(prediction.rows >= 1, "a loss needs at least one sample, the prediction is \(prediction.shape)")
         return sum(prediction: prediction, target: target, gradient: nil) / Double(prediction.rows)
@@ -53,6 +55,8 @@ public enum Loss: Sendable, Codable, Equatable, Hashable {
 
     /// The batch loss L, with ∂L/∂ŷ (including the 1/B) written into `gradient` (same shape as
     /// `prediction`; overwritten). Does not allocate.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func valueAndGradient<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>,
                                                      gradient: MutableMatrixView<Scalar>) -> Double {
         precondition(prediction.rows >= 1, "a loss needs at least one sample, the prediction is \(prediction.shape)")
@@ -63,25 +67,70 @@ public enum Loss: Sendable, Codable, Equatable, Hashable {
 
     /// Σᵢ ℓᵢ over the rows (not divided by B); when `gradient` is given, it receives (1/B)·∂ℓᵢ/∂ŷᵢ.
     /// Chunked evaluation adds these sums and divides once.
+    ///
+    /// The case is resolved once, outside the row loop, and the loop is specialized for both
+    /// scalars (it is reached from generic code; unspecialized, each row paid a metadata lookup).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>,
                                         gradient: MutableMatrixView<Scalar>?) -> Double {
+        sum(prediction: prediction, target: target, gradient: gradient, gradientScale: 1 / Scalar(prediction.rows))
+    }
+
+    /// Σᵢ ℓᵢ over the rows, with `gradientScale`·∂ℓᵢ/∂ŷᵢ written into `gradient` when it is given
+    /// (`sum` uses 1/B; a batch evaluated in chunks passes 1/B of the whole batch to every chunk).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func sum<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>,
+                                 gradient: MutableMatrixView<Scalar>?, gradientScale scale: Scalar) -> Double {
         precondition(prediction.rows == target.rows && prediction.cols == target.cols,
                      "loss: prediction is \(prediction.shape) but the target is \(target.shape)")
+        if let gradient {
+            precondition(gradient.rows == prediction.rows && gradient.cols == prediction.cols,
+                         "loss gradient is \(gradient.shape) but the prediction is \(prediction.shape)")
+        }
         let (b, k) = (prediction.rows, prediction.cols)
         if b == 0 || k == 0 { return 0 }
-        let scale = 1 / Scalar(b)
+        let rows = RowPointers(prediction: prediction, target: target, gradient: gradient)
+        switch self {
+        case .squaredError:
+            return rows.sum { SquaredErrorKernel.sample($0, $1, k, $2, scale) }
+        case .huber(let delta):
+            let d = Scalar(delta)
+            return rows.sum { HuberKernel.sample($0, $1, k, $2, scale, delta: d) }
+        case .absoluteError:
+            return rows.sum { AbsoluteErrorKernel.sample($0, $1, k, $2, scale) }
+        case .binaryLogistic:
+            return rows.sum { BinaryLogisticKernel.sample($0, $1, k, $2, scale) }
+        case .softmaxCrossEntropy:
+            return rows.sum { SoftmaxCrossEntropyKernel.sample($0, $1, k, $2, scale) }
+        }
+    }
+}
+
+/// The row starts of a prediction, its target and (optionally) its gradient, for the loss's row loop.
+struct RowPointers<S: BLASScalar> {
+    let rows: Int
+    let p: UnsafePointer<S>, pStride: Int
+    let y: UnsafePointer<S>, yStride: Int
+    let g: UnsafeMutablePointer<S>?, gStride: Int
+
+    @inline(__always)
+    init(prediction: MatrixView<S>, target: MatrixView<S>, gradient: MutableMatrixView<S>?) {
+        rows = prediction.rows
+        p = prediction.base!; pStride = prediction.stride
+        y = target.base!; yStride = target.stride
+        g = gradient?.base; gStride = gradient?.stride ?? 0
+    }
+
+    /// Σᵢ body(pᵢ, yᵢ, gᵢ) over the rows, in order.
+    @inline(__always)
+    func sum(_ body: (UnsafePointer<S>, UnsafePointer<S>, UnsafeMutablePointer<S>?) -> Double) -> Double {
         var total = 0.0
-        for i in 0..<b {
-            let p = prediction.base! + i * prediction.stride
-            let y = target.base! + i * target.stride
-            let g = gradient.map { $0.base! + i * $0.stride }
-            switch self {
-            case .squaredError: total += SquaredErrorKernel.sample(p, y, k, g, scale)
-            case .huber(let delta): total += HuberKernel.sample(p, y, k, g, scale, delta: Scalar(delta))
-            case .absoluteError: total += AbsoluteErrorKernel.sample(p, y, k, g, scale)
-            case .binaryLogistic: total += BinaryLogisticKernel.sample(p, y, k, g, scale)
-            case .softmaxCrossEntropy: total += SoftmaxCrossEntropyKernel.sample(p, y, k, g, scale)
-            }
+        if let g {
+            for i in 0..<rows { total += body(p + i * pStride, y + i * yStride, g + i * gStride) }
+        } else {
+            for i in 0..<rows { total += body(p + i * pStride, y + i * yStride, nil) }
         }
         return total
     }

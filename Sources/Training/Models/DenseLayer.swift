@@ -14,30 +14,47 @@ import LinearAlgebra
 /// they would otherwise run unspecialized (every element through witness tables, measured 7×
 /// slower for an MLP). The attribute only adds pre-compiled copies; there is one code path.
 enum DenseLayer {
-    /// Z ← A·Wᵀ + 1·bᵀ (b optional).
+    /// Z ← A·Wᵀ + 1·bᵀ (b optional): the product with β = 0 (gemv for m = 1, else gemm), then b added
+    /// to each row in one specialized pass (no per-row broadcast call before the product).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func forward<S: BLASScalar>(input a: MatrixView<S>, weight w: MatrixView<S>,
                                        bias b: UnsafeBufferPointer<S>?, output z: MutableMatrixView<S>) {
         precondition(a.cols == w.cols && z.rows == a.rows && z.cols == w.rows,
                      "dense layer: input \(a.shape), weight (out × in) \(w.shape), output \(z.shape)")
-        var beta: S = 0
+        if z.cols == 1 && z.stride == 1 {
+            BLAS.gemv(a, .none, w.row(0), into: mutableColumn(z))
+        } else {
+            BLAS.gemm(a, .none, w, .transpose, into: z)
+        }
         if let b, z.cols > 0 {
             precondition(b.count == z.cols, "dense layer: bias has \(b.count) elements, output is \(z.shape)")
-            for i in 0..<z.rows { z.row(i).baseAddress!.update(from: b.baseAddress!, count: b.count) }
-            beta = 1
-        }
-        if z.cols == 1 && z.stride == 1 {
-            BLAS.gemv(a, .none, w.row(0), into: mutableColumn(z), beta: beta)
-        } else {
-            BLAS.gemm(a, .none, w, .transpose, into: z, beta: beta)
+            addBias(b.baseAddress!, to: z)
         }
     }
 
-    /// ∂L/∂W ← δᵀ·A (m × n) and ∂L/∂b ← δᵀ·1, with δ = ∂L/∂Z (B × m). `ones` is scratch of ≥ B
-    /// elements.
+    /// Z ← Z + 1·bᵀ.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func addBias<S: BLASScalar>(_ b: UnsafePointer<S>, to z: MutableMatrixView<S>) {
+        let (m, base, stride) = (z.cols, z.base!, z.stride)
+        if m == 1 {
+            let b0 = b[0]
+            for i in 0..<z.rows { base[i * stride] += b0 }
+            return
+        }
+        for i in 0..<z.rows {
+            let row = base + i * stride
+            for j in 0..<m { row[j] += b[j] }
+        }
+    }
+
+    /// ∂L/∂W ← δᵀ·A (m × n) and ∂L/∂b ← δᵀ·1 (the column sums of δ), with δ = ∂L/∂Z (B × m).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func parameterGradient<S: BLASScalar>(input a: MatrixView<S>, delta: MatrixView<S>,
                                                  weightGradient dw: MutableMatrixView<S>,
-                                                 biasGradient db: UnsafeMutableBufferPointer<S>?,
-                                                 ones: UnsafeMutableBufferPointer<S>) {
+                                                 biasGradient db: UnsafeMutableBufferPointer<S>?) {
         precondition(a.rows == delta.rows && dw.rows == delta.cols && dw.cols == a.cols,
                      "dense layer backward: input \(a.shape), δ \(delta.shape), weight gradient (out × in) \(dw.shape)")
         if delta.cols == 1 && delta.stride == 1 {
@@ -46,10 +63,31 @@ enum DenseLayer {
             BLAS.gemm(delta, .transpose, a, .none, into: dw)
         }
         if let db {
-            precondition(ones.count >= delta.rows, "dense layer backward: \(ones.count) ones for \(delta.rows) rows")
-            let one = UnsafeMutableBufferPointer(rebasing: ones[0..<delta.rows])
-            one.update(repeating: 1)
-            BLAS.gemv(delta, .transpose, UnsafeBufferPointer(one), into: db)
+            precondition(db.count == delta.cols, "dense layer backward: bias gradient has \(db.count) elements, δ is \(delta.shape)")
+            columnSums(delta, into: db)
+        }
+    }
+
+    /// s ← δᵀ·1, the column sums of δ (B × m): for m = 1 one sum accumulated in Double, otherwise
+    /// row by row into s (a vectorisable pass; no ones vector, no BLAS call).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func columnSums<S: BLASScalar>(_ delta: MatrixView<S>, into s: UnsafeMutableBufferPointer<S>) {
+        let (rows, m, stride) = (delta.rows, delta.cols, delta.stride)
+        if m == 0 { return }
+        if rows == 0 { s.update(repeating: 0); return }
+        let base = delta.base!
+        if m == 1 {
+            var total = 0.0
+            for i in 0..<rows { total += Double(base[i * stride]) }
+            s[0] = S(total)
+            return
+        }
+        let out = s.baseAddress!
+        out.update(from: base, count: m)
+        for i in 1..<rows {
+            let row = base + i * stride
+            for j in 0..<m { out[j] += row[j] }
         }
     }
 

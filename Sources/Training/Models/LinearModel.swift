@@ -1,11 +1,12 @@
 import LinearAlgebra
 import Optimizers
 
-/// The linear model ŷ = x·W + b for d inputs and k outputs (b optional).
+/// The linear model ŷ = x·Wᵀ + b for d inputs and k outputs (b optional), W stored k × d (out × in).
 ///
-/// Parameter layout: Wᵀ (k × d, row-major: out × in, PyTorch's `nn.Linear.weight` layout) at
+/// Parameter layout: W (k × d, row-major: out × in, PyTorch's `nn.Linear.weight` layout) at
 /// offset 0, then b (k) at offset d·k when the model has an intercept; for k = 1 this is just
-/// w (d) then b. `parameters(weights:bias:)` and `weights(in:)` convert from and to W (d × k).
+/// w (d) then b. `parameters(weights:bias:)` and `weights(in:)` convert from and to the d × k
+/// matrix Wᵀ (ŷ = x·Wᵀ + b), the layout of a least-squares solution.
 /// Groups: "layer0.weight", and "layer0.bias" with an intercept.
 /// Initialisation: all zeros (the problem is convex for every `Loss`; scikit-learn's
 /// `SGDRegressor`/`SGDClassifier` also start from 0), so the generator is not used.
@@ -33,14 +34,17 @@ public struct LinearModel<Scalar: BLASScalar>: Model {
 
     public var shape: ModelShape { .linear(inputs: inputCount, outputs: outputCount, intercept: hasIntercept) }
 
-    /// B ones for the bias gradient δᵀ·1 (none without an intercept).
-    public func scratchCount(batchSize: Int) -> Int { hasIntercept ? batchSize : 0 }
+    /// None: the forward and backward passes keep nothing between them (the bias gradient is the
+    /// column sum of δ, taken directly).
+    public func scratchCount(batchSize: Int) -> Int { 0 }
 
     public func initialize(parameters: UnsafeMutableBufferPointer<Scalar>, generator: inout SeededGenerator) {
         precondition(parameters.count == parameterCount, "initialize: \(parameters.count) parameters, the model has \(parameterCount)")
         parameters.update(repeating: 0)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(parameters: UnsafeBufferPointer<Scalar>, input: MatrixView<Scalar>,
                         output: MutableMatrixView<Scalar>, scratch: UnsafeMutableBufferPointer<Scalar>) {
         precondition(parameters.count == parameterCount, "forward: \(parameters.count) parameters, the model has \(parameterCount)")
@@ -48,6 +52,8 @@ public struct LinearModel<Scalar: BLASScalar>: Model {
                            bias: biasRange.map { UnsafeBufferPointer(rebasing: parameters[$0]) }, output: output)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(parameters: UnsafeBufferPointer<Scalar>, input: MatrixView<Scalar>,
                          outputGradient: MatrixView<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
                          scratch: UnsafeMutableBufferPointer<Scalar>) {
@@ -55,10 +61,10 @@ public struct LinearModel<Scalar: BLASScalar>: Model {
         DenseLayer.parameterGradient(
             input: input, delta: outputGradient,
             weightGradient: MutableMatrixView(gradient, offset: 0, rows: outputCount, cols: inputCount),
-            biasGradient: biasRange.map { UnsafeMutableBufferPointer(rebasing: gradient[$0]) }, ones: scratch)
+            biasGradient: biasRange.map { UnsafeMutableBufferPointer(rebasing: gradient[$0]) })
     }
 
-    /// θ from W (d × k) and b (k; empty without an intercept), e.g. to start from or compare with
+    /// θ from Wᵀ (d × k) and b (k; empty without an intercept), e.g. to start from or compare with
     /// a least-squares solution.
     public func parameters(weights: Matrix<Scalar>, bias: [Scalar]) -> [Scalar] {
         precondition(weights.rows == inputCount && weights.cols == outputCount,
@@ -68,7 +74,7 @@ public struct LinearModel<Scalar: BLASScalar>: Model {
         return weights.transposed.elements + bias
     }
 
-    /// W (d × k) read out of θ.
+    /// Wᵀ (d × k) read out of θ.
     public func weights(in parameters: [Scalar]) -> Matrix<Scalar> {
         precondition(parameters.count == parameterCount, "\(parameters.count) parameters, the model has \(parameterCount)")
         return Matrix(rows: outputCount, cols: inputCount, elements: Array(parameters[weightRange])).transposed

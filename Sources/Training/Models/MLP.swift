@@ -1,8 +1,8 @@
 import LinearAlgebra
 import Optimizers
 
-/// A multilayer perceptron: hidden layers Aₗ = ReLU(Aₗ₋₁·Wₗ + bₗ) (A₋₁ = x) and a linear output
-/// layer ŷ = A·W_L + b_L. Widths n₀ = d, n₁…n_H (hidden), n_{H+1} = k; with no hidden layers it is
+/// A multilayer perceptron: hidden layers Aₗ = ReLU(Aₗ₋₁·Wₗᵀ + bₗ) (A₋₁ = x) and a linear output
+/// layer ŷ = A·W_Lᵀ + b_L, each Wₗ stored out × in. Widths n₀ = d, n₁…n_H (hidden), n_{H+1} = k; with no hidden layers it is
 /// an affine model with Xavier initialisation.
 ///
 /// Parameter layout, layer by layer: Wₗ stored out × in (nₗ₊₁ × nₗ, row-major, PyTorch's
@@ -11,8 +11,8 @@ import Optimizers
 /// weights for the ReLU layers, Xavier/Glorot-uniform for the output layer, all biases 0; weights
 /// are drawn layer by layer in storage order.
 ///
-/// Scratch for a batch of B rows: each hidden activation Aₗ (B × nₗ₊₁), one back-propagated δ of
-/// the same shape per hidden layer, and B ones (for the bias gradients δᵀ·1).
+/// Scratch for a batch of B rows: each hidden activation Aₗ (B × nₗ₊₁) and one back-propagated δ of
+/// the same shape per hidden layer.
 public struct MLP<Scalar: BLASScalar>: Model {
     public let inputCount: Int
     public let hiddenSizes: [Int]
@@ -59,7 +59,7 @@ public struct MLP<Scalar: BLASScalar>: Model {
 
     var hiddenTotal: Int { hiddenSizes.reduce(0, +) }
 
-    public func scratchCount(batchSize: Int) -> Int { batchSize * (2 * hiddenTotal + 1) }
+    public func scratchCount(batchSize: Int) -> Int { batchSize * 2 * hiddenTotal }
 
     public func initialize(parameters: UnsafeMutableBufferPointer<Scalar>, generator: inout SeededGenerator) {
         precondition(parameters.count == parameterCount, "initialize: \(parameters.count) parameters, the model has \(parameterCount)")
@@ -89,12 +89,11 @@ public struct MLP<Scalar: BLASScalar>: Model {
     func delta(_ h: Int, rows b: Int, _ scratch: UnsafeMutableBufferPointer<Scalar>) -> MutableMatrixView<Scalar> {
         MutableMatrixView(scratch, offset: b * (hiddenTotal + hiddenSizes[..<h].reduce(0, +)), rows: b, cols: hiddenSizes[h])
     }
-    func ones(rows b: Int, _ scratch: UnsafeMutableBufferPointer<Scalar>) -> UnsafeMutableBufferPointer<Scalar> {
-        UnsafeMutableBufferPointer(rebasing: scratch[(2 * b * hiddenTotal)..<(2 * b * hiddenTotal + b)])
-    }
 
     // MARK: Forward and backward
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(parameters: UnsafeBufferPointer<Scalar>, input: MatrixView<Scalar>,
                         output: MutableMatrixView<Scalar>, scratch: UnsafeMutableBufferPointer<Scalar>) {
         precondition(parameters.count == parameterCount, "forward: \(parameters.count) parameters, the model has \(parameterCount)")
@@ -112,6 +111,8 @@ public struct MLP<Scalar: BLASScalar>: Model {
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(parameters: UnsafeBufferPointer<Scalar>, input: MatrixView<Scalar>,
                          outputGradient: MatrixView<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
                          scratch: UnsafeMutableBufferPointer<Scalar>) {
@@ -121,14 +122,13 @@ public struct MLP<Scalar: BLASScalar>: Model {
                      "backward: output gradient is \(outputGradient.shape), expected \(b)×\(outputCount)")
         precondition(scratch.count >= scratchCount(batchSize: b),
                      "backward: scratch has \(scratch.count) elements, a batch of \(b) needs \(scratchCount(batchSize: b))")
-        let ones = ones(rows: b, scratch)
         var d = outputGradient
         for l in stride(from: layerCount - 1, through: 0, by: -1) {
             let layerInput = l == 0 ? input : activation(l - 1, rows: b, scratch).readOnly
             DenseLayer.parameterGradient(
                 input: layerInput, delta: d,
                 weightGradient: MutableMatrixView(gradient, offset: weightOffsets[l], rows: widths[l + 1], cols: widths[l]),
-                biasGradient: UnsafeMutableBufferPointer(rebasing: gradient[biasRange(layer: l)]), ones: ones)
+                biasGradient: UnsafeMutableBufferPointer(rebasing: gradient[biasRange(layer: l)]))
             if l > 0 {
                 let previous = delta(l - 1, rows: b, scratch)
                 DenseLayer.inputGradient(delta: d, weight: weight(l, parameters), into: previous)
