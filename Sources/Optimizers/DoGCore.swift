@@ -88,20 +88,12 @@ struct DoGCore<Scalar: BLASScalar> {
                     let g = UnsafeMutableBufferPointer(rebasing: gradient[block.range])
                     let start = UnsafeMutableBufferPointer(rebasing: x0All[block.range])
                     let u = UnsafeMutableBufferPointer(rebasing: uAll[block.range])
-                    if first { BLAS.copy(x, start) }
+                    maxDistance[j] = updatedMaxDistance(maxDistance[j], parameters: x, start: start, scratch: u,
+                                                        firstStep: first, relativeInitialDistance: relativeInitialDistance)
                     let decay = group.weightDecay ?? weightDecay
                     if decay > 0 { BLAS.axpy(Scalar(decay), x, g) }
                     let gg = BLAS.dotDouble(g.readOnly, g.readOnly)
-                    if first {
-                        let norm0 = BLAS.dotDouble(x.readOnly, x.readOnly).squareRoot()
-                        maxDistance[j] = relativeInitialDistance * (1 + norm0)
-                        gradientSquares[j] = gg + epsilon
-                    } else {
-                        BLAS.copy(x, u)
-                        BLAS.axpy(-1, start, u)
-                        maxDistance[j] = Swift.max(maxDistance[j], BLAS.dotDouble(u.readOnly, u.readOnly).squareRoot())
-                        gradientSquares[j] += gg
-                    }
+                    gradientSquares[j] = first ? gg + epsilon : gradientSquares[j] + gg
                     guard gradientSquares[j] > 0 else { stepSizes[j] = 0; continue }
                     var eta = learningRate * group.learningRateScale * maxDistance[j] / gradientSquares[j].squareRoot()
                     if first, let e = initialStepSize { eta = e }

@@ -87,14 +87,8 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
                         let x0g = UnsafeMutableBufferPointer(rebasing: x0All[group.range])
                         let mg = UnsafeMutableBufferPointer(rebasing: mAll[group.range])
                         let u = UnsafeMutableBufferPointer(rebasing: uAll[group.range])
-                        if first {
-                            BLAS.copy(x, x0g)
-                            maxDistances[j] = relativeInitialDistance * (1 + BLAS.dotDouble(x.readOnly, x.readOnly).squareRoot())
-                        } else {
-                            BLAS.copy(x, u)
-                            BLAS.axpy(-1, x0g, u)
-                            maxDistances[j] = Swift.max(maxDistances[j], BLAS.dotDouble(u.readOnly, u.readOnly).squareRoot())
-                        }
+                        maxDistances[j] = updatedMaxDistance(maxDistances[j], parameters: x, start: x0g, scratch: u,
+                                                             firstStep: first, relativeInitialDistance: relativeInitialDistance)
                         let decay = group.weightDecay ?? weightDecay
                         if decay > 0 { BLAS.axpy(Scalar(decay), x, g) }
                         BLAS.scal(Scalar(beta), mg)
