@@ -18,7 +18,7 @@ import LinearAlgebra
 /// parameter move and a schedule on γ does not feed back into the step sizes.
 /// Both averages start at 0. Validation (thrown `OptimizerError`s, microsoftml's ranges):
 /// 0 < ρ < 1, 0 < ε < 1, γ and λ finite and ≥ 0. State is allocated here; `step` never allocates.
-public struct AdaDelta<Scalar: BLASScalar>: Optimizer {
+public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     public var name: String { "adadelta" }
     public let parameterCount: Int
     public let groups: [ParameterGroup]
@@ -112,16 +112,5 @@ public struct AdaDelta<Scalar: BLASScalar>: Optimizer {
             }
         }
         stepCount += 1
-    }
-
-    /// One update with the base multiplier `learningRate`.
-    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>,
-                              gradient: UnsafeMutableBufferPointer<Scalar>) {
-        step(parameters: parameters, gradient: gradient, learningRate: learningRate)
-    }
-
-    /// Array convenience of `step(parameters:gradient:)`.
-    public mutating func step(parameters: inout [Scalar], gradient: inout [Scalar]) {
-        step(parameters: &parameters, gradient: &gradient, learningRate: learningRate)
     }
 }

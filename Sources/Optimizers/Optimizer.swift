@@ -55,3 +55,22 @@ extension Optimizer {
         }
     }
 }
+
+/// An optimizer built with a base learning rate (SGD's γ, AdaDelta's multiplier), for callers that
+/// step it without a schedule.
+public protocol OptimizerWithBaseLearningRate: Optimizer {
+    /// The rate used by `step(parameters:gradient:)` when no scheduled rate is passed.
+    var learningRate: Double { get }
+}
+
+extension OptimizerWithBaseLearningRate {
+    /// One update with the base `learningRate`.
+    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>) {
+        step(parameters: parameters, gradient: gradient, learningRate: learningRate)
+    }
+
+    /// Array convenience of `step(parameters:gradient:)`.
+    public mutating func step(parameters: inout [Scalar], gradient: inout [Scalar]) {
+        step(parameters: &parameters, gradient: &gradient, learningRate: learningRate)
+    }
+}

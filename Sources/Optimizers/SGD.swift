@@ -27,7 +27,7 @@ import LinearAlgebra
 ///
 /// Source: `torch/optim/sgd.py` (`_single_tensor_sgd`) and its documentation;
 /// `/work/shared/reference/lr_free.md` §6.
-public struct SGD<Scalar: BLASScalar>: Optimizer {
+public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     public var name: String { "sgd" }
     public let parameterCount: Int
     /// The groups tiling the parameter buffer, with their learning-rate scale and weight-decay override.
@@ -147,16 +147,5 @@ public struct SGD<Scalar: BLASScalar>: Optimizer {
         }
         if useMomentum { bufferInitialized = true }
         stepCount += 1
-    }
-
-    /// One update with the base `learningRate` (for callers without a schedule).
-    public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>,
-                              gradient: UnsafeMutableBufferPointer<Scalar>) {
-        step(parameters: parameters, gradient: gradient, learningRate: learningRate)
-    }
-
-    /// Array convenience of `step(parameters:gradient:)`.
-    public mutating func step(parameters: inout [Scalar], gradient: inout [Scalar]) {
-        step(parameters: &parameters, gradient: &gradient, learningRate: learningRate)
     }
 }
