@@ -71,3 +71,17 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable, Equatab
         return (-2 * Double.log(u1)).squareRoot() * Double.cos(2 * Double.pi * u2)
     }
 }
+
+extension SeededGenerator {
+    /// Fisher–Yates in place, with a fixed, documented order of draws (so a seed gives the same
+    /// permutation on every platform and Swift version, unlike `shuffle(using:)`, whose algorithm
+    /// is unspecified): for i = n−1 down to 1, j uniform in 0…i by `Int.random(in:using:)`
+    /// (Lemire's unbiased method), then positions i and j swap. Does not allocate.
+    public mutating func shuffle(_ elements: inout [Int]) {
+        var i = elements.count - 1
+        while i > 0 {
+            elements.swapAt(i, Int.random(in: 0...i, using: &self))
+            i -= 1
+        }
+    }
+}

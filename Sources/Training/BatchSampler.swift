@@ -52,14 +52,7 @@ public struct BatchSampler: Sendable {
         return dropLast ? sampleCount / b : (sampleCount + b - 1) / b
     }
 
-    mutating func shuffle() {
-        var i = sampleCount - 1
-        while i > 0 {
-            let j = Int.random(in: 0...i, using: &generator)
-            order.swapAt(i, j)
-            i -= 1
-        }
-    }
+    mutating func shuffle() { generator.shuffle(&order) }
 
     /// Begins the next epoch (reshuffling when the mode asks for it).
     public mutating func startEpoch() {

@@ -57,11 +57,7 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
         }
         var order = Array(0..<n)
         var generator = SeededGenerator(seed: seed)
-        var i = n - 1
-        while i > 0 {
-            order.swapAt(i, Int.random(in: 0...i, using: &generator))
-            i -= 1
-        }
+        generator.shuffle(&order)
         return (order[validationCount...].sorted(), order[..<validationCount].sorted())
     }
 }
