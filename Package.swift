@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.3.0"),
     ],
     targets: [
         // MARK: System libraries (Modules/)
@@ -20,10 +21,14 @@ let package = Package(
             name: "CLAPACKE", path: "Modules/CLAPACKE", pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev"])]),
 
+        // Row kernels of the fused training step, built for several instruction sets (C, see kernels.c).
+        .target(name: "CKernels"),
+
         // MARK: Layers: BLAS -> Matrix -> objectives -> optimizers/schedules -> training
         .target(
             name: "LinearAlgebra",
-            dependencies: ["CBLAS", "CLAPACKE", .product(name: "RealModule", package: "swift-numerics")]),
+            dependencies: ["CBLAS", "CLAPACKE", "CKernels", .product(name: "RealModule", package: "swift-numerics"),
+                           .product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "Optimizers", dependencies: ["LinearAlgebra"]),
         .target(name: "Schedules"),
         .target(name: "Training", dependencies: ["LinearAlgebra", "Optimizers", "Schedules"]),

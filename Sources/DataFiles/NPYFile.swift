@@ -9,34 +9,66 @@ import LinearAlgebra
 /// Reads and writes NumPy `.npy` arrays of float32/float64 in C order (see `NPYHeader`).
 ///
 /// A 1-D array of length n reads as an n×1 matrix, a 2-D array (n, d) as n×d. When the file's
-/// dtype is the requested scalar's, the payload is read straight into the matrix's storage (one
-/// copy, from the file); otherwise, and when target columns are split off, rows are read through a
-/// 1 MiB scratch buffer and converted/scattered into the output matrices, so no whole second copy
-/// of the data is ever held.
+/// dtype is the requested scalar's and no target columns are split off, the payload is read
+/// straight into the matrix's storage (one copy, from the file); otherwise rows are read through a
+/// scratch buffer of about 512 KiB and converted/scattered into the output matrices, so no whole
+/// second copy of the data is ever held.
+///
+/// The `visitingRows` variants hand each block of rows to a caller as soon as it is in the output
+/// matrices, so that the caller's own pass over the data (a finiteness check, statistics, a
+/// digest: `DataScan`) runs while the block is in cache. Blocks come in order, cover every row
+/// once, hold about 512 KiB, and every block but the last holds a multiple of 64 rows.
 public enum NPYFile {
+    /// A block of rows just read: its row range, and those rows of the features and the targets
+    /// (n × 0 when no target columns are split off).
+    public typealias RowVisitor<Scalar: BLASScalar> =
+        (_ rows: Range<Int>, _ features: MatrixView<Scalar>, _ targets: MatrixView<Scalar>) throws -> Void
+
     /// The whole array.
     public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self) throws -> Matrix<Scalar> {
-        try readSplit(url, targetColumns: [], as: Scalar.self).features
+        try readSplit(url, targetColumns: [], as: Scalar.self, visit: { _, _, _ in }).features
+    }
+
+    /// The whole array, each block of rows handed to `visit` as it arrives (see the type's notes).
+    public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self,
+                                                visitingRows visit: RowVisitor<Scalar>) throws -> Matrix<Scalar> {
+        try readSplit(url, targetColumns: [], as: Scalar.self, visit: visit).features
     }
 
     /// One file holding features and targets: `targetColumns` (0-based, in output order) become the
     /// targets, the other columns, in file order, the features.
     public static func read<Scalar: BLASScalar>(_ url: URL, targetColumns: [Int], as _: Scalar.Type = Scalar.self)
         throws -> (features: Matrix<Scalar>, targets: Matrix<Scalar>) {
-        let r = try readSplit(url, targetColumns: targetColumns, as: Scalar.self)
+        let r = try readSplit(url, targetColumns: targetColumns, as: Scalar.self, visit: { _, _, _ in })
+        return (r.features, r.targets)
+    }
+
+    /// `read(_:targetColumns:as:)`, each block of rows handed to `visit` as it arrives.
+    public static func read<Scalar: BLASScalar>(_ url: URL, targetColumns: [Int], as _: Scalar.Type = Scalar.self,
+                                                visitingRows visit: RowVisitor<Scalar>)
+        throws -> (features: Matrix<Scalar>, targets: Matrix<Scalar>) {
+        let r = try readSplit(url, targetColumns: targetColumns, as: Scalar.self, visit: visit)
         return (r.features, r.targets)
     }
 
     /// Features and targets from two files, whose row counts must agree.
     public static func read<Scalar: BLASScalar>(features: URL, targets: URL, as _: Scalar.Type = Scalar.self)
         throws -> (features: Matrix<Scalar>, targets: Matrix<Scalar>) {
-        let x = try readSplit(features, targetColumns: [], as: Scalar.self)
-        let y = try readSplit(targets, targetColumns: [], as: Scalar.self)
+        let x = try readSplit(features, targetColumns: [], as: Scalar.self, visit: { _, _, _ in })
+        let y = try readSplit(targets, targetColumns: [], as: Scalar.self, visit: { _, _, _ in })
         guard x.features.rows == y.features.rows else {
             throw DataError(.rowCountMismatch, file: targets.path,
                             "targets have shape \(y.shape) but the features in \(features.path) have shape \(x.shape): their row counts \(y.features.rows) and \(x.features.rows) differ")
         }
         return (x.features, y.features)
+    }
+
+    /// The array's shape as `read` returns it (a 1-D array of length n is n × 1), from the header
+    /// alone: the payload is not read (its size is checked against the header).
+    public static func shape(of url: URL) throws -> (rows: Int, columns: Int) {
+        let a = try ArrayFile(url.path)
+        defer { close(a.fd) }
+        return (a.rows, a.cols)
     }
 
     /// Writes `matrix` as a version 1.0 `.npy` file (`<f4` or `<f8` by the scalar, C order),
@@ -68,79 +100,109 @@ public enum NPYFile {
         var shape: String
     }
 
+    /// An open `.npy` file positioned at its payload, with the header checked.
+    private struct ArrayFile {
+        var fd: Int32
+        var path: String
+        var header: NPYHeader
+        var element: (size: Int, swap: Bool)
+        var rows: Int, cols: Int, rowBytes: Int, expected: Int
+
+        init(_ path: String) throws {
+            let fd = open(path, O_RDONLY)
+            guard fd >= 0 else { throw DataError(.io, file: path, "cannot open for reading: \(errnoDescription())") }
+            do { try self.init(fd: fd, path: path) } catch { close(fd); throw error }
+        }
+
+        private init(fd: Int32, path: String) throws {
+            self.fd = fd; self.path = path
+            var info = stat()
+            guard fstat(fd, &info) == 0 else { throw DataError(.io, file: path, "cannot stat: \(errnoDescription())") }
+            let fileSize = Int(info.st_size)
+            guard fileSize > 0 else { throw DataError(.emptyFile, file: path, "the file is empty") }
+
+            // Magic, version, header length.
+            var lead = [UInt8](repeating: 0, count: 10)
+            let got = try NPYFile.readFully(fd, into: &lead, path: path)
+            guard got == 10, Array(lead[0..<6]) == NPYHeader.magic else {
+                throw DataError(.npyFormat, file: path, "not a NumPy .npy file (the magic bytes \\x93NUMPY are missing)")
+            }
+            let (major, minor) = (lead[6], lead[7])
+            var headerLength: Int
+            switch major {
+            case 1:
+                headerLength = Int(lead[8]) | Int(lead[9]) << 8
+            case 2, 3:
+                var more = [UInt8](repeating: 0, count: 2)
+                guard try NPYFile.readFully(fd, into: &more, path: path) == 2 else {
+                    throw DataError(.truncated, file: path, "the file ends inside the .npy preamble")
+                }
+                headerLength = Int(lead[8]) | Int(lead[9]) << 8 | Int(more[0]) << 16 | Int(more[1]) << 24
+            default:
+                throw DataError(.npyFormat, file: path, ".npy format version \(major).\(minor) is not supported (1.0, 2.0 and 3.0 are)")
+            }
+            let dataStart = (major == 1 ? 10 : 12) + headerLength
+            guard dataStart <= fileSize else {
+                throw DataError(.truncated, file: path, "the file ends inside the .npy header (\(headerLength) header bytes declared, \(fileSize) bytes in the file)")
+            }
+            var dictBytes = [UInt8](repeating: 0, count: headerLength)
+            _ = try NPYFile.readFully(fd, into: &dictBytes, path: path)
+            header = try NPYHeader.parse(String(decoding: dictBytes, as: UTF8.self)) {
+                DataError(.npyFormat, file: path, $0)
+            }
+
+            // dtype, order, shape.
+            switch header.descr {
+            case "<f4", "=f4": element = (4, false)
+            case "<f8", "=f8": element = (8, false)
+            case ">f4": element = (4, true)
+            case ">f8": element = (8, true)
+            default:
+                throw DataError(.npyDtype, file: path, "dtype '\(header.descr)' is not supported: only float32 ('<f4') and float64 ('<f8') arrays are read")
+            }
+            guard !header.fortranOrder else {
+                throw DataError(.npyOrder, file: path, "the array is in Fortran (column-major) order; save a C-ordered array (numpy.ascontiguousarray)")
+            }
+            switch header.shape.count {
+            case 1: (rows, cols) = (header.shape[0], 1)
+            case 2: (rows, cols) = (header.shape[0], header.shape[1])
+            default:
+                throw DataError(.npyShape, file: path, "the array has shape \(header.shapeText); expected (rows,) or (rows, columns)")
+            }
+            // A corrupt or hostile header can declare any shape: the sizes must not overflow.
+            let (rowBytes, rowOverflow) = cols.multipliedReportingOverflow(by: element.size)
+            let (expected, overflow) = rows.multipliedReportingOverflow(by: rowBytes)
+            guard !rowOverflow, !overflow else {
+                throw DataError(.npyShape, file: path, "shape \(header.shapeText) of '\(header.descr)' is too large to address (\(fileSize - dataStart) data bytes in the file)")
+            }
+            let actual = fileSize - dataStart
+            guard actual == expected else {
+                throw DataError(actual < expected ? .truncated : .npyFormat, file: path,
+                                "shape \(header.shapeText) of '\(header.descr)' needs \(expected) data bytes, the file holds \(actual)")
+            }
+            self.rowBytes = rowBytes; self.expected = expected
+        }
+    }
+
+    /// Rows per visited block: about 512 KiB, a multiple of 64 rows.
+    private static func blockRows(rowBytes: Int) -> Int {
+        max(64, (512 << 10) / max(rowBytes, 1) / 64 * 64)
+    }
+
+    /// How stored elements become `Scalar`s (chosen once per file).
+    private enum Decoding { case copy, float32, float64, float32Swapped, float64Swapped }
+
+    /// A run of consecutive file columns that land in consecutive columns of one output matrix.
+    private struct Run { var sourceByte: Int; var isTarget: Bool; var column: Int; var count: Int }
+
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    private static func readSplit<Scalar: BLASScalar>(_ url: URL, targetColumns: [Int], as _: Scalar.Type) throws -> Split<Scalar> {
-        let path = url.path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError(.io, file: path, "cannot open for reading: \(errnoDescription())") }
-        defer { close(fd) }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { throw DataError(.io, file: path, "cannot stat: \(errnoDescription())") }
-        let fileSize = Int(info.st_size)
-        guard fileSize > 0 else { throw DataError(.emptyFile, file: path, "the file is empty") }
-
-        // Magic, version, header length.
-        var lead = [UInt8](repeating: 0, count: 10)
-        let got = try readFully(fd, into: &lead, path: path)
-        guard got == 10, Array(lead[0..<6]) == NPYHeader.magic else {
-            throw DataError(.npyFormat, file: path, "not a NumPy .npy file (the magic bytes \\x93NUMPY are missing)")
-        }
-        let (major, minor) = (lead[6], lead[7])
-        var headerLength: Int
-        switch major {
-        case 1:
-            headerLength = Int(lead[8]) | Int(lead[9]) << 8
-        case 2, 3:
-            var more = [UInt8](repeating: 0, count: 2)
-            guard try readFully(fd, into: &more, path: path) == 2 else {
-                throw DataError(.truncated, file: path, "the file ends inside the .npy preamble")
-            }
-            headerLength = Int(lead[8]) | Int(lead[9]) << 8 | Int(more[0]) << 16 | Int(more[1]) << 24
-        default:
-            throw DataError(.npyFormat, file: path, ".npy format version \(major).\(minor) is not supported (1.0, 2.0 and 3.0 are)")
-        }
-        let dataStart = (major == 1 ? 10 : 12) + headerLength
-        guard dataStart <= fileSize else {
-            throw DataError(.truncated, file: path, "the file ends inside the .npy header (\(headerLength) header bytes declared, \(fileSize) bytes in the file)")
-        }
-        var dictBytes = [UInt8](repeating: 0, count: headerLength)
-        _ = try readFully(fd, into: &dictBytes, path: path)
-        let header = try NPYHeader.parse(String(decoding: dictBytes, as: UTF8.self)) {
-            DataError(.npyFormat, file: path, $0)
-        }
-
-        // dtype, order, shape.
-        let element: (size: Int, swap: Bool)
-        switch header.descr {
-        case "<f4", "=f4": element = (4, false)
-        case "<f8", "=f8": element = (8, false)
-        case ">f4": element = (4, true)
-        case ">f8": element = (8, true)
-        default:
-            throw DataError(.npyDtype, file: path, "dtype '\(header.descr)' is not supported: only float32 ('<f4') and float64 ('<f8') arrays are read")
-        }
-        guard !header.fortranOrder else {
-            throw DataError(.npyOrder, file: path, "the array is in Fortran (column-major) order; save a C-ordered array (numpy.ascontiguousarray)")
-        }
-        let rows: Int, cols: Int
-        switch header.shape.count {
-        case 1: (rows, cols) = (header.shape[0], 1)
-        case 2: (rows, cols) = (header.shape[0], header.shape[1])
-        default:
-            throw DataError(.npyShape, file: path, "the array has shape \(header.shapeText); expected (rows,) or (rows, columns)")
-        }
-        // A corrupt or hostile header can declare any shape: the sizes must not overflow.
-        let (rowBytes, rowOverflow) = cols.multipliedReportingOverflow(by: element.size)
-        let (expected, overflow) = rows.multipliedReportingOverflow(by: rowBytes)
-        guard !rowOverflow, !overflow else {
-            throw DataError(.npyShape, file: path, "shape \(header.shapeText) of '\(header.descr)' is too large to address (\(fileSize - dataStart) data bytes in the file)")
-        }
-        let actual = fileSize - dataStart
-        guard actual == expected else {
-            throw DataError(actual < expected ? .truncated : .npyFormat, file: path,
-                            "shape \(header.shapeText) of '\(header.descr)' needs \(expected) data bytes, the file holds \(actual)")
-        }
+    private static func readSplit<Scalar: BLASScalar>(_ url: URL, targetColumns: [Int], as _: Scalar.Type,
+                                                      visit: RowVisitor<Scalar>) throws -> Split<Scalar> {
+        let file = try ArrayFile(url.path)
+        defer { close(file.fd) }
+        let (fd, path, header, element) = (file.fd, file.path, file.header, file.element)
+        let (rows, cols, rowBytes, expected) = (file.rows, file.cols, file.rowBytes, file.expected)
 
         // Column split.
         for (n, j) in targetColumns.enumerated() {
@@ -156,60 +218,102 @@ public enum NPYFile {
                          targets: Matrix(rows: rows, cols: targetColumns.count), shape: header.shapeText)
         }
         let featureColumns = (0..<cols).filter { !targetColumns.contains($0) }
-
-        if targetColumns.isEmpty && element.size == MemoryLayout<Scalar>.size && !element.swap {
-            let elements = try [Scalar](unsafeUninitializedCapacity: rows * cols) { buffer, count in
-                let n = try readFully(fd, into: UnsafeMutableRawBufferPointer(buffer), path: path)
-                guard n == expected else {
-                    throw DataError(.truncated, file: path, "expected \(expected) data bytes, read \(n)")
-                }
-                count = rows * cols
-            }
-            return Split(features: Matrix(rows: rows, cols: cols, elements: elements),
-                         targets: Matrix(rows: rows, cols: 0), shape: header.shapeText)
+        let (fc, tc) = (featureColumns.count, targetColumns.count)
+        let step = blockRows(rowBytes: rowBytes)
+        func outOfMemory() -> DataError {
+            DataError(.io, file: path, "cannot allocate memory for \(header.shapeText) '\(header.descr)' (\(expected) bytes as \(Scalar.self))")
         }
 
-        var x = Matrix<Scalar>(rows: rows, cols: featureColumns.count)
-        var y = Matrix<Scalar>(rows: rows, cols: targetColumns.count)
-        // destination[j] = (is target, column in that matrix)
-        var destination = [(Bool, Int)](repeating: (false, 0), count: cols)
-        for (k, j) in featureColumns.enumerated() { destination[j] = (false, k) }
-        for (k, j) in targetColumns.enumerated() { destination[j] = (true, k) }
-        let chunkRows = max(1, (1 << 20) / max(rowBytes, 1))
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: max(chunkRows * rowBytes, 1), alignment: 16)
-        defer { scratch.deallocate() }
-        try x.withUnsafeMutableBufferPointer { xb in
-            try y.withUnsafeMutableBufferPointer { yb in
+        if targetColumns.isEmpty && element.size == MemoryLayout<Scalar>.size && !element.swap {
+            // Straight into the matrix's (huge-page) storage, a block at a time: no intermediate
+            // array, and the visitor sees each block while it is in cache.
+            let features = try Matrix<Scalar>(tryingRows: rows, cols: cols) { buffer in
+                let base = buffer.baseAddress!
                 var row = 0
                 while row < rows {
-                    let take = min(chunkRows, rows - row)
+                    let take = min(step, rows - row)
                     let want = take * rowBytes
-                    let n = try readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: scratch[0..<want]), path: path)
-                    guard n == want else { throw DataError(.truncated, file: path, "expected \(expected) data bytes, the read stopped early") }
-                    for r in 0..<take {
-                        for j in 0..<cols {
-                            let v: Scalar = decode(scratch, at: r * rowBytes + j * element.size, size: element.size, swap: element.swap)
-                            let (isTarget, k) = destination[j]
-                            if isTarget { yb[(row + r) * targetColumns.count + k] = v }
-                            else { xb[(row + r) * featureColumns.count + k] = v }
-                        }
+                    let n = try readFully(fd, into: UnsafeMutableRawBufferPointer(start: base + row * cols, count: want), path: path)
+                    guard n == want else {
+                        throw DataError(.truncated, file: path, "expected \(expected) data bytes, read \(row * rowBytes + n)")
                     }
+                    try visit(row..<(row + take), MatrixView(base + row * cols, rows: take, cols: cols), MatrixView(nil, rows: take, cols: 0))
                     row += take
                 }
             }
+            guard let features else { throw outOfMemory() }
+            return Split(features: features, targets: Matrix(rows: rows, cols: 0), shape: header.shapeText)
         }
-        return Split(features: x, targets: y, shape: header.shapeText)
+
+        // Through a scratch block: runs of file columns that stay together, decoded once per run.
+        var runs: [Run] = []
+        var destination = [(Bool, Int)](repeating: (false, 0), count: cols)
+        for (k, j) in featureColumns.enumerated() { destination[j] = (false, k) }
+        for (k, j) in targetColumns.enumerated() { destination[j] = (true, k) }
+        for j in 0..<cols {
+            let (isTarget, k) = destination[j]
+            if let last = runs.last, last.isTarget == isTarget, last.column + last.count == k,
+               last.sourceByte + last.count * element.size == j * element.size {
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append(Run(sourceByte: j * element.size, isTarget: isTarget, column: k, count: 1))
+            }
+        }
+        let decoding: Decoding = switch (element.size, element.swap) {
+        case (MemoryLayout<Scalar>.size, false): .copy
+        case (4, false): .float32
+        case (8, false): .float64
+        case (4, true): .float32Swapped
+        default: .float64Swapped
+        }
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: step * rowBytes, alignment: 64)
+        defer { scratch.deallocate() }
+
+        var targets: Matrix<Scalar>? = nil
+        let features = try Matrix<Scalar>(tryingRows: rows, cols: fc) { xb in
+            targets = try Matrix<Scalar>(tryingRows: rows, cols: tc) { yb in
+                let (xs, ys) = (xb.baseAddress, yb.baseAddress)
+                var row = 0
+                while row < rows {
+                    let take = min(step, rows - row)
+                    let want = take * rowBytes
+                    let n = try readFully(fd, into: UnsafeMutableRawBufferPointer(rebasing: scratch[0..<want]), path: path)
+                    guard n == want else { throw DataError(.truncated, file: path, "expected \(expected) data bytes, the read stopped early") }
+                    let src = UnsafeRawPointer(scratch.baseAddress!)
+                    for r in 0..<take {
+                        let line = src + r * rowBytes
+                        for run in runs {
+                            let out = run.isTarget ? ys! + (row + r) * tc + run.column : xs! + (row + r) * fc + run.column
+                            decode(run.count, from: line + run.sourceByte, into: out, decoding)
+                        }
+                    }
+                    try visit(row..<(row + take), MatrixView(xs.map { $0 + row * fc }, rows: take, cols: fc),
+                               MatrixView(ys.map { $0 + row * tc }, rows: take, cols: tc))
+                    row += take
+                }
+            }
+            guard targets != nil else { throw outOfMemory() }
+        }
+        guard let features, let targets else { throw outOfMemory() }
+        return Split(features: features, targets: targets, shape: header.shapeText)
     }
 
-    /// One stored float32/float64 element (file format, hence the concrete types) as a `Scalar`.
+    /// `count` stored elements at `source` (file format, hence the concrete types) as `Scalar`s.
     @inline(__always)
-    private static func decode<Scalar: BLASScalar>(_ raw: UnsafeMutableRawBufferPointer, at offset: Int, size: Int, swap: Bool) -> Scalar {
-        if size == 8 {
-            let bits = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
-            return Scalar(Double(bitPattern: swap ? bits.byteSwapped : UInt64(littleEndian: bits)))
+    private static func decode<Scalar: BLASScalar>(_ count: Int, from source: UnsafeRawPointer,
+                                                   into out: UnsafeMutablePointer<Scalar>, _ decoding: Decoding) {
+        switch decoding {
+        case .copy:
+            UnsafeMutableRawPointer(out).copyMemory(from: source, byteCount: count * MemoryLayout<Scalar>.size)
+        case .float32:
+            for k in 0..<count { out[k] = Scalar(Float(bitPattern: UInt32(littleEndian: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self)))) }
+        case .float64:
+            for k in 0..<count { out[k] = Scalar(Double(bitPattern: UInt64(littleEndian: source.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)))) }
+        case .float32Swapped:
+            for k in 0..<count { out[k] = Scalar(Float(bitPattern: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self).byteSwapped)) }
+        case .float64Swapped:
+            for k in 0..<count { out[k] = Scalar(Double(bitPattern: source.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).byteSwapped)) }
         }
-        let bits = raw.loadUnaligned(fromByteOffset: offset, as: UInt32.self)
-        return Scalar(Float(bitPattern: swap ? bits.byteSwapped : UInt32(littleEndian: bits)))
     }
 
     private static func readFully(_ fd: Int32, into bytes: inout [UInt8], path: String) throws -> Int {

@@ -7,8 +7,13 @@
 /// `ld` is the distance in elements between the starts of consecutive rows. The raw requirements
 /// take pointers and do no shape checks; the checked entry points are `BLAS`, `Matrix` and
 /// `MatrixView`. Code above this layer is generic over `BLASScalar` and never names `Float` or `Double`.
-public protocol BLASScalar: Real, BinaryFloatingPoint, Codable, Sendable, LosslessStringConvertible
+public protocol BLASScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable, LosslessStringConvertible
 where RawSignificand: FixedWidthInteger {
+    /// `Σⱼ aⱼbⱼ` over one row in cache (`descent_sdot`/`descent_ddot`: no BLAS call overhead, an
+    /// order of summation that is the same on every instruction set).
+    static func rowDot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ n: Int) -> Self
+    /// `y ← αx + y` over one row in cache (`descent_saxpy`/`descent_daxpy`).
+    static func rowAxpy(_ alpha: Self, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
     /// `y ← αx + y`
     static func blasAxpy(_ n: Int, _ alpha: Self, _ x: UnsafePointer<Self>, _ incx: Int,
                          _ y: UnsafeMutablePointer<Self>, _ incy: Int)

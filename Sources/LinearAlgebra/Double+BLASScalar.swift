@@ -1,8 +1,17 @@
 import CBLAS
+import CKernels
 import CLAPACKE
 import RealModule
 
 extension Double: BLASScalar {
+    @inlinable
+    public static func rowDot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ n: Int) -> Double {
+        descent_ddot(a, b, n)
+    }
+    @inlinable
+    public static func rowAxpy(_ alpha: Double, _ x: UnsafePointer<Double>, _ y: UnsafeMutablePointer<Double>, _ n: Int) {
+        descent_daxpy(alpha, x, y, n)
+    }
     @inlinable
     public static func blasAxpy(_ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ incx: Int,
                                 _ y: UnsafeMutablePointer<Double>, _ incy: Int) {

@@ -1,8 +1,17 @@
 import CBLAS
+import CKernels
 import CLAPACKE
 import RealModule
 
 extension Float: BLASScalar {
+    @inlinable
+    public static func rowDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int) -> Float {
+        descent_sdot(a, b, n)
+    }
+    @inlinable
+    public static func rowAxpy(_ alpha: Float, _ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ n: Int) {
+        descent_saxpy(alpha, x, y, n)
+    }
     @inlinable
     public static func blasAxpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ incx: Int,
                                 _ y: UnsafeMutablePointer<Float>, _ incy: Int) {

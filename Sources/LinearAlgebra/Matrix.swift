@@ -4,14 +4,40 @@
 /// copy elements; the first mutation of a shared matrix copies just its own window. For the hot
 /// path (training steps) use `withView`/`withMutableView`, which hand out non-owning `MatrixView`s.
 public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
+    /// The elements, in one block from `AlignedAllocation` (huge-page backed when large).
     @usableFromInline
     final class Storage {
-        @usableFromInline var elements: [Scalar]
-        @usableFromInline init(_ elements: [Scalar]) { self.elements = elements }
+        @usableFromInline let base: UnsafeMutablePointer<Scalar>
+        @usableFromInline let count: Int
+
+        /// `count` uninitialised elements, or nil when the system refuses the memory.
+        @usableFromInline init?(tryingCount count: Int) {
+            let (bytes, overflow) = count.multipliedReportingOverflow(by: MemoryLayout<Scalar>.stride)
+            guard count >= 0, !overflow, let raw = AlignedAllocation.allocate(byteCount: bytes) else { return nil }
+            base = raw.bindMemory(to: Scalar.self, capacity: count)
+            self.count = count
+        }
+
+        /// `count` uninitialised elements; traps when the memory cannot be had (where a user's
+        /// input sets the size, use `Matrix(tryingRows:cols:initializingWith:)`).
+        @usableFromInline static func make(uninitializedCount count: Int) -> Storage {
+            guard let s = Storage(tryingCount: count) else {
+                preconditionFailure("cannot allocate \(count) elements of \(Scalar.self)")
+            }
+            return s
+        }
+
+        @usableFromInline static func copy(of elements: UnsafeBufferPointer<Scalar>) -> Storage {
+            let s = make(uninitializedCount: elements.count)
+            if let src = elements.baseAddress { s.base.initialize(from: src, count: elements.count) }
+            return s
+        }
+
+        deinit { AlignedAllocation.deallocate(base) }
     }
 
     @usableFromInline var storage: Storage
-    /// Index of element (0, 0) in `storage.elements`.
+    /// Index of element (0, 0) in the storage.
     @usableFromInline var offset: Int
     public var rows: Int { _rows }
     public var cols: Int { _cols }
@@ -22,7 +48,8 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
     @inlinable
     public init(rows: Int, cols: Int, repeating value: Scalar = 0) {
         precondition(rows >= 0 && cols >= 0, "matrix shape \(rows)×\(cols) is negative")
-        storage = Storage(Array(repeating: value, count: rows * cols))
+        storage = Storage.make(uninitializedCount: rows * cols)
+        storage.base.initialize(repeating: value, count: rows * cols)
         offset = 0; _rows = rows; _cols = cols
     }
 
@@ -32,8 +59,34 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
         precondition(rows >= 0 && cols >= 0, "matrix shape \(rows)×\(cols) is negative")
         precondition(elements.count == rows * cols,
                      "a \(rows)×\(cols) matrix needs \(rows * cols) elements, got \(elements.count)")
-        storage = Storage(elements)
+        storage = elements.withUnsafeBufferPointer { Storage.copy(of: $0) }
         offset = 0; _rows = rows; _cols = cols
+    }
+
+    /// A `rows × cols` matrix whose elements `initializer` writes (every one of them) into the
+    /// uninitialised storage, e.g. straight from a file. Throws what `initializer` throws.
+    @inlinable
+    public init(rows: Int, cols: Int,
+                initializingWith initializer: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
+        precondition(rows >= 0 && cols >= 0, "matrix shape \(rows)×\(cols) is negative")
+        let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
+        precondition(!overflow, "matrix shape \(rows)×\(cols) overflows")
+        storage = Storage.make(uninitializedCount: count)
+        offset = 0; _rows = rows; _cols = cols
+        try initializer(UnsafeMutableBufferPointer(start: storage.base, count: count))
+    }
+
+    /// Like `init(rows:cols:initializingWith:)`, but returns nil instead of trapping when the
+    /// memory for `rows × cols` elements cannot be allocated (sizes that come from a user's file).
+    @inlinable
+    public init?(tryingRows rows: Int, cols: Int,
+                 initializingWith initializer: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
+        guard rows >= 0, cols >= 0 else { return nil }
+        let (count, overflow) = rows.multipliedReportingOverflow(by: cols)
+        guard !overflow, let s = Storage(tryingCount: count) else { return nil }
+        storage = s
+        offset = 0; _rows = rows; _cols = cols
+        try initializer(UnsafeMutableBufferPointer(start: storage.base, count: count))
     }
 
     /// A matrix from nested rows; every row must have the same length.
@@ -49,9 +102,9 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
     /// A matrix whose element (i, j) is `f(i, j)`.
     @inlinable
     public init(rows: Int, cols: Int, _ f: (Int, Int) -> Scalar) {
-        var e = [Scalar](); e.reserveCapacity(rows * cols)
-        for i in 0..<rows { for j in 0..<cols { e.append(f(i, j)) } }
-        self.init(rows: rows, cols: cols, elements: e)
+        self.init(rows: rows, cols: cols) { e in
+            for i in 0..<rows { for j in 0..<cols { (e.baseAddress! + i * cols + j).initialize(to: f(i, j)) } }
+        }
     }
 
     @inlinable public var count: Int { rows * cols }
@@ -60,24 +113,24 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
 
     /// The elements in row-major order (a copy).
     @inlinable public var elements: [Scalar] {
-        Array(storage.elements[offset..<(offset + count)])
+        Array(UnsafeBufferPointer(start: storage.base + offset, count: count))
     }
 
     /// The rows as nested arrays (a copy).
     public var nestedRows: [[Scalar]] {
-        (0..<rows).map { i in Array(storage.elements[(offset + i * cols)..<(offset + (i + 1) * cols)]) }
+        (0..<rows).map { i in Array(UnsafeBufferPointer(start: storage.base + offset + i * cols, count: cols)) }
     }
 
     @inlinable
     public subscript(row: Int, col: Int) -> Scalar {
         get {
             precondition(row >= 0 && row < rows && col >= 0 && col < cols, "index (\(row), \(col)) outside \(shape)")
-            return storage.elements[offset + row * cols + col]
+            return storage.base[offset + row * cols + col]
         }
         set {
             precondition(row >= 0 && row < rows && col >= 0 && col < cols, "index (\(row), \(col)) outside \(shape)")
             makeUnique()
-            storage.elements[offset + row * cols + col] = newValue
+            storage.base[offset + row * cols + col] = newValue
         }
     }
 
@@ -95,7 +148,7 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
     @inlinable
     mutating func makeUnique() {
         if !isKnownUniquelyReferenced(&storage) {
-            storage = Storage(Array(storage.elements[offset..<(offset + count)]))
+            storage = Storage.copy(of: UnsafeBufferPointer(start: storage.base + offset, count: count))
             offset = 0
         }
     }
@@ -103,8 +156,8 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
     /// Read-only access to the contiguous row-major elements.
     @inlinable
     public func withUnsafeBufferPointer<R>(_ body: (UnsafeBufferPointer<Scalar>) throws -> R) rethrows -> R {
-        try storage.elements.withUnsafeBufferPointer { all in
-            try body(UnsafeBufferPointer(rebasing: all[offset..<(offset + count)]))
+        try withExtendedLifetime(storage) {
+            try body(UnsafeBufferPointer(start: storage.base + offset, count: count))
         }
     }
 
@@ -112,9 +165,8 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
     @inlinable
     public mutating func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Scalar>) throws -> R) rethrows -> R {
         makeUnique()
-        let (o, c) = (offset, count)
-        return try storage.elements.withUnsafeMutableBufferPointer { all in
-            try body(UnsafeMutableBufferPointer(rebasing: all[o..<(o + c)]))
+        return try withExtendedLifetime(storage) {
+            try body(UnsafeMutableBufferPointer(start: storage.base + offset, count: count))
         }
     }
 

@@ -77,7 +77,7 @@ extension BLAS {
     /// Hints the CPU to load `bytes` bytes from `address` into the cache (one hint per 64-byte line;
     /// a hint never faults).
     @inlinable
-    static func prefetch(_ address: UnsafeRawPointer, bytes: Int) {
+    public static func prefetch(_ address: UnsafeRawPointer, bytes: Int) {
         var offset = 0
         while offset < bytes {
             llvmPrefetch(address + offset, 0, 3, 1)

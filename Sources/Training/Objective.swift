@@ -55,3 +55,14 @@ public struct ClosureObjective<Scalar: BLASScalar>: Objective {
         body(parameters, gradient)
     }
 }
+
+extension Batch {
+    /// Samples `range` of this batch (positions within it), without copying.
+    public func slice(_ range: Range<Int>) -> Batch {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "slice \(range) of a batch of \(count)")
+        return switch self {
+        case .rows(let r): .rows((r.lowerBound + range.lowerBound)..<(r.lowerBound + range.upperBound))
+        case .indices(let i): .indices(UnsafeBufferPointer(rebasing: i[range]))
+        }
+    }
+}

@@ -16,7 +16,9 @@ do {
     exit(2)
 }
 
-BLASRuntime.threads = options.threads
+// The objective's worker pool does the parallel work; OpenBLAS stays on one thread (its idle
+// workers would spin on the same cores).
+BLASRuntime.threads = 1
 FileHandle.standardError.write(Data("sgd-epoch: OpenBLAS core \(BLASRuntime.coreName), \(BLASRuntime.threads) thread(s)\n".utf8))
 
 func median(_ v: [Double]) -> Double {
@@ -45,7 +47,8 @@ func run<S: BLASScalar>(_: S.Type, dtype: String) throws {
                                    learningRate: eta, momentum: options.momentum)
         let start = [S](repeating: 0, count: model.parameterCount)
         let result: TrainingResult<S>
-        let objective = try SupervisedObjective(x: x, y: y, model: model, loss: .squaredError, maximumBatchSize: resolved)
+        let objective = try SupervisedObjective(x: x, y: y, model: model, loss: .squaredError, maximumBatchSize: resolved,
+                                                threads: options.threads)
         if options.objective == "lean" {
             result = try Trainer(objective: LeanLinearObjective(x: x, y: y, maximumBatchSize: resolved), optimizer: optimizer,
                                  configuration: configuration, initialParameters: start).run()
