@@ -26,8 +26,10 @@ experiment:
 clean:
 	rm -rf .build Benchmarks/.build
 
-# Descent vs NumPy/PyTorch/scikit-learn, one SGD epoch (docs/throughput.md). THREADS=2 for two BLAS threads.
+# Descent vs a C loop on OpenBLAS, NumPy, PyTorch and scikit-learn, one SGD epoch, at 1 and 2 threads
+# (THREADS=1 for one only; ROUNDS, REPS, DATA, ... as documented in Benchmarks/run-throughput.sh).
+# Writes Benchmarks/results/throughput.jsonl and throughput.md.
 .PHONY: throughput
 throughput:
 	@scripts/ensure-system-packages.sh
-	Benchmarks/run-throughput.sh $(or $(THREADS),1)
+	Benchmarks/run-throughput.sh $(or $(THREADS),1 2)

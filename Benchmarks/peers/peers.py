@@ -1,17 +1,25 @@
 #!/usr/bin/env python3
-"""One epoch of shuffled mini-batch SGD (momentum, MSE, linear model with bias) in one peer library.
+"""One SGD epoch (momentum, MSE, linear model with bias) in one Python library, one process per run.
 
-Run one peer per process (thread settings are fixed at import):
-    peers.py --peer numpy|torch|sklearn --x P1_X.npy --y P1_Y.npy --problem P1 --threads 1 \
-             [--dtype float32] [--batches 32,256,1024,8192,full] [--reps 3] [--lr 0.01] [--momentum 0.9]
-Prints one JSON line per batch size (same fields as sgd-epoch) on stdout.
+    peers.py --peer numpy|torch|sklearn --x X.npy --y y.npy --problem P1 --threads 1 \
+             [--dtype float32|float64] [--batches 32,256,full] [--reps 3] [--lr 0.01] [--momentum 0.9] [--seed 42]
 
-The update is torch.optim.SGD's on MSELoss (mean over B·k):  G = 2/(B·k)·Rᵀ·X_B with R = X_B·Wᵀ + b − Y_B,
-V ← G on the first step, V ← μV + G afterwards, W ← W − lr·V (bias likewise). Every configuration starts
-from W = b = 0 and runs 1 warm-up + `reps` timed epochs; an epoch = a fresh permutation + ⌈n/B⌉ steps
-(the permutation is inside the timing, as in Descent's trainer). "full" = one step on all rows, no gather.
-scikit-learn's SGDRegressor is per-sample plain SGD (no momentum) on ½r², so eta0 = 2·lr gives the same
-step size as MSELoss; it is run only for batch 1 and single-output problems.
+Same flags and the same JSON line per batch size on stdout as sgd-epoch and c_loop.c (plus the list of
+epoch times); a readable line on stderr. Exit status 3: the library is not installed.
+
+The update is torch.optim.SGD's on MSELoss (the mean over B·k):
+    R = X_B·Wᵀ + b − Y_B,  G = 2/(B·k)·(Rᵀ·X_B, Σ_i r_i),  V ← μV + G (V = G on the first step),  θ ← θ − lr·V
+from W = b = 0, 1 warm-up epoch + `reps` timed epochs (training continues across them); an epoch is a
+fresh permutation (timed) + ⌈n/B⌉ steps; "full" is one step on all rows, read in place.
+
+* numpy: a careful hand-written loop: `np.take(..., out=)` into preallocated buffers, matmul (a gemv for
+  k = 1), in-place momentum. Batch 1 (k = 1) is a per-sample loop on row views: one dot, in-place axpys.
+* torch: idiomatic `nn.Linear` + `nn.MSELoss` + `optim.SGD(momentum=μ)`, batches `X[idx]` from
+  `torch.randperm(n).split(B)`, `torch.set_num_threads(threads)`.
+* sklearn: `SGDRegressor` is per-sample SGD without momentum on ½r², so it runs batch 1 only, with
+  eta0 = 2·lr (the same step as MSELoss per sample, no momentum) and `warm_start=True` so each fit()
+  call is one more epoch from where the last one stopped (fit's input validation is inside the timing:
+  it is what a user pays). It computes in the input's dtype (float32 via its `_plain_sgd32`).
 """
 import argparse
 import json
@@ -37,168 +45,205 @@ def parse():
 
 
 ARGS = parse()
-# Thread counts must be fixed before numpy/torch load their BLAS.
+# BLAS thread pools size themselves when the library loads, so this must come before the imports.
 for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ[var] = str(ARGS.threads)
 
 import numpy as np  # noqa: E402
 
 
+def read_npy(path, dtype, slice_rows=1 << 16):
+    """A C-order .npy file into a new array of `dtype`, converted in slices: peak memory = the result."""
+    with open(path, "rb") as f:
+        version = np.lib.format.read_magic(f)
+        header = np.lib.format.read_array_header_1_0 if version == (1, 0) else np.lib.format.read_array_header_2_0
+        shape, fortran, stored = header(f)
+        assert not fortran, f"{path}: Fortran order"
+        out = np.empty(shape, dtype)
+        if stored == out.dtype:
+            f.readinto(memoryview(out.reshape(-1)).cast("B"))
+        else:
+            rows = out.reshape(shape[0], -1)
+            part = np.empty((slice_rows, rows.shape[1]), stored)
+            for s in range(0, shape[0], slice_rows):
+                m = min(slice_rows, shape[0] - s)
+                f.readinto(memoryview(part[:m].reshape(-1)).cast("B"))
+                rows[s:s + m] = part[:m]
+    return out
+
+
 def load():
-    x = np.load(ARGS.x).astype(ARGS.dtype, copy=False)
-    y = np.load(ARGS.y).astype(ARGS.dtype, copy=False)
-    if y.ndim == 1:
-        y = y[:, None]
-    return np.ascontiguousarray(x), np.ascontiguousarray(y)
+    arrays = [read_npy(path, ARGS.dtype) for path in (ARGS.x, ARGS.y)]
+    return [a[:, None] if a.ndim == 1 else a for a in arrays]
 
 
 def half_mse(pred, y):
-    """Descent's squared-error loss ½·mean_i Σ_k r² (float64), as a cross-check of the runs."""
-    r = pred.astype(np.float64) - y
-    return 0.5 * float(np.mean(np.sum(r * r, axis=1)))
+    """Descent's loss units, ½·mean_i Σ_k r², in float64: a cross-check that every run did the same work."""
+    total = 0.0
+    for s in range(0, y.shape[0], 65536):
+        r = pred[s:s + 65536].astype(np.float64) - y[s:s + 65536]
+        total += float(np.sum(r * r))
+    return 0.5 * total / y.shape[0]
 
 
-# ---------------------------------------------------------------- numpy
-def numpy_runner(x, y):
+def numpy_peer(x, y):
     n, d = x.shape
     k = y.shape[1]
-    dt = x.dtype
+    dt = x.dtype.type
     rng = np.random.default_rng(ARGS.seed)
-    lr, mu = dt.type(ARGS.lr), dt.type(ARGS.momentum)
-
-    def epoch_fn(b, state):
-        w, bias, vw, vb, started, bx, by, r = state
-        perm = rng.permutation(n)
-        for s in range(0, n, b):
-            if b >= n:
-                xb, yb = x, y
-            else:
-                idx = perm[s:s + b]
-                m = idx.shape[0]
-                xb, yb = bx[:m], by[:m]
-                np.take(x, idx, axis=0, out=xb)
-                np.take(y, idx, axis=0, out=yb)
-            m = xb.shape[0]
-            rr = r[:m]
-            np.matmul(xb, w.T, out=rr)          # (m, k); k = 1 is a gemv in numpy's matmul
-            rr += bias
-            rr -= yb
-            scale = dt.type(2.0 / (m * k))
-            gw = (rr.T @ xb) * scale             # (k, d)
-            gb = rr.sum(axis=0) * scale
-            if started[0]:
-                vw *= mu; vw += gw
-                vb *= mu; vb += gb
-            else:
-                vw[...] = gw; vb[...] = gb; started[0] = True
-            w -= lr * vw
-            bias -= lr * vb
+    lr, mu = dt(ARGS.lr), dt(ARGS.momentum)
 
     def fresh(b):
         m = min(b, n)
-        return [np.zeros((k, d), dt), np.zeros(k, dt), np.zeros((k, d), dt), np.zeros(k, dt), [False],
-                np.empty((m, d), dt), np.empty((m, k), dt), np.empty((m, k), dt)]
+        zeros = lambda *shape: np.zeros(shape, x.dtype)  # noqa: E731
+        return {"w": zeros(k, d), "b": zeros(k), "vw": zeros(k, d), "vb": zeros(k), "r": np.empty((m, k), x.dtype),
+                "xb": np.empty((m, d), x.dtype) if b < n else None, "yb": np.empty((m, k), x.dtype)}
 
-    def loss(state):
-        return half_mse(x @ state[0].T + state[1], y)
+    def step(s, xb, yb):
+        m = xb.shape[0]
+        r = s["r"][:m]
+        np.matmul(xb, s["w"].T, out=r)
+        r += s["b"]
+        r -= yb
+        scale = dt(2.0 / (m * k))
+        s["vw"] *= mu
+        s["vw"] += (r.T @ xb) * scale
+        s["vb"] *= mu
+        s["vb"] += r.sum(axis=0) * scale
+        s["w"] -= lr * s["vw"]
+        s["b"] -= lr * s["vb"]
 
-    return fresh, epoch_fn, loss
+    def per_sample(s):
+        # B = 1, k = 1 without the batch machinery: a row view, one dot, in-place axpys.
+        w, vw, tmp, yv = s["w"][0], s["vw"][0], np.empty(d, x.dtype), y[:, 0]
+        b, vb = s["b"][0], s["vb"][0]
+        for i in rng.permutation(n).tolist():
+            row = x[i]
+            g = dt(2) * (row @ w + b - yv[i])
+            vw *= mu
+            np.multiply(row, g, out=tmp)
+            vw += tmp
+            vb = mu * vb + g
+            np.multiply(vw, lr, out=tmp)
+            w -= tmp
+            b = b - lr * vb
+        s["b"][0], s["vb"][0] = b, vb
+
+    def epoch(b, s):
+        if b >= n:
+            step(s, x, y)
+            return
+        if b == 1 and k == 1:
+            per_sample(s)
+            return
+        perm = rng.permutation(n)
+        for start in range(0, n, b):
+            idx = perm[start:start + b]
+            m = idx.shape[0]
+            xb, yb = s["xb"][:m], s["yb"][:m]
+            np.take(x, idx, axis=0, out=xb)
+            np.take(y, idx, axis=0, out=yb)
+            step(s, xb, yb)
+
+    def loss(s):
+        return half_mse(x @ s["w"].T + s["b"], y)
+
+    return fresh, epoch, loss
 
 
-# ---------------------------------------------------------------- torch
-def torch_runner(x, y):
+def torch_peer(x, y):
     import torch
     torch.set_num_threads(ARGS.threads)
     torch.set_num_interop_threads(1)
     X, Y = torch.from_numpy(x), torch.from_numpy(y)
     n, d = X.shape
     k = Y.shape[1]
-    gen = torch.Generator().manual_seed(ARGS.seed)
+    generator = torch.Generator().manual_seed(ARGS.seed)
+    mse = torch.nn.MSELoss()
 
     def fresh(b):
         model = torch.nn.Linear(d, k, dtype=X.dtype)
         torch.nn.init.zeros_(model.weight)
         torch.nn.init.zeros_(model.bias)
-        opt = torch.optim.SGD(model.parameters(), lr=ARGS.lr, momentum=ARGS.momentum)
-        return model, opt
+        return model, torch.optim.SGD(model.parameters(), lr=ARGS.lr, momentum=ARGS.momentum)
 
-    loss_fn = torch.nn.MSELoss()
-
-    def epoch_fn(b, state):
-        model, opt = state
-        if b >= n:
-            batches = [(X, Y)]
-        else:
-            perm = torch.randperm(n, generator=gen)
-            batches = ((X[idx], Y[idx]) for idx in perm.split(b))
+    def epoch(b, s):
+        model, opt = s
+        batches = [(X, Y)] if b >= n else ((X[i], Y[i]) for i in torch.randperm(n, generator=generator).split(b))
         for xb, yb in batches:
             opt.zero_grad()
-            loss_fn(model(xb), yb).backward()
+            mse(model(xb), yb).backward()
             opt.step()
 
-    def loss(state):
+    def loss(s):
         with torch.no_grad():
-            return half_mse(state[0](X).numpy(), y)
+            return half_mse(s[0](X).numpy(), y)
 
-    return fresh, epoch_fn, loss
+    return fresh, epoch, loss
 
 
-# ---------------------------------------------------------------- scikit-learn
-def sklearn_runner(x, y):
-    from sklearn.linear_model import SGDRegressor
+def sklearn_peer(x, y):
     import warnings
     from sklearn.exceptions import ConvergenceWarning
-    warnings.filterwarnings("ignore", category=ConvergenceWarning)
+    from sklearn.linear_model import SGDRegressor
+    warnings.filterwarnings("ignore", category=ConvergenceWarning)  # max_iter=1 on purpose
     if y.shape[1] != 1:
-        raise SystemExit("sklearn: SGDRegressor has a single output; skipping")
+        raise SystemExit("sklearn: SGDRegressor has one output; not run")
     target = y[:, 0]
-    seeds = iter(range(ARGS.seed, ARGS.seed + 1000))
 
     def fresh(b):
         if b != 1:
-            raise SystemExit("sklearn: SGDRegressor is per-sample (batch 1) only")
-        return [None]
+            raise SystemExit("sklearn: SGDRegressor is per-sample (batch 1) only; not run")
+        return SGDRegressor(loss="squared_error", penalty=None, learning_rate="constant", eta0=2 * ARGS.lr,
+                            max_iter=1, tol=None, shuffle=True, fit_intercept=True, average=False,
+                            warm_start=True, random_state=np.random.RandomState(ARGS.seed))  # a new shuffle each fit
 
-    def epoch_fn(b, state):
-        # Plain per-sample SGD on ½r² (no momentum: scikit-learn has none): eta0 = 2·lr matches MSELoss.
-        model = SGDRegressor(loss="squared_error", penalty=None, learning_rate="constant", eta0=2 * ARGS.lr,
-                             max_iter=1, tol=None, shuffle=True, random_state=next(seeds), average=False)
+    def epoch(b, model):
         model.fit(x, target)
-        state[0] = model
 
-    def loss(state):
-        return half_mse(state[0].predict(x)[:, None], y)
+    def loss(model):
+        return half_mse(model.predict(x)[:, None], y)
 
-    return fresh, epoch_fn, loss
+    return fresh, epoch, loss
+
+
+def blas_info():
+    try:
+        from threadpoolctl import threadpool_info
+        return ";".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture')} x{i.get('num_threads')}"
+                        for i in threadpool_info())
+    except Exception:  # noqa: BLE001 (threadpoolctl is optional)
+        return ""
 
 
 def main():
+    try:
+        runner = {"numpy": numpy_peer, "torch": torch_peer, "sklearn": sklearn_peer}[ARGS.peer]
+        if ARGS.peer != "numpy":
+            __import__("torch" if ARGS.peer == "torch" else "sklearn")
+    except ImportError as e:
+        print(f"{ARGS.peer}: not installed ({e})", file=sys.stderr)
+        sys.exit(3)
     x, y = load()
     n, d = x.shape
-    fresh, epoch_fn, loss = {"numpy": numpy_runner, "torch": torch_runner, "sklearn": sklearn_runner}[ARGS.peer](x, y)
-    blas = ""
-    try:
-        from threadpoolctl import threadpool_info
-        blas = ";".join(f"{i.get('internal_api')}:{i.get('num_threads')}:{i.get('architecture')}" for i in threadpool_info())
-    except Exception:
-        pass
+    fresh, epoch, loss = runner(x, y)
     for label in ARGS.batches.split(","):
         b = n if label == "full" else min(int(label), n)
         state = fresh(b)
         times = []
         for e in range(1 + ARGS.reps):
             start = time.perf_counter()
-            epoch_fn(b, state)
-            t = time.perf_counter() - start
+            epoch(b, state)
             if e > 0:
-                times.append(t)
-        t = sorted(times)[len(times) // 2] if len(times) % 2 else sum(sorted(times)[len(times) // 2 - 1:len(times) // 2 + 1]) / 2
-        rec = {"impl": ARGS.peer, "problem": ARGS.problem, "dtype": ARGS.dtype, "batch": "full" if label == "full" else str(b),
-               "threads": ARGS.threads, "n": n, "d": d, "k": y.shape[1], "median_s": t, "min_s": min(times),
-               "max_s": max(times), "samples_per_s": n / t, "gbps": n * d * x.itemsize / t / 1e9,
-               "loss": loss(state), "blas": blas}
+                times.append(time.perf_counter() - start)
+        s = sorted(times)
+        t = s[len(s) // 2] if len(s) % 2 else (s[len(s) // 2 - 1] + s[len(s) // 2]) / 2
+        rec = {"impl": ARGS.peer, "problem": ARGS.problem, "dtype": ARGS.dtype, "batch": label,
+               "threads": ARGS.threads, "n": n, "d": d, "k": y.shape[1], "median_s": t, "min_s": s[0],
+               "max_s": s[-1], "samples_per_s": n / t, "gbps": n * d * x.itemsize / t / 1e9,
+               "loss": loss(state), "times_s": times, "blas": blas_info()}
         print(json.dumps(rec), flush=True)
-        print(f"{ARGS.peer} {ARGS.problem} {ARGS.dtype} b={rec['batch']}: {t:.4f} s ({min(times):.4f}-{max(times):.4f}), "
+        print(f"{ARGS.peer} {ARGS.problem} {ARGS.dtype} b={label}: {t:.4f} s ({s[0]:.4f}-{s[-1]:.4f}), "
               f"{n / t:.3g} samples/s, loss {rec['loss']:.5g}", file=sys.stderr, flush=True)
 
 
