@@ -8,24 +8,45 @@ import LinearAlgebra
 
 /// Reads numeric CSV files into feature and target matrices.
 ///
-/// The file is streamed in 1 MiB chunks through a byte-level state machine: no `String` is made
-/// per line or per cell; each used cell is parsed in place by `strtod`/`strtof` (see
-/// `NumberParsing.swift`), so values round-trip exactly as `Double(String)`/`Float(String)` would.
-/// Blank lines are skipped anywhere (so a trailing newline is fine); CRLF and lone CR line ends
-/// are accepted, as is a leading UTF-8 byte-order mark; columns that are neither features nor targets are never parsed (they may hold text).
+/// The file is streamed in 1 MiB chunks. A field that lies whole in a chunk and holds no quote
+/// character is taken in place: a used cell is parsed by `DecimalParser` (exact integer
+/// arithmetic, the same correctly rounded value as `strtod`/`strtof`) and stored straight into the
+/// output matrix. Everything else (quoted fields, fields across a chunk boundary, numbers outside
+/// `DecimalParser`'s range, bad cells) goes through a byte-level state machine into a reused cell
+/// buffer and is parsed by `strtod`/`strtof` (see `NumberParsing.swift`), so values round-trip
+/// exactly as `Double(String)`/`Float(String)` would, and errors name the line and field. No
+/// `String` is made per line or per cell. Blank lines are skipped anywhere (so a trailing newline is
+/// fine); CRLF and lone CR line ends are accepted, as is a leading UTF-8 byte-order mark; columns
+/// that are neither features nor targets are never parsed (they may hold text).
+///
+/// Rows go straight into the matrices' storage, sized from the file's length (an upper bound on
+/// the row count whose unused tail is never touched, so it costs address space, not memory), so
+/// peak memory is the matrices themselves. The `visitingRows` variant hands each block of finished
+/// rows to the caller (as `NPYFile` does: in order, every block but the last a multiple of 64 rows)
+/// while they are in cache.
 public enum CSVReader {
+    public typealias RowVisitor<Scalar: BLASScalar> = NPYFile.RowVisitor<Scalar>
+
+    public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self,
+                                                options: CSVOptions = CSVOptions()) throws -> CSVTable<Scalar> {
+        try read(url, as: Scalar.self, options: options, visitingRows: { _, _, _ in })
+    }
+
     // The generic entry checks the scalar type at run time and jumps to these specialisations;
     // callers in other modules would otherwise run the unspecialised parser (about half as fast).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self,
-                                                options: CSVOptions = CSVOptions()) throws -> CSVTable<Scalar> {
+                                                options: CSVOptions = CSVOptions(),
+                                                visitingRows visit: RowVisitor<Scalar>) throws -> CSVTable<Scalar> {
         let path = url.path
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw DataError(.io, file: path, "cannot open for reading: \(errnoDescription())") }
         defer { close(fd) }
-        var parser = CSVParser<Scalar>(file: path, options: options)
-        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+        var info = stat()
+        let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
+        var parser = CSVParser<Scalar>(file: path, options: options, sizeHint: size)
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
         defer { chunk.deallocate() }
         while true {
             let n = Glibc.read(fd, chunk.baseAddress, chunk.count)
@@ -35,12 +56,43 @@ public enum CSVReader {
             }
             if n == 0 { break }
             try parser.consume(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))
+            try parser.visitRows(final: false, visit)
         }
-        return try parser.finish()
+        return try parser.finish(visit)
     }
 }
 
 func errnoDescription(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
+
+/// Row-major storage that grows by whole rows inside one `Matrix` block, so the finished matrix is
+/// a window on it (no copy). Rows beyond those written are never touched: the kernel maps memory
+/// on first touch, so spare capacity costs address space, not memory.
+struct RowStorage<Scalar: BLASScalar> {
+    private(set) var matrix: Matrix<Scalar>
+    /// The block's first element (stable: `matrix` is never mutated or shared while filling).
+    private(set) var base: UnsafeMutablePointer<Scalar>
+    let cols: Int
+    private(set) var capacity: Int
+
+    /// nil when the memory cannot be had. The elements are left uninitialised (trivial scalars;
+    /// only rows that have been written are ever read).
+    init?(cols: Int, capacity: Int) {
+        var start: UnsafeMutablePointer<Scalar>? = nil
+        guard let m = Matrix<Scalar>(tryingRows: capacity, cols: cols, initializingWith: { start = $0.baseAddress }),
+              let start else { return nil }
+        matrix = m; base = start; self.cols = cols; self.capacity = capacity
+    }
+
+    /// Moves the first `rows` rows into a block of `capacity` rows; false when it cannot be had.
+    mutating func grow(keeping rows: Int, capacity: Int) -> Bool {
+        guard let bigger = RowStorage(cols: cols, capacity: capacity) else { return false }
+        bigger.base.initialize(from: base, count: rows * cols)
+        self = bigger
+        return true
+    }
+
+    func finished(rows: Int) -> Matrix<Scalar> { matrix.rows(0..<rows) }
+}
 
 /// The CSV state machine; one instance reads one file.
 struct CSVParser<Scalar: BLASScalar>: ~Copyable {
@@ -49,6 +101,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
     private let delimiter: UInt8
     private let quote: UInt8
     private let parse: (inout CellBuffer) -> Scalar?
+    private let sizeHint: Int?
 
     private var cell = CellBuffer()
     private var line = 1
@@ -68,70 +121,153 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
     private var names: [String] = []
     private var featureIndices: [Int] = []
     private var targetIndices: [Int] = []
-    private var used: [Bool] = []
-    private var row: [Scalar] = []
+    /// Where each column's value goes: feature k → k, target k → −(k + 1), unused → `unused`.
+    private var slots: [Int] = []
+    private static var unused: Int { Int.min }
     private var rowHasNonFinite = false
-    private var xs: [Scalar] = []
-    private var ys: [Scalar] = []
+    private var xs: RowStorage<Scalar>? = nil
+    private var ys: RowStorage<Scalar>? = nil
+    /// The current row of each matrix (row `rowCount`, being filled).
+    private var xRow: UnsafeMutablePointer<Scalar>? = nil
+    private var yRow: UnsafeMutablePointer<Scalar>? = nil
     private var rowCount = 0
+    private var visited = 0
     private var dropped = 0
 
-    init(file: String, options: CSVOptions) {
+    init(file: String, options: CSVOptions, sizeHint: Int? = nil) {
         self.file = file
         self.options = options
+        self.sizeHint = sizeHint
         delimiter = options.delimiter.asciiValue!
         quote = options.quote.asciiValue!
         parse = cParser(for: Scalar.self)
     }
 
     mutating func consume(_ chunk: UnsafeRawBufferPointer) throws {
-        let lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
-        var bytes = chunk[...]
+        guard let raw = chunk.baseAddress, chunk.count > 0 else { return }
+        let p = raw.assumingMemoryBound(to: UInt8.self)
+        let n = chunk.count
+        var i = 0
         if atFileStart {
             atFileStart = false
-            if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }   // UTF-8 byte-order mark
+            if n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF { i = 3 }   // UTF-8 byte-order mark
         }
-        for b in bytes {
-            if skipLF {
-                skipLF = false
-                if b == lf { continue }
+        while i < n {
+            if resolved && cell.count == 0 && !inQuotes && !fieldQuoted && !skipLF, let next = try field(p, from: i, to: n) {
+                i = next
+                continue
             }
-            if inQuotes {
-                if quotePending {
-                    quotePending = false
-                    if b == quote { cell.append(b); continue }
-                    inQuotes = false            // the quote closed the field; handle `b` below
-                } else {
-                    if b == quote { quotePending = true; continue }
-                    if b == lf { line += 1 }
-                    cell.append(b)
-                    continue
-                }
-            }
-            if b == delimiter {
-                try endField()
-            } else if b == lf || b == cr {
-                if fieldIndex == 0 && !fieldQuoted && cell.isBlank {
-                    cell.removeAll()               // blank line
-                } else {
-                    try endField()
-                    try endRecord()
-                }
-                line += 1
-                fieldStartLine = line
-                recordStartLine = line
-                if b == cr { skipLF = true }
-            } else if b == quote && !fieldQuoted && cell.isBlank {
-                cell.removeAll()                   // spaces before an opening quote are dropped
-                inQuotes = true
-                fieldQuoted = true
-            } else {
-                cell.append(b)
-            }
+            try step(p[i])
+            i += 1
         }
     }
 
-    mutating func finish() throws -> CSVTable<Scalar> {
+    /// One whole unquoted field starting at `i` and its terminator, taken in place; nil (nothing
+    /// consumed) when the field is not whole in the chunk or holds a quote: the byte machine
+    /// takes it.
+    @inline(__always)
+    private mutating func field(_ p: UnsafePointer<UInt8>, from i: Int, to n: Int) throws -> Int? {
+        let lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        let j = fieldIndex
+        let slot = j < columnCount ? slots[j] : Self.unused
+        var k = i
+        var value: Scalar? = nil
+        if slot != Self.unused, let (v, next) = DecimalParser.parse(p, from: i, to: n, as: Scalar.self), next < n,
+           p[next] == delimiter || p[next] == lf || p[next] == cr {
+            value = v; k = next
+        } else {
+            while k < n {
+                let b = p[k]
+                if b == delimiter || b == lf || b == cr || b == quote { break }
+                k += 1
+            }
+            if k == n || p[k] == quote { return nil }
+        }
+        let b = p[k]
+        if b != delimiter && fieldIndex == 0 && value == nil && Self.isBlank(p, i, k) {
+            // A blank line.
+        } else {
+            if slot != Self.unused {
+                if let value { put(value, slot) } else {
+                    cell.append(p + i, count: k - i)
+                    try store(column: j, line: fieldStartLine)
+                    cell.removeAll()
+                }
+            }
+            fieldIndex += 1
+            fieldStartLine = line
+            if b == delimiter { return k + 1 }
+            try endRecord()
+        }
+        line += 1
+        fieldStartLine = line
+        recordStartLine = line
+        if b == cr {
+            if k + 1 < n { return p[k + 1] == lf ? k + 2 : k + 1 }
+            skipLF = true
+        }
+        return k + 1
+    }
+
+    @inline(__always)
+    private static func isBlank(_ p: UnsafePointer<UInt8>, _ from: Int, _ to: Int) -> Bool {
+        var i = from
+        while i < to { if p[i] != 0x20 && p[i] != 0x09 { return false }; i += 1 }
+        return true
+    }
+
+    /// One byte through the state machine.
+    private mutating func step(_ b: UInt8) throws {
+        let lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+        if skipLF {
+            skipLF = false
+            if b == lf { return }
+        }
+        if inQuotes {
+            if quotePending {
+                quotePending = false
+                if b == quote { cell.append(b); return }
+                inQuotes = false            // the quote closed the field; handle `b` below
+            } else {
+                if b == quote { quotePending = true; return }
+                if b == lf { line += 1 }
+                cell.append(b)
+                return
+            }
+        }
+        if b == delimiter {
+            try endField()
+        } else if b == lf || b == cr {
+            if fieldIndex == 0 && !fieldQuoted && cell.isBlank {
+                cell.removeAll()               // blank line
+            } else {
+                try endField()
+                try endRecord()
+            }
+            line += 1
+            fieldStartLine = line
+            recordStartLine = line
+            if b == cr { skipLF = true }
+        } else if b == quote && !fieldQuoted && cell.isBlank {
+            cell.removeAll()                   // spaces before an opening quote are dropped
+            inQuotes = true
+            fieldQuoted = true
+        } else {
+            cell.append(b)
+        }
+    }
+
+    /// Hands the rows finished since the last call to `visit`: a multiple of 64 of them, or all
+    /// of them when `final`.
+    mutating func visitRows(final: Bool, _ visit: CSVReader.RowVisitor<Scalar>) throws {
+        let limit = final ? rowCount : rowCount / 64 * 64
+        guard limit > visited, let xs, let ys else { return }
+        try visit(visited..<limit, MatrixView(xs.base + visited * xs.cols, rows: limit - visited, cols: xs.cols),
+                  MatrixView(ys.base + visited * ys.cols, rows: limit - visited, cols: ys.cols))
+        visited = limit
+    }
+
+    mutating func finish(_ visit: CSVReader.RowVisitor<Scalar>) throws -> CSVTable<Scalar> {
         if inQuotes && !quotePending {
             throw DataError(.unterminatedQuote, file: file, line: fieldStartLine, column: fieldIndex + 1,
                             "quoted field is not closed before the end of the file")
@@ -141,7 +277,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
             try endField()
             try endRecord()
         }
-        guard resolved else { throw DataError(.emptyFile, file: file, "the file is empty (no records)") }
+        guard resolved, let xs, let ys else { throw DataError(.emptyFile, file: file, "the file is empty (no records)") }
         guard rowCount > 0 else {
             if dropped > 0 {
                 throw DataError(.noDataRows, file: file,
@@ -149,9 +285,10 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
             }
             throw DataError(.noDataRows, file: file, "the file has a header line but no data rows")
         }
+        try visitRows(final: true, visit)
         return CSVTable(
-            features: Matrix(rows: rowCount, cols: featureIndices.count, elements: xs),
-            targets: Matrix(rows: rowCount, cols: targetIndices.count, elements: ys),
+            features: xs.finished(rows: rowCount),
+            targets: ys.finished(rows: rowCount),
             featureNames: featureIndices.map { names[$0] },
             targetNames: targetIndices.map { names[$0] },
             droppedRows: dropped)
@@ -164,7 +301,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         fieldIndex += 1
         if !resolved {
             firstFields.append(cell.bytes)
-        } else if j < columnCount && used[j] {
+        } else if j < columnCount && slots[j] != Self.unused {
             try store(column: j, line: fieldStartLine)
         }
         cell.removeAll()
@@ -172,7 +309,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         fieldStartLine = line
     }
 
-    /// Parses the cell into `row[column]`, or throws naming the line and the 1-based field.
+    /// Parses the cell into the current row, or throws naming the line and the 1-based field.
     private mutating func store(column j: Int, line: Int) throws {
         let p = parse
         guard let v = p(&cell) else {
@@ -189,7 +326,12 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
             }
             rowHasNonFinite = true
         }
-        row[j] = v
+        put(v, slots[j])
+    }
+
+    @inline(__always)
+    private func put(_ v: Scalar, _ slot: Int) {
+        if slot >= 0 { xRow![slot] = v } else { yRow![-(slot + 1)] = v }
     }
 
     private mutating func endRecord() throws {
@@ -202,9 +344,38 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
                             "row has \(fieldIndex) field\(fieldIndex == 1 ? "" : "s"), expected \(columnCount) like the first line")
         }
         if rowHasNonFinite { dropped += 1; return }
-        for j in featureIndices { xs.append(row[j]) }
-        for j in targetIndices { ys.append(row[j]) }
         rowCount += 1
+        try reserveRow()
+    }
+
+    /// Makes room for row `rowCount` and points `xRow`/`yRow` at it.
+    private mutating func reserveRow() throws {
+        if xs == nil || ys == nil {
+            // At most one record per (columns + used columns) bytes: every record but the last
+            // ends in a line break, fields are separated by delimiters, and a used cell that parses
+            // has at least one byte.
+            let minimum = max(1, columnCount + featureIndices.count + targetIndices.count)
+            var capacity = sizeHint.map { $0 / minimum + 2 } ?? (1 << 12)
+            xs = RowStorage(cols: featureIndices.count, capacity: capacity)
+            ys = RowStorage(cols: targetIndices.count, capacity: capacity)
+            if xs == nil || ys == nil {
+                capacity = min(capacity, 1 << 12)
+                xs = RowStorage(cols: featureIndices.count, capacity: capacity)
+                ys = RowStorage(cols: targetIndices.count, capacity: capacity)
+            }
+            guard xs != nil && ys != nil else { throw outOfMemory(capacity) }
+        } else if rowCount == xs!.capacity {
+            let capacity = 2 * xs!.capacity
+            guard xs!.grow(keeping: rowCount, capacity: capacity), ys!.grow(keeping: rowCount, capacity: capacity) else {
+                throw outOfMemory(capacity)
+            }
+        }
+        xRow = xs!.base + rowCount * xs!.cols
+        yRow = ys!.base + rowCount * ys!.cols
+    }
+
+    private func outOfMemory(_ rows: Int) -> DataError {
+        DataError(.io, file: file, "cannot allocate memory for \(rows) rows of \(featureIndices.count + targetIndices.count) columns")
     }
 
     private func columnLabel(_ j: Int) -> String { hasHeader ? "\"\(names[j])\"" : "\(j)" }
@@ -240,14 +411,15 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         } else {
             featureIndices = (0..<columnCount).filter { !targetIndices.contains($0) }
         }
-        used = [Bool](repeating: false, count: columnCount)
-        for j in featureIndices + targetIndices { used[j] = true }
-        row = [Scalar](repeating: 0, count: columnCount)
+        slots = [Int](repeating: Self.unused, count: columnCount)
+        for (k, j) in featureIndices.enumerated() { slots[j] = k }
+        for (k, j) in targetIndices.enumerated() { slots[j] = -(k + 1) }
+        try reserveRow()
         resolved = true
 
         if !hasHeader {
             let fields = firstFields
-            for (j, bytes) in fields.enumerated() where used[j] {
+            for (j, bytes) in fields.enumerated() where slots[j] != Self.unused {
                 cell.removeAll(); cell.append(contentsOf: bytes)
                 try store(column: j, line: recordStartLine)
             }

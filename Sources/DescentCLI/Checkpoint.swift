@@ -27,7 +27,8 @@ enum CheckpointFile {
     }
 }
 
-/// A short, stable digest of a run's configuration and data (FNV-1a, 64 bits, in hex).
+/// A short, stable digest of a run's configuration (FNV-1a, 64 bits, in hex; short inputs only,
+/// a byte at a time: the data enters as `DataScan.digest`, computed as it is read).
 struct Fingerprint {
     private var hash: UInt64 = 0xcbf2_9ce4_8422_2325
 
@@ -38,11 +39,6 @@ struct Fingerprint {
     mutating func add(_ text: String) {
         var t = text + "\u{0}"
         t.withUTF8 { add(UnsafeRawBufferPointer($0)) }
-    }
-
-    mutating func add<Scalar: BLASScalar>(_ m: Matrix<Scalar>) {
-        add("\(m.rows)x\(m.cols)")
-        m.withUnsafeBufferPointer { add(UnsafeRawBufferPointer($0)) }
     }
 
     var hex: String {

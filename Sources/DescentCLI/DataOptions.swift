@@ -50,7 +50,8 @@ struct DataOptions: ParsableArguments {
     }
 }
 
-/// Loaded data: features, targets (n × 0 when there are none), and the column names.
+/// Loaded data: features, targets (n × 0 when there are none), and the column names; and what
+/// the pass made while reading them found (`DataOptions.LoadScan`).
 struct LoadedData<Scalar: BLASScalar> {
     var x: Matrix<Scalar>
     var y: Matrix<Scalar>
@@ -58,42 +59,88 @@ struct LoadedData<Scalar: BLASScalar> {
     var targetNames: [String]
     var droppedRows: Int
     var source: String
+    /// `DataScan.digest` of the data as read (before rows were dropped), when asked for.
+    var digest: String? = nil
+    /// Column moments of `x` and `y`, when asked for and no row was dropped.
+    var featureMoments: ColumnMoments? = nil
+    var targetMoments: ColumnMoments? = nil
+    /// Whether every value of `x` and `y` was checked finite as it was read.
+    var valuesChecked = true
 }
 
 extension DataOptions {
-    /// Reads features and targets (`withTargets`) or features only.
-    func load<Scalar: BLASScalar>(_: Scalar.Type, withTargets: Bool) throws -> LoadedData<Scalar> {
+    /// What to compute in the pass that checks the values as they are read (each block of rows
+    /// while it is in cache): a digest, and column moments for standardisation.
+    struct LoadScan {
+        var digest = false
+        var featureMoments = false
+        var targetMoments = false
+    }
+
+    /// Reads features and targets (`withTargets`) or features only. Values are checked finite as
+    /// they are read (a row holding NaN/Inf is an error, or is dropped with --drop-nonfinite; see
+    /// `LoadedData.valuesChecked` for the one exception).
+    func load<Scalar: BLASScalar>(_: Scalar.Type, withTargets: Bool, scanning: LoadScan = LoadScan()) throws -> LoadedData<Scalar> {
         guard let data else { throw CLIError("--data is required") }
         let url = URL(fileURLWithPath: data)
         let separate = withTargets ? targets : nil
+        func makeScan(_ features: Int, _ targets: Int, checking: Bool = true) -> DataScan<Scalar> {
+            DataScan(featureCount: features, targetCount: targets, checkingFinite: checking,
+                     collectingNonFiniteRows: checking && dropNonfinite, digest: scanning.digest,
+                     featureMoments: scanning.featureMoments, targetMoments: scanning.targetMoments)
+        }
         if isNPY {
+            let shape = try NPYFile.shape(of: url)
+            guard shape.rows > 0 else { throw DataError(.noDataRows, file: url.path, "the array has no data rows (its first dimension is 0)") }
             if let separate {
-                let x = try readRows(url, as: Scalar.self)
+                let targetsURL = URL(fileURLWithPath: separate)
+                if separate.lowercased().hasSuffix(".npy") {
+                    var scan = makeScan(shape.columns, try NPYFile.shape(of: targetsURL).columns)
+                    let x = try NPYFile.read(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
+                    let y = try NPYFile.read(targetsURL, as: Scalar.self) { _, rows, _ in scan.addTargets(rows) }
+                    try checkRows(x.rows, y.rows, separate)
+                    return try finiteRows(x, y, scan, source: data)
+                }
+                // Targets in a CSV file (whose reader checks its values): scanned after reading.
                 let y = try readTargetsFile(separate, as: Scalar.self)
+                var scan = makeScan(shape.columns, y.cols)
+                let x = try NPYFile.read(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
                 try checkRows(x.rows, y.rows, separate)
-                let kept = try finiteRows(x, y)
-                return LoadedData(x: kept.x, y: kept.y, featureNames: [], targetNames: [], droppedRows: kept.dropped, source: data)
+                y.withView { scan.addTargets($0) }
+                return try finiteRows(x, y, scan, source: data)
             }
             if !withTargets {
-                let x = try readRows(url, as: Scalar.self)
-                let kept = try finiteRows(x, Matrix(rows: x.rows, cols: 0))
-                return LoadedData(x: kept.x, y: kept.y, featureNames: [], targetNames: [], droppedRows: kept.dropped, source: data)
+                var scan = makeScan(shape.columns, 0)
+                let x = try NPYFile.read(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
+                return try finiteRows(x, Matrix(rows: x.rows, cols: 0), scan, source: data)
             }
-            let probe = try readRows(url, as: Scalar.self)   // column count for `last`
             var indices: [Int] = []
             for column in targetColumns {
                 switch column {
-                case .last: indices.append(probe.cols - 1)
+                case .last: indices.append(shape.columns - 1)
                 case .index(let i): indices.append(i)
                 case .name(let n): throw CLIError("--target \(n): a .npy file has no column names; give a 0-based index")
                 }
             }
-            let (x, y) = try NPYFile.read(url, targetColumns: indices, as: Scalar.self)
-            let kept = try finiteRows(x, y)
-            return LoadedData(x: kept.x, y: kept.y, featureNames: [], targetNames: [], droppedRows: kept.dropped, source: data)
+            // Out-of-range and repeated indices are reported by the reader.
+            let valid = indices.allSatisfy { (0..<shape.columns).contains($0) } && Set(indices).count == indices.count
+            var scan = makeScan(valid ? shape.columns - indices.count : 0, valid ? indices.count : 0)
+            let (x, y) = try NPYFile.read(url, targetColumns: indices, as: Scalar.self) { _, features, targets in
+                scan.addFeatures(features); scan.addTargets(targets)
+            }
+            return try finiteRows(x, y, scan, source: data)
         }
+        // The CSV reader checks every value it keeps; the digest and moments are taken from each
+        // block of rows as the reader finishes it.
+        let wantScan = scanning.digest || scanning.featureMoments || scanning.targetMoments
+        var scan: DataScan<Scalar>? = nil
         let table = try CSVReader.read(url, as: Scalar.self,
-                                       options: csvOptions(targetColumns: withTargets && separate == nil ? targetColumns : []))
+                                       options: csvOptions(targetColumns: withTargets && separate == nil ? targetColumns : [])) {
+            _, features, targets in
+            guard wantScan && separate == nil else { return }
+            if scan == nil { scan = makeScan(features.cols, targets.cols, checking: false) }
+            scan!.addFeatures(features); scan!.addTargets(targets)
+        }
         var result = LoadedData(x: table.features, y: table.targets, featureNames: table.featureNames,
                                 targetNames: table.targetNames, droppedRows: table.droppedRows, source: data)
         if let separate {
@@ -102,15 +149,19 @@ extension DataOptions {
             result.y = y
             result.targetNames = []
         }
+        // The CSV reader has checked every value it kept; a .npy targets file beside a CSV is
+        // left to `Dataset`'s check, as before.
+        if let separate, separate.lowercased().hasSuffix(".npy") { result.valuesChecked = false }
+        if wantScan {
+            if separate != nil {   // targets from another file: scanned here
+                scan = makeScan(result.x.cols, result.y.cols, checking: false)
+                scan!.add(features: result.x, targets: result.y)
+            }
+            result.digest = scan?.digest
+            result.featureMoments = scan?.featureMoments
+            result.targetMoments = scan?.targetMoments
+        }
         return result
-    }
-
-    /// Reads a .npy data file that must have rows: none is an error, as the CSV reader makes it
-    /// (training, evaluation and prediction all need at least one sample).
-    private func readRows<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type) throws -> Matrix<Scalar> {
-        let m = try NPYFile.read(url, as: Scalar.self)
-        guard m.rows > 0 else { throw DataError(.noDataRows, file: url.path, "the array has no data rows (its first dimension is 0)") }
-        return m
     }
 
     private func readTargetsFile<Scalar: BLASScalar>(_ path: String, as _: Scalar.Type) throws -> Matrix<Scalar> {
@@ -128,24 +179,30 @@ extension DataOptions {
         }
     }
 
-    /// .npy payloads are raw numbers: a row with NaN/Inf is an error naming its row and column, or
-    /// is dropped with --drop-nonfinite (CSV files are checked by the reader).
-    private func finiteRows<Scalar: BLASScalar>(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) throws -> (x: Matrix<Scalar>, y: Matrix<Scalar>, dropped: Int) {
-        var keep: [Int] = []
-        keep.reserveCapacity(x.rows)
-        for i in 0..<x.rows {
-            let bad = (0..<x.cols).first { !x[i, $0].isFinite }.map { ("feature", $0, x[i, $0]) }
-                ?? (0..<y.cols).first { !y[i, $0].isFinite }.map { ("target", $0, y[i, $0]) }
-            guard let (what, j, value) = bad else { keep.append(i); continue }
-            if !dropNonfinite {
-                throw DataError(.nonFinite, file: data ?? "", "row \(i) (0-based), \(what) column \(j) is \(value); values must be finite")
-            }
+    /// .npy payloads are raw numbers: a row with NaN/Inf (found by `scan` as the rows were read) is
+    /// an error naming its row and column, or is dropped with --drop-nonfinite.
+    private func finiteRows<Scalar: BLASScalar>(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>, _ scan: DataScan<Scalar>,
+                                                source: String) throws -> LoadedData<Scalar> {
+        var loaded = LoadedData(x: x, y: y, featureNames: [], targetNames: [], droppedRows: 0, source: source,
+                                digest: scan.digest, featureMoments: scan.featureMoments, targetMoments: scan.targetMoments)
+        guard let bad = scan.firstNonFinite else { return loaded }
+        if !dropNonfinite {
+            throw DataError(.nonFinite, file: source, "row \(bad.row) (0-based), \(bad.inTargets ? "target" : "feature") column \(bad.column) is \(bad.value); values must be finite")
         }
-        if keep.count == x.rows { return (x, y, 0) }
-        guard !keep.isEmpty else { throw DataError(.noDataRows, file: data ?? "", "every row holds NaN or Inf") }
+        let dropped = scan.nonFiniteRows
+        guard dropped.count < x.rows else { throw DataError(.noDataRows, file: source, "every row holds NaN or Inf") }
+        var keep: [Int] = []
+        keep.reserveCapacity(x.rows - dropped.count)
+        var next = 0
+        for i in 0..<x.rows {
+            if next < dropped.count && dropped[next] == i { next += 1 } else { keep.append(i) }
+        }
         var kx = Matrix<Scalar>(rows: keep.count, cols: x.cols), ky = Matrix<Scalar>(rows: keep.count, cols: y.cols)
         x.gatherRows(keep, into: &kx)
         y.gatherRows(keep, into: &ky)
-        return (kx, ky, x.rows - keep.count)
+        loaded.x = kx; loaded.y = ky
+        loaded.droppedRows = dropped.count
+        loaded.featureMoments = nil; loaded.targetMoments = nil   // they include the dropped rows
+        return loaded
     }
 }

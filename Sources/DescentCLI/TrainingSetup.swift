@@ -20,22 +20,32 @@ struct TrainingSetup<Scalar: BLASScalar> {
     /// The data file (or "built-in problem"), for messages.
     var source: String
     var isEmbedded: Bool
-    /// Digest of the data after split and standardisation (for checkpoint fingerprints).
+    /// Digest of the data as read (`DataScan.digest`, for checkpoint fingerprints).
     var dataDigest: String
     /// The targets in the data's units when they were standardised for training (for reporting).
     var rawTargets: (train: Matrix<Scalar>, validation: Matrix<Scalar>?)?
 
     init(data: DataOptions, model options: ModelOptions, training: TrainingOptions) throws {
-        let loaded: LoadedData<Scalar>
+        // Without a split, the standardisation is fitted on all the data: its moments come from
+        // the pass that checks the values as they are read (when no row is dropped).
+        let fitAtLoad = training.standardize != .none && training.validationSplit == 0
+        let scanning = DataOptions.LoadScan(digest: true, featureMoments: fitAtLoad,
+                                            targetMoments: fitAtLoad && training.standardize == .all)
+        var loaded: LoadedData<Scalar>
         if data.data == nil {
             guard data.targets == nil else { throw CLIError("--targets needs --data") }
             let (x, y) = EmbeddedProblem.make(Scalar.self)
+            var scan = DataScan<Scalar>(featureCount: x.cols, targetCount: y.cols, digest: true,
+                                        featureMoments: scanning.featureMoments, targetMoments: scanning.targetMoments)
+            scan.add(features: x, targets: y)
             loaded = LoadedData(x: x, y: y, featureNames: EmbeddedProblem.featureNames, targetNames: ["y"], droppedRows: 0,
-                                source: "built-in regression problem")
+                                source: "built-in regression problem", digest: scan.digest,
+                                featureMoments: scan.featureMoments, targetMoments: scan.targetMoments,
+                                valuesChecked: scan.firstNonFinite == nil)
             isEmbedded = true
             dataDescription = "built-in regression problem: \(x.rows) samples, \(x.cols) correlated features, noise σ = \(EmbeddedProblem.noise)"
         } else {
-            loaded = try data.load(Scalar.self, withTargets: true)
+            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning)
             isEmbedded = false
             dataDescription = "\(loaded.source): \(loaded.x.rows) samples, \(loaded.x.cols) features, \(loaded.y.cols) target\(loaded.y.cols == 1 ? "" : "s")"
                 + (loaded.droppedRows > 0 ? " (\(loaded.droppedRows) rows with NaN/Inf dropped)" : "")
@@ -45,35 +55,38 @@ struct TrainingSetup<Scalar: BLASScalar> {
         featureNames = loaded.featureNames
         source = data.data ?? "built-in problem"
         targetNames = loaded.targetNames
-        let all = try Dataset(x: loaded.x, y: loaded.y)
-        var trainPart = all
+        // The split and the standardisation are functions of the data as read and of settings
+        // that the checkpoint fingerprint holds (fraction, seed, mode), so the digest of the data
+        // as read identifies the data trained on.
+        dataDigest = loaded.digest ?? "-"
+
+        // The matrices move from `loaded` to the dataset, so that they are uniquely referenced
+        // and the standardisation below can work in place (no copy of a large data set).
+        var trainPart = try Dataset(x: loaded.x, y: loaded.y, checkingValues: !loaded.valuesChecked)
+        let (featureMoments, targetMoments) = (loaded.featureMoments, loaded.targetMoments)
+        loaded.x = Matrix(rows: 0, cols: 0); loaded.y = loaded.x
         var validationPart: Dataset<Scalar>? = nil
         if training.validationSplit > 0 {
-            let (t, v) = try all.split(validationFraction: training.validationSplit, seed: training.seed)
+            let (t, v) = try trainPart.split(validationFraction: training.validationSplit, seed: training.seed)
             trainPart = t; validationPart = v
         }
         if training.standardize != .none {
-            let fs = Standardization(fitting: trainPart.x)
+            let fs = featureMoments.map(Standardization.init(moments:)) ?? Standardization(fitting: trainPart.x)
             featureStandardization = fs
             var ts: Standardization? = nil
-            if training.standardize == .all { ts = Standardization(fitting: trainPart.y) }
+            if training.standardize == .all {
+                ts = targetMoments.map(Standardization.init(moments:)) ?? Standardization(fitting: trainPart.y)
+            }
             targetStandardization = ts
             if ts != nil { rawTargets = (trainPart.y, validationPart?.y) }
-            func transform(_ d: Dataset<Scalar>) throws -> Dataset<Scalar> {
-                try Dataset(x: fs.applied(to: d.x), y: ts.map { $0.applied(to: d.y) } ?? d.y)
-            }
-            trainPart = try transform(trainPart)
-            validationPart = try validationPart.map(transform)
+            trainPart = try (consume trainPart).standardized(features: fs, targets: ts)
+            if let v = validationPart.take() { validationPart = try v.standardized(features: fs, targets: ts) }
         }
         train = trainPart
         validation = validationPart
         loss = try options.parsedLoss()
         shape = try options.shape(inputs: train.featureCount, outputs: train.targetCount)
         model = try shape.makeModel(Scalar.self)
-        var digest = Fingerprint()
-        digest.add(train.x); digest.add(train.y)
-        if let v = validation { digest.add(v.x); digest.add(v.y) }
-        dataDigest = digest.hex
 
         let initial = options.initial ?? (options.model == .linear ? "zeros" : "random")
         switch initial {

@@ -7,15 +7,28 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
 
     /// Checks that X and Y have the same number of rows and only finite values.
     public init(x: Matrix<Scalar>, y: Matrix<Scalar>) throws {
+        try self.init(x: x, y: y, checkingValues: true)
+    }
+
+    /// Checks that X and Y have the same number of rows and, with `checkingValues`, only finite
+    /// values. A caller whose reader has already checked every value as it read them (`DataScan`,
+    /// `CSVReader`) passes false and saves a pass over the data.
+    public init(x: Matrix<Scalar>, y: Matrix<Scalar>, checkingValues: Bool) throws {
         guard x.rows == y.rows else {
             throw TrainingDataError("inputs have \(x.rows) rows (\(x.shape)) but targets have \(y.rows) (\(y.shape))")
         }
-        for (name, m) in [("input", x), ("target", y)] {
-            if let bad = m.withUnsafeBufferPointer({ $0.firstIndex { !$0.isFinite } }) {
-                throw TrainingDataError("\(name) (\(bad / m.cols), \(bad % m.cols)) is \(m.withUnsafeBufferPointer { $0[bad] }); values must be finite")
+        if checkingValues {
+            for (name, m) in [("input", x), ("target", y)] {
+                if let bad = m.withUnsafeBufferPointer({ FiniteCheck.firstNonFinite(in: $0) }) {
+                    throw Self.nonFinite(name, row: bad / m.cols, column: bad % m.cols, m.withUnsafeBufferPointer { $0[bad] })
+                }
             }
         }
         self.x = x; self.y = y
+    }
+
+    static func nonFinite(_ name: String, row: Int, column: Int, _ value: Scalar) -> TrainingDataError {
+        TrainingDataError("\(name) (\(row), \(column)) is \(value); values must be finite")
     }
 
     public var sampleCount: Int { x.rows }
@@ -32,6 +45,20 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
     }
 
     init(validated x: Matrix<Scalar>, _ y: Matrix<Scalar>) { self.x = x; self.y = y }
+
+    /// The same samples with the inputs standardised by `features` and the targets by `targets`
+    /// (when given), checked finite in the same pass (see `Standardization.applyCheckingFinite`);
+    /// throws as `init(x:y:)` does. The matrices are transformed in place when this dataset held
+    /// the only reference to them (so a large data set is not copied).
+    public consuming func standardized(features: Standardization, targets: Standardization?) throws -> Dataset {
+        var (x, y) = (self.x, self.y)
+        _ = consume self
+        if let bad = features.applyCheckingFinite(to: &x) { throw Self.nonFinite("input", row: bad.row, column: bad.column, bad.value) }
+        if let targets, let bad = targets.applyCheckingFinite(to: &y) {
+            throw Self.nonFinite("target", row: bad.row, column: bad.column, bad.value)
+        }
+        return Dataset(validated: x, y)
+    }
 
     /// A seeded random split into a training part and a validation part holding
     /// ⌈fraction·n⌉ samples (scikit-learn's `train_test_split` rounding); both keep the original

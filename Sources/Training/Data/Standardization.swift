@@ -4,8 +4,9 @@ import LinearAlgebra
 /// part, and stored in model files so predictions see the same transform.
 ///
 /// μⱼ is the column mean and sⱼ the population standard deviation (divisor n, as scikit-learn's
-/// `StandardScaler`), both computed in `Double` by two passes; a constant column (all values
-/// equal) gets sⱼ = 1, so it becomes 0 rather than NaN.
+/// `StandardScaler`), both computed in `Double` in one pass over the data (two sweeps over each
+/// block of rows while it is in cache, see `ColumnMoments`); a constant column (all values equal)
+/// gets sⱼ = 1, so it becomes 0 rather than NaN.
 public struct Standardization: Codable, Sendable, Equatable {
     public var means: [Double]
     public var scales: [Double]
@@ -20,41 +21,35 @@ public struct Standardization: Codable, Sendable, Equatable {
         self.means = means; self.scales = scales
     }
 
-    /// Fits the column means and scales of `m` (at least one row).
+    /// Fits the column means and scales of `m` (at least one row), reading it once (see
+    /// `ColumnMoments`).
     public init<Scalar: BLASScalar>(fitting m: Matrix<Scalar>) {
         precondition(m.rows >= 1, "standardisation needs at least one row, got \(m.shape)")
-        let n = Double(m.rows)
-        var means = [Double](repeating: 0, count: m.cols)
-        var scales = [Double](repeating: 1, count: m.cols)
-        m.withView { v in
-            for j in 0..<v.cols {
-                var sum = 0.0, lo = v[0, j], hi = v[0, j]
-                for i in 0..<v.rows {
-                    sum += Double(v[i, j]); lo = min(lo, v[i, j]); hi = max(hi, v[i, j])
-                }
-                let mean = sum / n
-                means[j] = mean
-                if lo == hi { continue }
-                var squares = 0.0
-                for i in 0..<v.rows { let c = Double(v[i, j]) - mean; squares += c * c }
-                let s = (squares / n).squareRoot()
-                scales[j] = s > 0 ? s : 1
-            }
-        }
-        self.means = means; self.scales = scales
+        var moments = ColumnMoments(columnCount: m.cols)
+        m.withView { moments.add($0) }
+        self.init(moments: moments)
+    }
+
+    /// The standardisation for columns with these moments (e.g. accumulated by a `DataScan` as the
+    /// data was read; at least one row).
+    public init(moments: ColumnMoments) {
+        precondition(moments.count >= 1, "standardisation needs at least one row, got \(moments.count)")
+        means = moments.means
+        scales = moments.scales
     }
 
     public var columnCount: Int { means.count }
 
     /// x ← (x − μ)/s, column by column.
     public func apply<Scalar: BLASScalar>(to m: inout Matrix<Scalar>) {
-        precondition(m.cols == columnCount, "standardisation has \(columnCount) columns but the matrix is \(m.shape)")
-        m.withMutableView { v in
-            for i in 0..<v.rows {
-                let r = v.row(i)
-                for j in 0..<v.cols { r[j] = Scalar((Double(r[j]) - means[j]) / scales[j]) }
-            }
-        }
+        _ = transform(&m, inverse: false, checking: false)
+    }
+
+    /// `apply(to:)`, checking in the same pass that every result is finite (a value far from the
+    /// mean of a column with a tiny spread can overflow): returns the first (row-major) that is
+    /// not, with its row and column, or nil.
+    public func applyCheckingFinite<Scalar: BLASScalar>(to m: inout Matrix<Scalar>) -> (row: Int, column: Int, value: Scalar)? {
+        transform(&m, inverse: false, checking: true)
     }
 
     public func applied<Scalar: BLASScalar>(to m: Matrix<Scalar>) -> Matrix<Scalar> {
@@ -65,11 +60,43 @@ public struct Standardization: Codable, Sendable, Equatable {
 
     /// x ← x·s + μ (the inverse, e.g. to report standardised targets in their own units).
     public func invert<Scalar: BLASScalar>(_ m: inout Matrix<Scalar>) {
+        _ = transform(&m, inverse: true, checking: false)
+    }
+
+    /// The transform, or its inverse, in place, a block of rows at a time (each block checked
+    /// while it is in cache when `checking`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func transform<Scalar: BLASScalar>(_ m: inout Matrix<Scalar>, inverse: Bool, checking: Bool) -> (row: Int, column: Int, value: Scalar)? {
         precondition(m.cols == columnCount, "standardisation has \(columnCount) columns but the matrix is \(m.shape)")
-        m.withMutableView { v in
-            for i in 0..<v.rows {
-                let r = v.row(i)
-                for j in 0..<v.cols { r[j] = Scalar(Double(r[j]) * scales[j] + means[j]) }
+        let (d, rows) = (columnCount, m.rows)
+        guard d > 0, rows > 0 else { return nil }
+        return means.withUnsafeBufferPointer { mu in
+            scales.withUnsafeBufferPointer { sc in
+                m.withUnsafeMutableBufferPointer { e -> (row: Int, column: Int, value: Scalar)? in
+                    let (mu, sc, base) = (mu.baseAddress!, sc.baseAddress!, e.baseAddress!)
+                    let step = DataScan<Scalar>.chunkRows(columns: d)
+                    var r = 0
+                    while r < rows {
+                        let end = min(rows, r + step)
+                        for i in r..<end {
+                            let row = base + i * d
+                            if inverse {
+                                for j in 0..<d { row[j] = Scalar(Double(row[j]) * sc[j] + mu[j]) }
+                            } else {
+                                for j in 0..<d { row[j] = Scalar((Double(row[j]) - mu[j]) / sc[j]) }
+                            }
+                        }
+                        if checking {
+                            let block = UnsafeBufferPointer(start: base + r * d, count: (end - r) * d)
+                            if let k = FiniteCheck.firstNonFinite(in: block) {
+                                return (r + k / d, k % d, block[k])
+                            }
+                        }
+                        r = end
+                    }
+                    return nil
+                }
             }
         }
     }
