@@ -25,7 +25,7 @@ struct DescentCommand: ParsableCommand {
         \(ExitStatus.help)
         """,
         version: version,
-        subcommands: [Train.self, LRFind.self, Evaluate.self, Predict.self, Info.self])
+        subcommands: [Train.self, LRFind.self, Evaluate.self, Predict.self, Info.self, Bench.self])
 
     /// Parses, runs, and reports every failure as one `error: …` line on stderr with a non-zero exit
     /// (help and version requests print as usual).

@@ -24,13 +24,17 @@ struct Info: ParsableCommand {
         var blasConfiguration: String
         var modelFormatVersion: Int
         var checkpointFormatVersion: Int
+        /// Set when OpenBLAS runs generic kernels on a CPU with AVX2/AVX-512 (`BLASRuntime.kernelWarning`).
+        var blasWarning: String?
     }
 
     func run() throws {
         try ComputeOptions.setThreads(threads)
         let r = Report(descent: DescentCommand.version, blasCore: BLASRuntime.coreName, blasThreads: BLASRuntime.threads,
                        blasConfiguration: BLASRuntime.configuration, modelFormatVersion: ModelDocument.currentFormatVersion,
-                       checkpointFormatVersion: CheckpointDocument<OptimizerState, Int>.currentFormatVersion)
+                       checkpointFormatVersion: CheckpointDocument<OptimizerState, Int>.currentFormatVersion,
+                       blasWarning: BLASRuntime.kernelWarning)
+        if let warning = r.blasWarning { Terminal.note("warning: \(warning)") }
         if json { Terminal.out(JSONText.encode(r)); return }
         Terminal.out("descent        \(r.descent)")
         Terminal.out("BLAS core      \(r.blasCore)")
