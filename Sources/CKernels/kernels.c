@@ -65,10 +65,25 @@ typedef double vd __attribute__((vector_size(64)));
         for (; j < n; j++) y[j] += alpha * x[j];                                  \
     }
 
+#define DEFINE_SCAL(NAME, T, V)                                                   \
+    DESCENT_CLONES void NAME(T alpha, T *x, ptrdiff_t n) {                        \
+        enum { L = sizeof(V) / sizeof(T) };                                       \
+        ptrdiff_t j = 0;                                                          \
+        for (; j + L <= n; j += L) {                                              \
+            V xv;                                                                 \
+            memcpy(&xv, x + j, sizeof xv);                                        \
+            xv *= alpha;                                                          \
+            memcpy(x + j, &xv, sizeof xv);                                        \
+        }                                                                         \
+        for (; j < n; j++) x[j] *= alpha;                                         \
+    }
+
 DEFINE_DOT(descent_sdot, float, vf)
 DEFINE_DOT(descent_ddot, double, vd)
 DEFINE_AXPY(descent_saxpy, float, vf)
 DEFINE_AXPY(descent_daxpy, double, vd)
+DEFINE_SCAL(descent_sscal, float, vf)
+DEFINE_SCAL(descent_dscal, double, vd)
 
 const char *descent_kernel_isa(void) {
 #if defined(__x86_64__) && defined(__ELF__) && (defined(__clang__) || defined(__GNUC__))

@@ -93,7 +93,7 @@ struct LRFind: ParsableCommand {
         let b = try training.parsedBatchSize(default: setup.isEmbedded ? EmbeddedProblem.batchSize : 32).resolved(sampleCount: n)
         var options = optimizer
         if setup.isEmbedded, options.momentum == nil, try options.canonicalName() == "sgd" { options.momentum = EmbeddedProblem.momentum }
-        var objective = try setup.objective(maximumBatchSize: b)
+        var objective = try setup.objective(maximumBatchSize: b, threads: compute.threads)
         var opt = try options.make(Scalar.self, groups: setup.model.parameterGroups, learningRate: 1)
         var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: training.shuffle, dropLast: training.dropLast, seed: training.seed)
         guard sampler.batchesPerEpoch > 0 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }

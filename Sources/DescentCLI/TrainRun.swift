@@ -29,7 +29,7 @@ struct TrainRun<Scalar: BLASScalar> {
         let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: b, dropLast: training.dropLast)
         guard batchesPerEpoch >= 1 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
 
-        let objective = try setup.objective(maximumBatchSize: b)
+        let objective = try setup.objective(maximumBatchSize: b, threads: command.compute.threads)
         let validation = setup.validation.map { objective.evaluator(x: $0.x, y: $0.y) }
 
         // Learning rate, possibly from a range test, and the schedule.

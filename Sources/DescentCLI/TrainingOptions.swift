@@ -93,20 +93,26 @@ extension ShuffleMode: ExpressibleByArgument {}
 /// Floating-point precision of the whole run.
 enum DType: String, ExpressibleByArgument, CaseIterable { case float, double }
 
-/// Precision and BLAS threads, shared by every command that computes.
+/// Precision and threads, shared by every command that computes.
 struct ComputeOptions: ParsableArguments {
     @Option(name: .long, help: "Precision: float (32-bit) or double (64-bit).")
     var dtype: DType = .double
 
-    @Option(name: .long, help: "OpenBLAS threads (default: OpenBLAS's own choice).")
+    @Option(name: .long, help: ArgumentHelp(
+        "Threads (default: every core). Training splits each batch over them; a run is reproducible for a given count.",
+        discussion: "With more than one training thread OpenBLAS runs single-threaded (the parallelism is Descent's own). Results for different counts differ by rounding only."))
     var threads: Int?
+
+    /// Largest accepted `--threads`.
+    static let maximumThreads = 1024
 
     func apply() throws { try Self.setThreads(threads) }
 
-    /// Checks and applies a `--threads` value (nil: leave OpenBLAS's choice); `info` shares it.
+    /// Checks and applies a `--threads` value to OpenBLAS (nil: leave OpenBLAS's choice); `info`
+    /// shares it. Training objectives get the value too (see `TrainingSetup.objective`).
     static func setThreads(_ threads: Int?) throws {
         guard let t = threads else { return }
-        guard t >= 1 else { throw CLIError("--threads must be at least 1, got \(t)") }
+        guard t >= 1 && t <= maximumThreads else { throw CLIError("--threads must be 1…\(maximumThreads), got \(t)") }
         BLASRuntime.threads = t
     }
 }

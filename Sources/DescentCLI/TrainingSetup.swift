@@ -108,8 +108,12 @@ struct TrainingSetup<Scalar: BLASScalar> {
 
     /// The objective over the training part; a loss that does not fit the targets (e.g. logistic
     /// loss on values other than 0/1) is reported against the data file.
-    func objective(maximumBatchSize: Int) throws -> SupervisedObjective<Scalar> {
-        do { return try SupervisedObjective(dataset: train, model: model, loss: loss, maximumBatchSize: maximumBatchSize) }
+    /// `threads`: the batch-splitting worker pool's size (nil: every core).
+    func objective(maximumBatchSize: Int, threads: Int?) throws -> SupervisedObjective<Scalar> {
+        do {
+            return try SupervisedObjective(dataset: train, model: model, loss: loss, maximumBatchSize: maximumBatchSize,
+                                           threads: threads)
+        }
         catch let e as TrainingDataError { throw CLIError("\(source): \(e)") }
     }
 

@@ -2,14 +2,17 @@
 ///
 /// These are what optimizers use on the flat parameter and gradient buffers: lengths are checked
 /// with preconditions (a mismatch is a programmer error), empty buffers are no-ops, and nothing
-/// allocates.
+/// allocates. `axpy`, `scal` and `copy` run Descent's own kernels (`RowKernels`, C built for
+/// AVX-512/AVX2/baseline) rather than OpenBLAS: the vectors of a training step are short, so the
+/// call into OpenBLAS cost as much as the work, and OpenBLAS may not have picked fast kernels for
+/// the CPU. Dot products, norms and levels 2–3 are OpenBLAS's.
 public enum BLAS {
     /// `y ← αx + y`
     @inlinable
     public static func axpy<T: BLASScalar>(_ alpha: T, _ x: UnsafeBufferPointer<T>, _ y: UnsafeMutableBufferPointer<T>) {
         precondition(x.count == y.count, "axpy: x has \(x.count) elements, y has \(y.count)")
         guard let xb = x.baseAddress, let yb = y.baseAddress, x.count > 0 else { return }
-        T.blasAxpy(x.count, alpha, xb, 1, yb, 1)
+        T.rowAxpy(alpha, xb, yb, x.count)
     }
 
     /// `y ← αx + y`, with `x` and `y` given as mutable buffers (convenience for flat buffers).
@@ -22,7 +25,7 @@ public enum BLAS {
     @inlinable
     public static func scal<T: BLASScalar>(_ alpha: T, _ x: UnsafeMutableBufferPointer<T>) {
         guard let xb = x.baseAddress, x.count > 0 else { return }
-        T.blasScal(x.count, alpha, xb, 1)
+        T.rowScal(alpha, xb, x.count)
     }
 
     /// `y ← x`
@@ -30,7 +33,7 @@ public enum BLAS {
     public static func copy<T: BLASScalar>(_ x: UnsafeBufferPointer<T>, _ y: UnsafeMutableBufferPointer<T>) {
         precondition(x.count == y.count, "copy: x has \(x.count) elements, y has \(y.count)")
         guard let xb = x.baseAddress, let yb = y.baseAddress, x.count > 0 else { return }
-        T.blasCopy(x.count, xb, 1, yb, 1)
+        yb.update(from: xb, count: x.count)
     }
 
     @inlinable

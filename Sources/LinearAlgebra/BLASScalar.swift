@@ -14,6 +14,8 @@ where RawSignificand: FixedWidthInteger {
     static func rowDot(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ n: Int) -> Self
     /// `y ← αx + y` over one row in cache (`descent_saxpy`/`descent_daxpy`).
     static func rowAxpy(_ alpha: Self, _ x: UnsafePointer<Self>, _ y: UnsafeMutablePointer<Self>, _ n: Int)
+    /// `x ← αx` (`descent_sscal`/`descent_dscal`).
+    static func rowScal(_ alpha: Self, _ x: UnsafeMutablePointer<Self>, _ n: Int)
     /// `y ← αx + y`
     static func blasAxpy(_ n: Int, _ alpha: Self, _ x: UnsafePointer<Self>, _ incx: Int,
                          _ y: UnsafeMutablePointer<Self>, _ incy: Int)

@@ -13,6 +13,10 @@ extension Double: BLASScalar {
         descent_daxpy(alpha, x, y, n)
     }
     @inlinable
+    public static func rowScal(_ alpha: Double, _ x: UnsafeMutablePointer<Double>, _ n: Int) {
+        descent_dscal(alpha, x, n)
+    }
+    @inlinable
     public static func blasAxpy(_ n: Int, _ alpha: Double, _ x: UnsafePointer<Double>, _ incx: Int,
                                 _ y: UnsafeMutablePointer<Double>, _ incy: Int) {
         cblas_daxpy(blasInt(n), alpha, x, blasInt(incx), y, blasInt(incy))

@@ -13,6 +13,10 @@ extension Float: BLASScalar {
         descent_saxpy(alpha, x, y, n)
     }
     @inlinable
+    public static func rowScal(_ alpha: Float, _ x: UnsafeMutablePointer<Float>, _ n: Int) {
+        descent_sscal(alpha, x, n)
+    }
+    @inlinable
     public static func blasAxpy(_ n: Int, _ alpha: Float, _ x: UnsafePointer<Float>, _ incx: Int,
                                 _ y: UnsafeMutablePointer<Float>, _ incy: Int) {
         cblas_saxpy(blasInt(n), alpha, x, blasInt(incx), y, blasInt(incy))

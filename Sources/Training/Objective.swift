@@ -34,6 +34,15 @@ public protocol Objective<Scalar> {
     mutating func lossAndGradient(parameters: UnsafeBufferPointer<Scalar>,
                                   gradient: UnsafeMutableBufferPointer<Scalar>,
                                   batch: Batch) -> Double
+
+    /// A hint that `batch` comes soon: an objective may start loading its samples into the cache
+    /// (the training loop calls this a few samples ahead). The default does nothing. (Mutating only
+    /// so that the loop calls it in place: a non-mutating call on its stored objective copies it.)
+    mutating func prefetch(_ batch: Batch)
+}
+
+extension Objective {
+    public mutating func prefetch(_ batch: Batch) {}
 }
 
 /// An objective given by a closure that fills the gradient and returns the loss, for problems

@@ -14,6 +14,10 @@ double descent_ddot(const double *a, const double *b, ptrdiff_t n);
 void descent_saxpy(float alpha, const float *x, float *y, ptrdiff_t n);
 void descent_daxpy(double alpha, const double *x, double *y, ptrdiff_t n);
 
+/// x[j] *= alpha for j < n.
+void descent_sscal(float alpha, float *x, ptrdiff_t n);
+void descent_dscal(double alpha, double *x, ptrdiff_t n);
+
 /// The instruction set the kernels run with on this machine ("avx512f", "avx2" or "baseline").
 const char *descent_kernel_isa(void);
 

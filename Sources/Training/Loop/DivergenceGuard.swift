@@ -17,11 +17,14 @@ public enum DivergenceReason: String, Codable, Equatable, Sendable, CustomString
 public enum DivergenceGuard {
     /// Whether every element of `x` is finite, given `zeros`, a buffer of zeros of the same length:
     /// `xᵀ0 = Σ xᵢ·0` is exactly 0 when every xᵢ is finite and NaN as soon as one is ±∞ or NaN
-    /// (∞·0 = NaN, and NaN propagates through the sum). One vectorised BLAS `dot`, no allocation; unlike
-    /// `nrm2`/`asum` it cannot overflow on large finite values, and it needs no NaN-aware kernel.
+    /// (∞·0 = NaN, and NaN propagates through the sum). One vectorised dot product (`RowKernels.dot`,
+    /// no BLAS call overhead: the guard runs twice per update), no allocation; unlike `nrm2`/`asum` it
+    /// cannot overflow on large finite values, and it needs no NaN-aware kernel.
     @inlinable
     public static func allFinite<Scalar: BLASScalar>(_ x: UnsafeBufferPointer<Scalar>,
                                                      zeros: UnsafeBufferPointer<Scalar>) -> Bool {
-        BLAS.dot(x, zeros) == 0
+        precondition(x.count == zeros.count, "allFinite: \(x.count) values, \(zeros.count) zeros")
+        guard let xb = x.baseAddress, let zb = zeros.baseAddress else { return true }
+        return RowKernels.dot(xb, zb, x.count) == 0
     }
 }
