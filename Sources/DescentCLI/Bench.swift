@@ -7,7 +7,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Measure the machine's limits and Descent's training throughput against them.",
         discussion: """
-        First the limits, at 1…N threads (best of 3): streaming read bandwidth (a 1 GiB array \
+        First the limits, at 1…N threads (best of 5): streaming read bandwidth (a 1 GiB array \
         summed once), shuffled-row read bandwidth (rows as wide as the problems', visited in a seeded \
         random order and read in place, prefetched a few rows ahead) and OpenBLAS gemm GFLOP/s \
         (sgemm, and dgemm for the double runs). Then Descent's epochs on generated problems (linear \
@@ -51,6 +51,9 @@ struct Bench: ParsableCommand {
     @Option(name: .long, help: ArgumentHelp("MiB of the array the bandwidth limits read. Default 1024.", valueName: "MiB"))
     var size: Int?
 
+    @Option(name: .long, help: ArgumentHelp("n of the n×n gemm limit (default: sized from a quick probe so that one product takes about 0.25 s at one thread, 1024 to 2048).", valueName: "n"))
+    var gemmSize: Int?
+
     @Option(name: .long, help: ArgumentHelp("Timed epochs per configuration, after one warm-up epoch. Default 3.", valueName: "n"))
     var epochs: Int?
 
@@ -69,7 +72,7 @@ struct Bench: ParsableCommand {
     func validate() throws {
         for (name, value) in [("--threads", threads), ("--rows", rows), ("--features", features),
                               ("--per-sample-rows", perSampleRows), ("--multi-output-rows", multiOutputRows),
-                              ("--size", size), ("--epochs", epochs)] {
+                              ("--size", size), ("--gemm-size", gemmSize), ("--epochs", epochs)] {
             if let v = value, v < 1 { throw CLIError("\(name) must be at least 1, got \(v)") }
         }
         _ = try parsedBatchSizes()
@@ -111,6 +114,7 @@ struct Bench: ParsableCommand {
         if let p = try parsedPaths() { s.throughput.paths = BenchmarkPath.allCases.filter(p.contains) }
         if let epochs { s.throughput.epochs = epochs }
         if let size { s.arrayBytes = size << 20 }
+        if let gemmSize { s.gemmSize = gemmSize }
         return s
     }
 
@@ -118,6 +122,7 @@ struct Bench: ParsableCommand {
         let settings = try settings()
         let environment = BenchmarkEnvironment.current
         if let warning = environment.blasWarning { Terminal.note("warning: \(warning)") }
+        if let warning = environment.loadWarning { Terminal.note("warning: \(warning)") }
         let report: BenchmarkReport
         do {
             if json {

@@ -21,4 +21,6 @@ void descent_dscal(double alpha, double *x, ptrdiff_t n);
 /// The instruction set the kernels run with on this machine ("avx512f", "avx2" or "baseline").
 const char *descent_kernel_isa(void);
 
+#include "MachineLimits.h"
+
 #endif

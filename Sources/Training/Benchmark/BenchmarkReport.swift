@@ -1,4 +1,9 @@
 import LinearAlgebra
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The machine a benchmark ran on: OpenBLAS's kernel, the row kernels' instruction set, processors.
 public struct BenchmarkEnvironment: Codable, Equatable, Sendable {
@@ -9,18 +14,36 @@ public struct BenchmarkEnvironment: Codable, Equatable, Sendable {
     public var processors: Int
     /// `BLASRuntime.kernelWarning`: OpenBLAS on generic kernels on a CPU with AVX2/AVX-512.
     public var blasWarning: String?
+    /// The system's 1-minute load average when the run started (nil where unavailable): other
+    /// work on the cores makes every figure low and noisy.
+    public var loadAverage: Double?
 
-    public init(blasCore: String, blasConfiguration: String, rowKernels: String, processors: Int, blasWarning: String?) {
+    public init(blasCore: String, blasConfiguration: String, rowKernels: String, processors: Int, blasWarning: String?,
+                loadAverage: Double?) {
         self.blasCore = blasCore; self.blasConfiguration = blasConfiguration; self.rowKernels = rowKernels
-        self.processors = processors; self.blasWarning = blasWarning
+        self.processors = processors; self.blasWarning = blasWarning; self.loadAverage = loadAverage
+    }
+
+    /// A one-line warning when the load average is at least half the processors (other programs
+    /// compete with the benchmark for the cores); nil otherwise.
+    public var loadWarning: String? {
+        guard let load = loadAverage, load >= 0.5 * Double(processors) else { return nil }
+        let text = (load * 10).rounded() / 10
+        return "load average \(text) on \(processors) processors: other programs are using the cores, so the figures will be low and noisy (the limits take the best of several runs, Descent the median)"
     }
 
     /// This process's.
     public static var current: BenchmarkEnvironment {
         BenchmarkEnvironment(blasCore: BLASRuntime.coreName, blasConfiguration: BLASRuntime.configuration,
                              rowKernels: RowKernels.instructionSet, processors: WorkerPool.defaultThreadCount,
-                             blasWarning: BLASRuntime.kernelWarning)
+                             blasWarning: BLASRuntime.kernelWarning, loadAverage: systemLoadAverage())
     }
+}
+
+/// The 1-minute load average, or nil.
+func systemLoadAverage() -> Double? {
+    var load = [0.0]
+    return getloadavg(&load, 1) == 1 ? load[0] : nil
 }
 
 /// One benchmark run: the machine's limits, Descent's throughput on every path against them, and
@@ -46,12 +69,13 @@ public struct BenchmarkReport: Codable, Equatable, Sendable {
     public static func measure(_ settings: BenchmarkSettings, onLimits: (MachineLimits) -> Void = { _ in },
                                onResult: (ThroughputResult) -> Void = { _ in }) throws -> BenchmarkReport {
         let start = ContinuousClock.now
+        let environment = BenchmarkEnvironment.current
         try settings.throughput.validate()
         let limitSettings = settings.limits
         let limits = try MachineLimits.measure(limitSettings)
         onLimits(limits)
         let results = try ThroughputBenchmark.run(settings.throughput, limits: limits, onResult: onResult)
-        return BenchmarkReport(environment: .current, limitSettings: limitSettings, throughputSettings: settings.throughput,
+        return BenchmarkReport(environment: environment, limitSettings: limitSettings, throughputSettings: settings.throughput,
                                limits: limits, results: results, seconds: (ContinuousClock.now - start).seconds)
     }
 }

@@ -23,7 +23,7 @@ public struct BenchmarkSettings: Codable, Equatable, Sendable {
             arrayBytes = 16 << 20; bytesPerRowRepetition = 1 << 20; gemmSize = 128; repetitions = 2
         } else {
             throughput = ThroughputBenchmark.Settings(threads: counts, scalars: scalars)
-            arrayBytes = 1 << 30; bytesPerRowRepetition = 256 << 20; gemmSize = nil; repetitions = 3
+            arrayBytes = 1 << 30; bytesPerRowRepetition = 256 << 20; gemmSize = nil; repetitions = 5
         }
     }
 

@@ -1,22 +1,24 @@
+import CKernels
 import LinearAlgebra
 
 /// The loops `MachineLimits` times, with their buffers allocated once (nothing is allocated while
-/// timing). Rows and blocks are consumed by `RowKernels.dot` (the fused training kernel's own C
-/// dot product, built for AVX-512/AVX2/baseline), so the limits read memory as the training step
-/// does, with none of its other arithmetic.
+/// timing). The streaming read is a plain sum in C (`descent_limit_sum`, limits.c: built for
+/// AVX-512/AVX2/baseline); shuffled rows are consumed by `RowKernels.dot` (the fused training
+/// kernel's own C dot product), so that they are read as the training step reads them, with none
+/// of its other arithmetic.
 final class LimitKernels {
-    /// Floats summed per `RowKernels.dot` call in the streaming read (16 KiB: the vector of ones it
-    /// is multiplied with stays in L1).
+    /// The streaming read's unit: the array is a whole number of these (16 KiB), and parts split it
+    /// at block boundaries.
     static let blockLength = 4096
     /// Per-part results, one 64-byte line apart (parts never share a cache line).
     static let sinkStride = 16
 
-    /// Ones, at least `blockLength` long and as long as the widest row.
+    /// Ones, as long as the widest row (the vector every row is dotted with).
     let ones: UnsafeMutableBufferPointer<Float>
     let sink: UnsafeMutableBufferPointer<Float>
 
     init(threads: Int, vectorLength: Int) {
-        ones = .allocate(capacity: Swift.max(Self.blockLength, vectorLength))
+        ones = .allocate(capacity: Swift.max(1, vectorLength))
         ones.initialize(repeating: 1)
         sink = .allocate(capacity: Swift.max(1, threads) * Self.sinkStride)
         sink.initialize(repeating: 0)
@@ -26,13 +28,10 @@ final class LimitKernels {
 
     /// Sums `blocks` blocks of `blockLength` floats from `base` in `parts` contiguous slices, one per thread.
     func streamingSum(_ base: UnsafePointer<Float>, blocks: Int, parts: Int, pool: WorkerPool) {
-        let ones = UnsafePointer(self.ones.baseAddress!), sink = self.sink.baseAddress!, length = Self.blockLength
+        let sink = self.sink.baseAddress!, length = Self.blockLength
         pool.run(parts: parts) { p in
-            var total: Float = 0
-            for b in (p * blocks / parts)..<((p + 1) * blocks / parts) {
-                total += RowKernels.dot(base + b * length, ones, length)
-            }
-            sink[p * Self.sinkStride] = total
+            let first = p * blocks / parts, end = (p + 1) * blocks / parts
+            sink[p * Self.sinkStride] = descent_limit_sum(base + first * length, (end - first) * length)
         }
     }
 

@@ -52,7 +52,7 @@ extension MachineLimits {
         /// Rows prefetched ahead in the shuffled-row read (the fused training kernel's distance by default).
         public var prefetchDistance: Int
         public var gemmScalars: [BenchmarkScalar]
-        /// n of the n×n gemm; nil: the largest multiple of 256 in 512…2048 whose product takes about
+        /// n of the n×n gemm; nil: the largest multiple of 256 in 1024…2048 whose product takes about
         /// `autoGemmSeconds` at one thread (from a 512³ probe), so that slow kernels keep the run short.
         public var gemmSize: Int?
         /// Timed repetitions per figure (the best is reported).
@@ -190,6 +190,6 @@ extension MachineLimits {
         }
         let rate = 2 * Double(probe * probe * probe) / seconds
         let side = Double.pow(autoGemmSeconds * rate / 2, 1.0 / 3)
-        return Swift.min(2048, Swift.max(512, Int(side / 256) * 256))
+        return Swift.min(2048, Swift.max(1024, Int(side / 256) * 256))
     }
 }
