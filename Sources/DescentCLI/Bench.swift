@@ -18,7 +18,7 @@ struct Bench: ParsableCommand {
         row shows samples/s, GB/s (X's bytes read per second), GFLOP/s for the multi-output model, \
         and the percentage of the matching limit at the same thread count: shuffled rows of the same \
         width for per-sample and mini-batch runs, the streaming read for the full batch, gemm for \
-        the multi-output model. The default run takes about 30 s and 1.5 GB of memory.
+        the multi-output model. The default run takes about 30 s and 1.2 GB of memory.
 
         Examples:
           descent bench
