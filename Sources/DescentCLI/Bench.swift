@@ -150,7 +150,7 @@ struct Bench: ParsableCommand {
         }
         if json { Terminal.out(JSONText.encode(report)); return }
         Terminal.out("")
-        Terminal.out(String(format: "%.1f s in all", report.seconds))
+        Terminal.out("\(BenchTable.number(report.seconds)) s in all")
     }
 }
 
