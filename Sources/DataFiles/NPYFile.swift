@@ -107,6 +107,8 @@ public enum NPYFile {
         var header: NPYHeader
         var element: (size: Int, swap: Bool)
         var rows: Int, cols: Int, rowBytes: Int, expected: Int
+        /// File offset of the payload.
+        var dataStart: Int
 
         init(_ path: String) throws {
             let fd = open(path, O_RDONLY)
@@ -180,9 +182,12 @@ public enum NPYFile {
                 throw DataError(actual < expected ? .truncated : .npyFormat, file: path,
                                 "shape \(header.shapeText) of '\(header.descr)' needs \(expected) data bytes, the file holds \(actual)")
             }
-            self.rowBytes = rowBytes; self.expected = expected
+            self.rowBytes = rowBytes; self.expected = expected; self.dataStart = dataStart
         }
     }
+
+    /// Payloads from this size up are read by two threads (`ParallelFileRead`).
+    static let parallelReadThreshold = 64 << 20
 
     /// Rows per visited block: about 512 KiB, a multiple of 64 rows.
     private static func blockRows(rowBytes: Int) -> Int {
@@ -229,6 +234,20 @@ public enum NPYFile {
             // array, and the visitor sees each block while it is in cache.
             let features = try Matrix<Scalar>(tryingRows: rows, cols: cols) { buffer in
                 let base = buffer.baseAddress!
+                if expected >= parallelReadThreshold {
+                    // Two threads share the kernel's work (see `ParallelFileRead`); blocks of
+                    // `step` rows are still visited in order.
+                    let reader = ParallelFileRead(fd: fd, path: path, fileOffset: file.dataStart, total: expected,
+                                                  into: UnsafeMutableRawPointer(base), chunkBytes: step * rowBytes)
+                    defer { reader.finish() }
+                    while let k = try reader.next() {
+                        let r = reader.range(of: k)
+                        let first = r.lowerBound / rowBytes, count = r.count / rowBytes
+                        try visit(first..<(first + count), MatrixView(base + first * cols, rows: count, cols: cols),
+                                  MatrixView(nil, rows: count, cols: 0))
+                    }
+                    return
+                }
                 var row = 0
                 while row < rows {
                     let take = min(step, rows - row)

@@ -202,3 +202,60 @@ struct FastPathTests {
         #expect(dataError { try NPYFile.shape(of: URL(fileURLWithPath: "/nonexistent/x.npy")) }?.kind == .io)
     }
 }
+
+/// Two threads reading one file (`ParallelFileRead`), and `.npy` payloads large enough to use it.
+struct ParallelReadTests {
+    @Test func chunksArriveOnceInOrderWithTheFileBytes() throws {
+        let dir = TemporaryDirectory(); defer { dir.cleanUp() }
+        let bytes = (0..<3_000_017).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) }
+        let url = dir.path("b.bin")
+        try Data(bytes).write(to: url)
+        let fd = open(url.path, O_RDONLY)
+        defer { close(fd) }
+        for (offset, chunk) in [(0, 4096), (17, 65_536), (1000, 1_000_000), (5, 3_000_012)] {
+            let total = bytes.count - offset
+            let out = UnsafeMutableRawBufferPointer.allocate(byteCount: total, alignment: 64)
+            defer { out.deallocate() }
+            let reader = ParallelFileRead(fd: fd, path: url.path, fileOffset: offset, total: total, into: out.baseAddress!, chunkBytes: chunk)
+            var order: [Int] = []
+            while let k = try reader.next() {
+                let r = reader.range(of: k)
+                #expect(Array(out[r]) == Array(bytes[(offset + r.lowerBound)..<(offset + r.upperBound)]))
+                order.append(k)
+            }
+            reader.finish()
+            #expect(order == Array(0..<reader.chunkCount) && reader.chunkCount == (total + chunk - 1) / chunk)
+            #expect(Array(out) == Array(bytes[offset...]))
+        }
+        // A file shorter than the range asked for: the short read is an error, not a hang.
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count + 10_000, alignment: 64)
+        defer { out.deallocate() }
+        let short = ParallelFileRead(fd: fd, path: url.path, fileOffset: 0, total: bytes.count + 10_000, into: out.baseAddress!, chunkBytes: 8192)
+        let e = dataError { while try short.next() != nil {} }
+        short.finish()
+        #expect(e?.kind == .truncated)
+        // Stopping early (a visitor that throws) waits for the helper.
+        let early = ParallelFileRead(fd: fd, path: url.path, fileOffset: 0, total: bytes.count, into: out.baseAddress!, chunkBytes: 4096)
+        _ = try early.next()
+        early.finish()
+    }
+
+    /// A payload over `NPYFile.parallelReadThreshold` reads, and is visited, like a small one.
+    @Test func largeNPYThroughTwoThreads() throws {
+        let dir = TemporaryDirectory(); defer { dir.cleanUp() }
+        let rows = (NPYFile.parallelReadThreshold / (1024 * 4)) + 1000, cols = 1024
+        let m = Matrix<Float>(rows: rows, cols: cols) { (e: UnsafeMutableBufferPointer<Float>) in
+            for i in 0..<rows { for j in 0..<cols { e[i * cols + j] = Float(i &* 31 &+ j) } }
+        }
+        let url = dir.path("big.npy")
+        try NPYFile.write(m, to: url)
+        var next = 0, mismatches = 0
+        let read = try NPYFile.read(url, as: Float.self) { r, x, _ in
+            if r.lowerBound != next { mismatches += 1 }
+            next = r.upperBound
+            if x.rows > 0 && x[x.rows - 1, cols - 1] != Float((r.upperBound - 1) &* 31 &+ cols - 1) { mismatches += 1 }
+        }
+        #expect(next == rows && mismatches == 0)
+        #expect(read == m)
+    }
+}
