@@ -6,8 +6,8 @@ import Darwin
 #endif
 
 /// A fixed set of persistent threads that run the parts of one job at a time: `run(parts:_:)`
-/// calls `body(0)` on the calling thread and `body(1)…body(parts − 1)` on the workers, and returns
-/// when every part is done.
+/// calls `body(0)` on the calling thread and `body(1)…body(parts − 1)` on whichever threads claim
+/// them first, and returns when every part is done.
 ///
 /// Built for the training step, where a part is a few microseconds of work: the threads are made
 /// once, in `init`; between jobs a worker spins on an atomic job counter for `spinIterations`
@@ -15,9 +15,13 @@ import Darwin
 /// `yieldIterations` more rounds yields the processor between loads (so that a machine with more
 /// runnable threads than cores keeps making progress), and then sleeps on a semaphore until the
 /// next job. The caller waits for the parts the same way, spinning then yielding. `run` allocates
-/// nothing. Which part runs on
-/// which thread is fixed (part p on worker p), so a job whose parts write to disjoint memory and
-/// are combined by the caller in part order gives the same result on every run.
+/// nothing.
+///
+/// Parts 1… are claimed one at a time from an atomic ticket by the woken workers and, once its
+/// own part is done, by the caller: a worker that the system has not scheduled (a busy machine)
+/// therefore never holds a job up, the caller just does that part itself. Part p computes the same
+/// thing whichever thread runs it, so a job whose parts write to disjoint memory and are combined
+/// by the caller in part order gives the same result on every run.
 ///
 /// One job at a time: `run` must not be called from two threads at once, nor from inside a part.
 public final class WorkerPool: @unchecked Sendable {
@@ -39,6 +43,9 @@ public final class WorkerPool: @unchecked Sendable {
     /// must not read the part count of a later job).
     private let generation = ManagedAtomic<Int>(0)
     private static let partBits = 16
+    private static let partMask = (1 << partBits) - 1
+    /// `(job << 16) | next`: the next unclaimed part of the current job (see `claim`).
+    private let ticket = ManagedAtomic<Int>(0)
     private let finished = ManagedAtomic<Int>(0)
     private let stopping = ManagedAtomic<Bool>(false)
     private var workers: [Worker] = []
@@ -104,12 +111,17 @@ public final class WorkerPool: @unchecked Sendable {
         withoutActuallyEscaping(body) { escapable in
             job = escapable
             finished.store(0, ordering: .relaxed)
-            let next = ((generation.load(ordering: .relaxed) >> Self.partBits) + 1) << Self.partBits | parts
-            generation.store(next, ordering: .sequentiallyConsistent)
+            let jobNumber = (generation.load(ordering: .relaxed) >> Self.partBits) + 1
+            ticket.store(jobNumber << Self.partBits | 1, ordering: .sequentiallyConsistent)
+            generation.store(jobNumber << Self.partBits | parts, ordering: .sequentiallyConsistent)
             for w in workers[0..<(parts - 1)] where w.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
                 w.wake.signal()
             }
             escapable(0)
+            while let p = claim(job: jobNumber, parts: parts) {
+                escapable(p)
+                finished.wrappingIncrement(ordering: .releasing)
+            }
             var spins = 0
             while finished.load(ordering: .acquiring) < parts - 1 {
                 spins += 1
@@ -117,6 +129,19 @@ public final class WorkerPool: @unchecked Sendable {
             }
             job = nil
         }
+    }
+
+    /// The next unclaimed part of job `job` (nil when all are taken, or the job is over).
+    @inline(__always)
+    private func claim(job: Int, parts: Int) -> Int? {
+        var t = ticket.load(ordering: .acquiring)
+        while t >> Self.partBits == job && t & Self.partMask < parts {
+            let (exchanged, original) = ticket.weakCompareExchange(expected: t, desired: t + 1,
+                                                                   ordering: .acquiringAndReleasing)
+            if exchanged { return t & Self.partMask }
+            t = original
+        }
+        return nil
     }
 
     private func workerLoop(_ w: Worker) {
@@ -144,8 +169,8 @@ public final class WorkerPool: @unchecked Sendable {
             }
             seen = current
             if stopping.load(ordering: .acquiring) { return }
-            if w.index < current & ((1 << Self.partBits) - 1) {
-                runPart(w.index)
+            while let p = claim(job: current >> Self.partBits, parts: current & Self.partMask) {
+                runPart(p)
                 finished.wrappingIncrement(ordering: .releasing)
             }
         }

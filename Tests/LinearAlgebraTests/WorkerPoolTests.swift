@@ -1,8 +1,8 @@
 import Testing
 import Descent
 
-/// `WorkerPool` runs every part exactly once per job, on a fixed thread per part, and keeps
-/// working after its workers have gone to sleep.
+/// `WorkerPool` runs every part exactly once per job, whichever thread claims it, and keeps working
+/// after its workers have gone to sleep.
 struct WorkerPoolTests {
     final class Slots: @unchecked Sendable {
         let values: UnsafeMutableBufferPointer<Int>
