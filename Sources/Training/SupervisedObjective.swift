@@ -16,7 +16,7 @@ import Optimizers
 /// `WorkerPool` of `threads` threads (the caller's included), each part writing its own gradient
 /// partial; the partials and the parts' loss sums are then added in part order. The number of
 /// parts is chosen per batch from its estimated cost (`partCount(batchSize:)`: a part gets at least
-/// about 2 µs of work, so a small batch runs on one thread), so for a given thread count and
+/// about 8 µs of work, so a small batch runs on one thread), so for a given thread count and
 /// batch size the result is always the same; with another thread count the sums are split
 /// differently and the result differs by rounding (float64: ~1e-16 relative per step).
 ///
@@ -175,7 +175,7 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
     }
 
     /// The least estimated work worth giving to a part of its own.
-    static var minimumPartNanoseconds: Double { 4000 }
+    static var minimumPartNanoseconds: Double { 8000 }
 
     /// Σᵢ ℓᵢ over one part of a batch (not divided by its size), with `gradientScale`·Σᵢ ∂ℓᵢ/∂θ in
     /// `gradient`, through the part's own memory.

@@ -7,7 +7,7 @@ import _TestSupport
 /// `valueAndGradient`, then ∂W = δᵀX and ∂b = δᵀ1 by hand), for every loss, 1–3 outputs, with and
 /// without an intercept, for consecutive and shuffled batches and for 1, 2 and 3 threads.
 struct FusedAndThreadedGradientTests {
-    static let (n, d) = (257, 67)
+    static let (n, d) = (257, 131)
 
     /// Targets that suit each loss (0/1 for logistic, one-hot rows for softmax).
     static func targets<T: BLASScalar>(_ loss: Loss, n: Int, k: Int, seed: UInt64) -> Matrix<T> {
@@ -80,7 +80,7 @@ struct FusedAndThreadedGradientTests {
                     var objective = try SupervisedObjective(x: x, y: y, model: model, loss: loss, maximumBatchSize: n,
                                                             threads: threads)
                     if threads > 1 {
-                        #expect(objective.partCount(batchSize: n) > 1, "\(loss) k=\(k): a 257×67 batch should be split")
+                        #expect(objective.partCount(batchSize: n) > 1, "\(loss) k=\(k): a 257×131 batch should be split")
                     }
                     for (rows, (expectedValue, expected)) in zip(batches, references) {
                         let (value, gradient) = Self.evaluate(&objective, theta: theta, rows: rows, count: n)
