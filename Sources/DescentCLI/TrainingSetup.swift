@@ -27,7 +27,8 @@ struct TrainingSetup<Scalar: BLASScalar> {
 
     init(data: DataOptions, model options: ModelOptions, training: TrainingOptions) throws {
         // Without a split, the standardisation is fitted on all the data: its moments come from
-        // the pass that checks the values as they are read (when no row is dropped).
+        // the pass that checks the values as they are read (when no row is dropped); with one,
+        // from the pass that moves the training rows into place.
         let fitAtLoad = training.standardize != .none && training.validationSplit == 0
         let scanning = DataOptions.LoadScan(digest: true, featureMoments: fitAtLoad,
                                             targetMoments: fitAtLoad && training.standardize == .all)
@@ -63,12 +64,16 @@ struct TrainingSetup<Scalar: BLASScalar> {
         // The matrices move from `loaded` to the dataset, so that they are uniquely referenced
         // and the standardisation below can work in place (no copy of a large data set).
         var trainPart = try Dataset(x: loaded.x, y: loaded.y, checkingValues: !loaded.valuesChecked)
-        let (featureMoments, targetMoments) = (loaded.featureMoments, loaded.targetMoments)
+        var (featureMoments, targetMoments) = (loaded.featureMoments, loaded.targetMoments)
         loaded.x = Matrix(rows: 0, cols: 0); loaded.y = loaded.x
         var validationPart: Dataset<Scalar>? = nil
         if training.validationSplit > 0 {
-            let (t, v) = try trainPart.split(validationFraction: training.validationSplit, seed: training.seed)
-            trainPart = t; validationPart = v
+            // The training rows move up in place; their moments are taken as they move.
+            let split = try (consume trainPart).splitting(validationFraction: training.validationSplit, seed: training.seed,
+                                                          featureMoments: training.standardize != .none,
+                                                          targetMoments: training.standardize == .all)
+            trainPart = split.training; validationPart = split.validation
+            (featureMoments, targetMoments) = (split.featureMoments, split.targetMoments)
         }
         if training.standardize != .none {
             let fs = featureMoments.map(Standardization.init(moments:)) ?? Standardization(fitting: trainPart.x)

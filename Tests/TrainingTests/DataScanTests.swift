@@ -107,8 +107,7 @@ struct DataScanTests {
             #expect(isClose(whole.variances[j], truth.variances[j], tol: tol * max(1e-300, truth.variances[j])), "variance \(j)")
         }
         #expect(whole.count == rows && whole.means[4] == 3 && whole.variances[4] == 0 && whole.scales[4] == 1)
-        #expect(whole.minima[4] == 3 && whole.maxima[4] == 3)
-        #expect(whole.minima[0] == (0..<rows).map { Double(m[$0, 0]) }.min())
+        #expect(whole.isConstant == [false, false, false, false, true])
         #expect(whole.scales[0] == whole.variances[0].squareRoot())
 
         // Blocks that are multiples of 64 rows give the same bits; any split gives the same values
@@ -245,5 +244,32 @@ struct DataScanTests {
         let skipped = try Dataset(x: Matrix<Double>([[1, .nan]]), y: Matrix([[1]]), checkingValues: false)
         #expect(skipped.sampleCount == 1)
         #expect(throws: TrainingDataError.self) { try Dataset(x: Matrix<Double>(rows: 2, cols: 1), y: Matrix(rows: 1, cols: 1), checkingValues: false) }
+    }
+
+    // MARK: Split in place
+
+    func splitInPlace<T: BLASScalar>(_: T.Type) throws {
+        let n = 1000
+        let x: Matrix<T> = randomMatrix(n, 5, seed: 12), y: Matrix<T> = randomMatrix(n, 2, seed: 13)
+        let reference = try Dataset(x: x, y: y).split(validationFraction: 0.3, seed: 9)
+        var owned: Dataset<T>? = try Dataset(x: Matrix(rows: n, cols: 5, elements: x.elements), y: Matrix(rows: n, cols: 2, elements: y.elements))
+        let before = owned!.x.withUnsafeBufferPointer { $0.baseAddress }
+        let s = try owned.take()!.splitting(validationFraction: 0.3, seed: 9, featureMoments: true, targetMoments: true)
+        #expect(s.training.x == reference.training.x && s.training.y == reference.training.y)
+        #expect(s.validation.x == reference.validation.x && s.validation.y == reference.validation.y)
+        #expect(s.training.x.withUnsafeBufferPointer { $0.baseAddress } == before, "training rows moved in place")
+        // The moments taken while moving are those of the training matrices.
+        #expect(s.featureMoments.map(Standardization.init(moments:)) == Standardization(fitting: reference.training.x))
+        #expect(s.targetMoments.map(Standardization.init(moments:)) == Standardization(fitting: reference.training.y))
+        // A dataset that is still referenced elsewhere is left as it was.
+        let shared = try Dataset(x: x, y: y)
+        let t = try shared.splitting(validationFraction: 0.3, seed: 9)
+        #expect(shared.x == x && t.training.x == reference.training.x && t.featureMoments == nil)
+        #expect(throws: TrainingDataError.self) { try shared.splitting(validationFraction: 1, seed: 9) }
+    }
+
+    @Test func splittingMovesTrainingRowsInPlace() throws {
+        try splitInPlace(Float.self)
+        try splitInPlace(Double.self)
     }
 }

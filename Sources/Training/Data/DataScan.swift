@@ -201,11 +201,12 @@ public enum FiniteCheck {
 
 // MARK: Column moments
 
-/// Per-column count, mean, population variance, minimum and maximum, accumulated in `Double` in
-/// one pass over rows that arrive a block at a time.
+/// Per-column count, mean, population variance and constancy, accumulated in `Double` in one pass
+/// over rows that arrive a block at a time.
 ///
 /// Rows are taken in blocks of `blockRows`: within a block, the column sums and then the squared
-/// deviations from the block's own mean (two sweeps over a block that is in cache); blocks are
+/// deviations from the block's own mean (two sweeps over a block that is in cache, eight columns
+/// at a time in SIMD registers); blocks are
 /// merged by Chan et al.'s update (M₂ += M₂,b + δ²·nₐ·n_b/n). This is as accurate as a two-pass
 /// computation over the whole column and reads the data from memory once. The result depends only
 /// on the rows and their order, not on how they are split into calls, as long as every call but the
@@ -215,14 +216,14 @@ public struct ColumnMoments: Sendable, Equatable {
     public let columnCount: Int
     /// Rows added so far.
     public private(set) var count = 0
-    /// [sums | M₂ | minima | maxima | block sums | block means | block squares], `columnCount` each.
+    /// [sums | M₂ | first values | varies (0 or 1) | block sums | block means | block squares],
+    /// `columnCount` each.
     private var store: [Double]
 
     public init(columnCount: Int) {
         precondition(columnCount >= 0, "moments of \(columnCount) columns")
         self.columnCount = columnCount
         store = [Double](repeating: 0, count: 7 * columnCount)
-        for j in 0..<columnCount { store[2 * columnCount + j] = .infinity; store[3 * columnCount + j] = -.infinity }
     }
 
     /// Adds the rows of `v` (finite values; `v.cols == columnCount`).
@@ -236,32 +237,18 @@ public struct ColumnMoments: Sendable, Equatable {
         let stride = v.stride
         var n = count
         store.withUnsafeMutableBufferPointer { s in
-            let sums = s.baseAddress!, m2 = sums + d, lo = sums + 2 * d, hi = sums + 3 * d
+            let sums = s.baseAddress!, m2 = sums + d, first = sums + 2 * d, varies = sums + 3 * d
             let bs = sums + 4 * d, bm = sums + 5 * d, bq = sums + 6 * d
+            if n == 0 { for j in 0..<d { first[j] = Double(base[j]) } }
             var r = 0
             while r < v.rows {
                 let nb = min(Self.blockRows, v.rows - r)
-                let block = base + r * stride
-                bs.update(repeating: 0, count: d)
-                for i in 0..<nb {
-                    let row = block + i * stride
-                    for j in 0..<d {
-                        let x = Double(row[j])
-                        bs[j] += x
-                        lo[j] = x < lo[j] ? x : lo[j]
-                        hi[j] = x > hi[j] ? x : hi[j]
-                    }
-                }
-                let nbD = Double(nb)
-                for j in 0..<d { bm[j] = bs[j] / nbD; bq[j] = 0 }
-                for i in 0..<nb {
-                    let row = block + i * stride
-                    for j in 0..<d { let c = Double(row[j]) - bm[j]; bq[j] += c * c }
-                }
+                Self.blockMoments(base + r * stride, rows: nb, cols: d, stride: stride,
+                                  sums: bs, means: bm, squares: bq, first: first, varies: varies)
                 if n == 0 {
                     for j in 0..<d { sums[j] = bs[j]; m2[j] = bq[j] }
                 } else {
-                    let na = Double(n), weight = na * nbD / (na + nbD)
+                    let na = Double(n), nbD = Double(nb), weight = na * nbD / (na + nbD)
                     for j in 0..<d {
                         let delta = bm[j] - sums[j] / na
                         m2[j] += bq[j] + delta * delta * weight
@@ -275,18 +262,63 @@ public struct ColumnMoments: Sendable, Equatable {
         count = n
     }
 
+    /// One block's column sums, means and squared deviations from its mean, and whether a value
+    /// differs from the column's first: four columns at a time with the accumulators in SIMD
+    /// registers (two sweeps over the block, which is in cache), the remaining columns one by one.
+    @inline(__always)
+    private static func blockMoments<Scalar: BLASScalar>(
+        _ block: UnsafePointer<Scalar>, rows nb: Int, cols d: Int, stride: Int,
+        sums bs: UnsafeMutablePointer<Double>, means bm: UnsafeMutablePointer<Double>,
+        squares bq: UnsafeMutablePointer<Double>, first: UnsafePointer<Double>, varies: UnsafeMutablePointer<Double>
+    ) {
+        let nbD = Double(nb)
+        var j = 0
+        while j + 4 <= d {
+            var sum = SIMD4<Double>(repeating: 0), sq = SIMD4<Double>(repeating: 0)
+            let reference = SIMD4<Scalar>(SIMD4<Double>(UnsafeRawPointer(first + j).loadUnaligned(as: SIMD4<Double>.self)))
+            var differs = SIMDMask<SIMD4<Scalar.SIMDMaskScalar>>(repeating: false)
+            for i in 0..<nb {
+                let x = UnsafeRawPointer(block + i * stride + j).loadUnaligned(as: SIMD4<Scalar>.self)
+                sum += SIMD4<Double>(x)
+                differs .|= x .!= reference
+            }
+            let mean = sum / nbD
+            for i in 0..<nb {
+                let c = SIMD4<Double>(UnsafeRawPointer(block + i * stride + j).loadUnaligned(as: SIMD4<Scalar>.self)) - mean
+                sq += c * c
+            }
+            for k in 0..<4 {
+                bs[j + k] = sum[k]; bm[j + k] = mean[k]; bq[j + k] = sq[k]
+                if differs[k] { varies[j + k] = 1 }
+            }
+            j += 4
+        }
+        while j < d {
+            var sum = 0.0, sq = 0.0, differs = false
+            for i in 0..<nb {
+                let x = Double(block[i * stride + j])
+                sum += x; differs = differs || x != first[j]
+            }
+            let mean = sum / nbD
+            for i in 0..<nb { let c = Double(block[i * stride + j]) - mean; sq += c * c }
+            bs[j] = sum; bm[j] = mean; bq[j] = sq
+            if differs { varies[j] = 1 }
+            j += 1
+        }
+    }
+
     /// Column means (NaN before any row).
     public var means: [Double] { (0..<columnCount).map { store[$0] / Double(count) } }
     /// Population variances, M₂/n.
     public var variances: [Double] { (0..<columnCount).map { store[columnCount + $0] / Double(count) } }
-    public var minima: [Double] { Array(store[(2 * columnCount)..<(3 * columnCount)]) }
-    public var maxima: [Double] { Array(store[(3 * columnCount)..<(4 * columnCount)]) }
+    /// Whether every value of a column equals its first (as numbers: −0 equals +0).
+    public var isConstant: [Bool] { (0..<columnCount).map { store[3 * columnCount + $0] == 0 } }
 
     /// Population standard deviations as `Standardization` uses them: 1 for a constant column
     /// (all values equal) and wherever the deviation rounds to 0.
     public var scales: [Double] {
         (0..<columnCount).map { j in
-            if store[2 * columnCount + j] == store[3 * columnCount + j] { return 1 }
+            if store[3 * columnCount + j] == 0 { return 1 }
             let s = (store[columnCount + j] / Double(count)).squareRoot()
             return s > 0 ? s : 1
         }

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LinearAlgebra
 
 /// Supervised data: n samples with inputs X (n × d) and targets Y (n × k).
@@ -66,6 +71,56 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
     public func split(validationFraction: Double, seed: UInt64) throws -> (training: Dataset, validation: Dataset) {
         let (t, v) = try Self.splitIndices(sampleCount: sampleCount, validationFraction: validationFraction, seed: seed)
         return (subset(t), subset(v))
+    }
+
+    /// `split(validationFraction:seed:)` for a dataset that is not needed afterwards: the
+    /// validation rows are copied out and the training rows moved up, in order, within this
+    /// dataset's own storage (when it holds the only reference to it; otherwise it is copied
+    /// first), so the training part needs no new memory and no second pass through fresh pages.
+    /// With `featureMoments`/`targetMoments`, the training part's `ColumnMoments` are accumulated
+    /// as its rows are moved, while they are in cache (equal to moments of the training matrices).
+    public consuming func splitting(validationFraction: Double, seed: UInt64, featureMoments: Bool = false,
+                                    targetMoments: Bool = false) throws
+        -> (training: Dataset, validation: Dataset, featureMoments: ColumnMoments?, targetMoments: ColumnMoments?) {
+        let (t, v) = try Self.splitIndices(sampleCount: sampleCount, validationFraction: validationFraction, seed: seed)
+        var (x, y) = (self.x, self.y)
+        _ = consume self
+        var vx = Matrix<Scalar>(rows: v.count, cols: x.cols), vy = Matrix<Scalar>(rows: v.count, cols: y.cols)
+        x.gatherRows(v, into: &vx)
+        y.gatherRows(v, into: &vy)
+        var fm = featureMoments ? ColumnMoments(columnCount: x.cols) : nil
+        var tm = targetMoments ? ColumnMoments(columnCount: y.cols) : nil
+        Self.compact(&x, keeping: t, moments: &fm)
+        Self.compact(&y, keeping: t, moments: &tm)
+        return (Dataset(validated: x.rows(0..<t.count), y.rows(0..<t.count)), Dataset(validated: vx, vy), fm, tm)
+    }
+
+    /// Moves rows `keep` (ascending) to rows 0..<keep.count of `m`, a cache-sized block at a time,
+    /// adding each block to `moments` once it is in place.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func compact(_ m: inout Matrix<Scalar>, keeping keep: [Int], moments: inout ColumnMoments?) {
+        let d = m.cols
+        guard d > 0, !keep.isEmpty else { return }
+        let step = DataScan<Scalar>.chunkRows(columns: d)
+        let rowBytes = d * MemoryLayout<Scalar>.stride
+        m.withUnsafeMutableBufferPointer { e in
+            let base = e.baseAddress!
+            var k = 0
+            while k < keep.count {
+                let end = min(keep.count, k + step)
+                var r = k
+                while r < end {
+                    // A run of consecutive source rows moves as one block (source ≥ destination).
+                    var run = 1
+                    while r + run < end && keep[r + run] == keep[r] + run { run += 1 }
+                    if keep[r] != r { memmove(base + r * d, base + keep[r] * d, run * rowBytes) }
+                    r += run
+                }
+                moments?.add(MatrixView(UnsafePointer(base + k * d), rows: end - k, cols: d))
+                k = end
+            }
+        }
     }
 
     /// Which samples go to training and which to validation: a Fisher–Yates permutation of 0..<n
