@@ -78,6 +78,19 @@ if [ -z "${OPENBLAS_CORETYPE+set}" ] && [ "$CORE" = Prescott ] && grep -qw avx51
 fi
 echo "system OpenBLAS core: $CORE; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
+# The machine's limits in the same session, from `descent bench` (the report gives Descent's share of them).
+if [ -z "${LIMITS_JSON:-}" ]; then
+    LIMITS_JSON="$OUT/limits.json"
+    echo "measuring the machine's limits (descent bench) ..." >&2
+    if (cd .. && swift build -c release --product descent > "Benchmarks/$BUILD/descent-build.log" 2>&1); then
+        python3 peers/bench_limits.py "$(cd .. && swift build -c release --show-bin-path)/descent" "$LIMITS_JSON" 2>/dev/null \
+            || { echo "descent bench failed: no limits in the report" >&2; LIMITS_JSON=""; }
+    else
+        echo "descent did not build: no limits in the report" >&2; LIMITS_JSON=""
+    fi
+fi
+export LIMITS_JSON
+
 : > "$RESULTS"
 FLAGS=()
 [ "${SCALING:-1}" = 0 ] && FLAGS+=(--no-scaling)
@@ -92,22 +105,24 @@ if [ "${CHECK:-1}" != 0 ]; then
     for P in P1s P2; do
         Y=y; [ "$P" = P2 ] && Y=Y
         for DT in $DTYPES; do
+          for T in $THREADS; do   # the split of a batch over threads changes the sums' order: check every count
             THETA=$(mktemp --suffix=.npy)
-            if OPENBLAS_NUM_THREADS=1 "$SGD_EPOCH" --x "$DATA/${P}_X.npy" --y "$DATA/${P}_$Y.npy" --problem "$P" --dtype "$DT" --threads 1 \
+            if OPENBLAS_NUM_THREADS=1 "$SGD_EPOCH" --x "$DATA/${P}_X.npy" --y "$DATA/${P}_$Y.npy" --problem "$P" --dtype "$DT" --threads "$T" \
                     --batches "$CHECK_BATCH" --lr 0.01 --momentum 0.9 --check-out "$THETA" 2>/dev/null; then
                 STATUS=0
                 OPENBLAS_NUM_THREADS=1 python3 peers/check_torch.py --x "$DATA/${P}_X.npy" --y "$DATA/${P}_$Y.npy" \
                     --descent "$THETA" --batch "$CHECK_BATCH" --dtype "$DT" --lr 0.01 --momentum 0.9 --problem "$P" \
-                    >> "$RESULTS" || STATUS=$?
+                    --descent-threads "$T" >> "$RESULTS" || STATUS=$?
                 case $STATUS in
                     0) ;;
-                    3) echo "identical-math check skipped: torch is not installed" >&2; rm -f "$THETA"; break 2 ;;
+                    3) echo "identical-math check skipped: torch is not installed" >&2; rm -f "$THETA"; break 3 ;;
                     *) echo "identical-math check $P $DT: Descent and torch.optim.SGD DISAGREE (see the report)" >&2 ;;
                 esac
             else
-                echo "identical-math check $P $DT: sgd-epoch --check-out failed" >&2
+                echo "identical-math check $P $DT threads $T: sgd-epoch --check-out failed" >&2
             fi
             rm -f "$THETA"
+          done
         done
     done
 fi

@@ -30,6 +30,7 @@ p.add_argument("--dtype", default="float64", choices=["float32", "float64"])
 p.add_argument("--lr", type=float, default=0.01)
 p.add_argument("--momentum", type=float, default=0.9)
 p.add_argument("--problem", default="")
+p.add_argument("--descent-threads", type=int, default=1, help="the thread count Descent ran with (recorded)")
 a = p.parse_args()
 
 torch.set_num_threads(1)
@@ -55,7 +56,7 @@ diff = float(np.max(np.abs(theta_descent - theta_torch)))
 scale = float(np.max(np.abs(theta_torch)))
 tolerance = 1e-12 if a.dtype == "float64" else 1e-3
 ok = diff <= tolerance * scale
-print(json.dumps({"check": a.problem, "dtype": a.dtype, "batch": a.batch, "steps": (n + a.batch - 1) // a.batch,
+print(json.dumps({"check": a.problem, "threads": a.descent_threads, "dtype": a.dtype, "batch": a.batch, "steps": (n + a.batch - 1) // a.batch,
                   "max_abs_diff": diff, "max_abs_theta": scale, "relative": diff / scale, "tolerance": tolerance,
                   "ok": ok}))
 sys.exit(0 if ok else 1)

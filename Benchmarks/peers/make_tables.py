@@ -188,10 +188,10 @@ def targets(res, tally):
               "(ratio of times per sample, 1M / 262k, per round)", "",
               table(["threads", "dtype", "batch", "ns/sample 1M", "ns/sample 262k", "1M / 262k", "status"], rows)
               if rows else "no data", ""]
-    rows = [[c["check"], c["dtype"], c["batch"], f"{c['relative']:.2e}", f"{c['tolerance']:g}", count(c["ok"])]
-            for c in res.checks]
+    rows = [[c["check"], c.get("threads", 1), c["dtype"], c["batch"], f"{c['relative']:.2e}", f"{c['tolerance']:g}",
+             count(c["ok"])] for c in res.checks]
     lines += ["**Identical math: Descent vs torch.optim.SGD after one epoch in file order** (details below)", "",
-              table(["problem", "dtype", "batch", "relative difference", "tolerance", "status"], rows) if rows else
+              table(["problem", "Descent threads", "dtype", "batch", "relative difference", "tolerance", "status"], rows) if rows else
               "no data (torch missing or the check was not run)", ""]
     return lines
 
