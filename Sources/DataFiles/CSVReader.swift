@@ -102,6 +102,9 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
     private let quote: UInt8
     private let parse: (inout CellBuffer) -> Scalar?
     private let sizeHint: Int?
+    /// Whether `DecimalParser` may take cells in place: not when the delimiter or the quote is a
+    /// character a number can hold (the byte machine must then see every byte).
+    private let numbersInPlace: Bool
 
     private var cell = CellBuffer()
     private var line = 1
@@ -141,6 +144,8 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         delimiter = options.delimiter.asciiValue!
         quote = options.quote.asciiValue!
         parse = cParser(for: Scalar.self)
+        let numberBytes = Array("0123456789+-.eE".utf8)
+        numbersInPlace = !numberBytes.contains(delimiter) && !(numberBytes + [0x20, 0x09]).contains(quote)
     }
 
     mutating func consume(_ chunk: UnsafeRawBufferPointer) throws {
@@ -172,7 +177,8 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         let slot = j < columnCount ? slots[j] : Self.unused
         var k = i
         var value: Scalar? = nil
-        if slot != Self.unused, let (v, next) = DecimalParser.parse(p, from: i, to: n, as: Scalar.self), next < n,
+        if slot != Self.unused && numbersInPlace,
+           let (v, next) = DecimalParser.parse(p, from: i, to: n, as: Scalar.self, delimiter: delimiter), next < n,
            p[next] == delimiter || p[next] == lf || p[next] == cr {
             value = v; k = next
         } else {

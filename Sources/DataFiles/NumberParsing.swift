@@ -140,11 +140,13 @@ enum DecimalParser {
     /// Parses the number starting at `start` (after optional spaces and tabs) and returns it with
     /// the index just past it and any spaces and tabs after it; nil when the text there is not in
     /// this parser's shape. The caller decides whether what follows ends the field.
+    /// Spaces and tabs around the number are skipped, except one that is `delimiter`.
     @inline(__always)
     static func parse<Scalar: BLASScalar>(_ p: UnsafePointer<UInt8>, from start: Int, to end: Int,
-                                          as _: Scalar.Type) -> (value: Scalar, next: Int)? {
+                                          as _: Scalar.Type, delimiter: UInt8 = 0) -> (value: Scalar, next: Int)? {
+        @inline(__always) func blank(_ b: UInt8) -> Bool { (b == 0x20 || b == 0x09) && b != delimiter }
         var i = start
-        while i < end && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
+        while i < end && blank(p[i]) { i += 1 }
         guard i < end else { return nil }
         var negative = false
         if p[i] == UInt8(ascii: "-") || p[i] == UInt8(ascii: "+") {
@@ -213,7 +215,7 @@ enum DecimalParser {
             guard exponentDigits > 0 else { return nil }
             exponent += negativeExponent ? -e : e
         }
-        while i < end && (p[i] == 0x20 || p[i] == 0x09) { i += 1 }
+        while i < end && blank(p[i]) { i += 1 }
         guard let magnitude: Scalar = value(w, exponent) else { return nil }
         return (negative ? -magnitude : magnitude, i)
     }

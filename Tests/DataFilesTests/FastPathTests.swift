@@ -132,6 +132,28 @@ struct FastPathTests {
         #expect(e?.message == "cell \"\(truncatedForMessage(fields[1]))\" in column \"b\" is not a number")
     }
 
+    /// Delimiters and quotes that a number's text can hold or that trimming would skip: the
+    /// in-place path must give what the byte machine gives.
+    @Test func csvDelimitersThatLookLikeBlanksOrNumbers() throws {
+        let dir = TemporaryDirectory(); defer { dir.cleanUp() }
+        let tab = CSVOptions(delimiter: "\t", targetColumns: [])
+        let t = try CSVReader.read(dir.file("t.tsv", "1\t 2 \t3\n4\t5\t 6\n"), as: Double.self, options: tab)
+        #expect(t.features == Matrix([[1.0, 2, 3], [4, 5, 6]]))
+        let emptyTab = dir.file("e.tsv", "a\tb\ty\n1\t\t3\n")
+        #expect(dataError { try CSVReader.read(emptyTab, as: Double.self, options: tab) }?.description
+                == "\(emptyTab.path):2:2: empty cell in column \"b\" is not a number")
+        let space = CSVOptions(delimiter: " ", targetColumns: [])
+        #expect(try CSVReader.read(dir.file("s.txt", "1 2 3\n4 5 6\n"), as: Float.self, options: space).features == Matrix([[Float(1), 2, 3], [4, 5, 6]]))
+        let doubleSpace = dir.file("d.txt", "1 2 3\n4  6\n")
+        #expect(dataError { try CSVReader.read(doubleSpace, as: Double.self, options: space) }?.description
+                == "\(doubleSpace.path):2:2: empty cell in column 1 is not a number")
+        // A quote character that numbers use: the byte machine reads every cell.
+        let dash = CSVOptions(quote: "-", targetColumns: [])
+        #expect(try CSVReader.read(dir.file("q.csv", "a,b\n1,-2-\n3,4\n"), as: Double.self, options: dash).features == Matrix([[1.0, 2], [3, 4]]))
+        let dot = CSVOptions(delimiter: ".", targetColumns: [])
+        #expect(try CSVReader.read(dir.file("p.csv", "1.25.3\n"), as: Double.self, options: dot).features == Matrix([[1.0, 25, 3]]))
+    }
+
     /// Row storage grows (moving the rows) when the file's size is unknown, e.g. a pipe.
     @Test func csvStorageGrowsWithoutASizeHint() throws {
         var text = "x,y\n"
