@@ -136,6 +136,10 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
                 sampler.startEpoch()
                 epochLossSum = 0; epochSamples = 0
             }
+            if let outcome = try runPerSampleFastPath(), let reason = outcome {
+                finished = .diverged(step: step, reason: reason)
+                return result(finished!)
+            }
             while batchInEpoch < batchesPerEpoch {
                 if let reason = try update() {
                     finished = .diverged(step: step, reason: reason)
