@@ -15,8 +15,8 @@ extension SGD {
     /// `l_rate_red_error_ratio`) is not part of the optimizer: pair this preset with the microsoftml
     /// reduction schedule from the Schedules module, which supplies γ to `step` each update.
     ///
-    /// Source: microsoftml `sgd-optimizer` and R `maOptimizer` reference pages
-    /// (`/work/shared/reference/semantics.md` §1).
+    /// Source: the microsoftml `sgd_optimizer` and R `maOptimizer` reference pages
+    /// (learn.microsoft.com, Machine Learning Server documentation).
     public static func microsoftML(parameterCount: Int,
                                    groups: [ParameterGroup]? = nil,
                                    learningRate: Double = 0.001,

@@ -25,8 +25,8 @@ import LinearAlgebra
 /// never allocates. Momentum can be changed later (`setMomentum`, for momentum cycling) only when
 /// it was enabled at construction.
 ///
-/// Source: `torch/optim/sgd.py` (`_single_tensor_sgd`) and its documentation;
-/// `/work/shared/reference/lr_free.md` §6.
+/// Source: `torch/optim/sgd.py` (`_single_tensor_sgd`) and its documentation
+/// (pytorch.org/docs, `torch.optim.SGD`).
 public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     public var name: String { "sgd" }
     public let parameterCount: Int
