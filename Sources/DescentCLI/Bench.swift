@@ -70,7 +70,8 @@ struct Bench: ParsableCommand {
     var json = false
 
     func validate() throws {
-        for (name, value) in [("--threads", threads), ("--rows", rows), ("--features", features),
+        if let t = threads { try ComputeOptions.checkThreads(t) }
+        for (name, value) in [("--rows", rows), ("--features", features),
                               ("--per-sample-rows", perSampleRows), ("--multi-output-rows", multiOutputRows),
                               ("--size", size), ("--gemm-size", gemmSize), ("--epochs", epochs)] {
             if let v = value, v < 1 { throw CLIError("\(name) must be at least 1, got \(v)") }

@@ -112,7 +112,12 @@ struct ComputeOptions: ParsableArguments {
     /// shares it. Training objectives get the value too (see `TrainingSetup.objective`).
     static func setThreads(_ threads: Int?) throws {
         guard let t = threads else { return }
-        guard t >= 1 && t <= maximumThreads else { throw CLIError("--threads must be 1…\(maximumThreads), got \(t)") }
+        try checkThreads(t)
         BLASRuntime.threads = t
+    }
+
+    /// The one check of a `--threads` value (`bench` uses it too).
+    static func checkThreads(_ t: Int) throws {
+        guard t >= 1 && t <= maximumThreads else { throw CLIError("--threads must be 1…\(maximumThreads), got \(t)") }
     }
 }

@@ -59,22 +59,10 @@ extension Trainer {
         }
         let count = batchesPerEpoch
         while position < count {
-            // The learning rate (and cycled momentum) at this update, as `learningRateForNextUpdate`.
-            let lr: Double
-            if let schedule {
-                let s: Int = switch schedule.unit { case .batch: stepCount; case .epoch: epoch; case .sample: seen }
-                do { lr = try schedule.learningRate(at: s, metrics: metrics) } catch {
-                    throw TrainingError("the schedule has no learning rate for step \(s): \(error)")
-                }
-                guard lr.isFinite && lr >= 0 else {
-                    throw TrainingError("the schedule gave learning rate \(lr) at step \(s); it must be finite and ≥ 0")
-                }
-                do { if let m = try schedule.momentum(at: s, metrics: metrics) { try sgd.setMomentum(m) } } catch {
-                    throw TrainingError("the schedule's momentum at step \(s) cannot be used: \(error)")
-                }
-            } else {
-                lr = constantRate
-            }
+            let lr = try schedule.map { schedule in
+                try Self.scheduledRate(schedule, at: Self.scheduleStep(schedule.unit, step: stepCount, epoch: epoch, samples: seen),
+                                       metrics: metrics) { try sgd.setMomentum($0) }
+            } ?? constantRate
             let i = order.map { $0[position] } ?? position
             if position + ahead < count {
                 let next = order.map { $0[position + ahead] } ?? position + ahead

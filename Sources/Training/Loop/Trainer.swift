@@ -218,25 +218,37 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
 
     /// The schedule's counter for the next update, in its unit.
     func scheduleStep(_ unit: ScheduleUnit) -> Int {
+        Self.scheduleStep(unit, step: step, epoch: epoch, samples: samplesSeen)
+    }
+
+    static func scheduleStep(_ unit: ScheduleUnit, step: Int, epoch: Int, samples: Int) -> Int {
         switch unit {
         case .batch: step
         case .epoch: epoch
-        case .sample: samplesSeen
+        case .sample: samples
         }
     }
 
     func learningRateForNextUpdate() throws -> Double {
         guard let schedule = configuration.schedule else { return configuration.learningRate }
-        let s = scheduleStep(schedule.unit)
+        return try Self.scheduledRate(schedule, at: scheduleStep(schedule.unit), metrics: metricHistory) {
+            try optimizer.setMomentum($0)
+        }
+    }
+
+    /// The schedule's learning rate at step `s` (checked finite and ≥ 0), handing the momentum it
+    /// cycles, if any, to `setMomentum`; errors say which step and why.
+    static func scheduledRate(_ schedule: any LearningRateSchedule, at s: Int, metrics: [Double],
+                              setMomentum: (Double) throws -> Void) throws -> Double {
         let lr: Double
-        do { lr = try schedule.learningRate(at: s, metrics: metricHistory) } catch {
+        do { lr = try schedule.learningRate(at: s, metrics: metrics) } catch {
             throw TrainingError("the schedule has no learning rate for step \(s): \(error)")
         }
         guard lr.isFinite && lr >= 0 else {
             throw TrainingError("the schedule gave learning rate \(lr) at step \(s); it must be finite and ≥ 0")
         }
         do {
-            if let m = try schedule.momentum(at: s, metrics: metricHistory) { try optimizer.setMomentum(m) }
+            if let m = try schedule.momentum(at: s, metrics: metrics) { try setMomentum(m) }
         } catch {
             throw TrainingError("the schedule's momentum at step \(s) cannot be used: \(error)")
         }
