@@ -229,11 +229,7 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         var start = 0
         while start < b {
             let end = Swift.min(start + chunkRows, b)
-            let chunk: Batch = switch batch {
-            case .rows(let r): .rows((r.lowerBound + start)..<(r.lowerBound + end))
-            case .indices(let i): .indices(UnsafeBufferPointer(rebasing: i[start..<end]))
-            }
-            body(chunk, start == 0)
+            body(batch.slice(start..<end), start == 0)
             start = end
         }
     }

@@ -8,11 +8,6 @@ struct RowSelection {
     let count: Int
 
     @inline(__always) func row(_ i: Int) -> Int { indices.map { $0[i] } ?? first + i }
-
-    /// Rows `range` of this selection.
-    func slice(_ range: Range<Int>) -> RowSelection {
-        RowSelection(indices: indices.map { $0 + range.lowerBound }, first: first + range.lowerBound, count: range.count)
-    }
 }
 
 /// Loss and parameter gradient of a linear model ŷ = x·Wᵀ + b in one pass over the rows, each row
