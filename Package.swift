@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -6,6 +6,10 @@ let package = Package(
     products: [
         .library(name: "Descent", targets: ["Descent"]),
         .executable(name: "descent", targets: ["DescentCLI"]),
+    ],
+    traits: [
+        .trait(name: "MPI", description: "Data-parallel training over MPI (needs libopenmpi-dev and openmpi-bin, or MPICH)"),
+        .default(enabledTraits: []),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
@@ -20,25 +24,37 @@ let package = Package(
         .systemLibrary(
             name: "CLAPACKE", path: "Modules/CLAPACKE", pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev"])]),
+        // Only looked at with the MPI trait; `mpi-c` follows the system's MPI choice (Open MPI on Debian).
+        .systemLibrary(
+            name: "CMPI", path: "Modules/CMPI", pkgConfig: "mpi-c",
+            providers: [.apt(["libopenmpi-dev", "openmpi-bin"])]),
 
         // Row kernels of the fused training step, built for several instruction sets (C, see kernels.c).
         .target(name: "CKernels"),
 
         // MARK: Layers: BLAS -> Matrix -> objectives -> optimizers/schedules -> training
+        // Collective operations between training processes (no dependencies; MPI is one implementation).
+        .target(name: "Collective"),
         .target(
             name: "LinearAlgebra",
-            dependencies: ["CBLAS", "CLAPACKE", "CKernels", .product(name: "RealModule", package: "swift-numerics"),
+            dependencies: ["Collective", "CBLAS", "CLAPACKE", "CKernels", .product(name: "RealModule", package: "swift-numerics"),
                            .product(name: "Atomics", package: "swift-atomics")]),
         .target(name: "Optimizers", dependencies: ["LinearAlgebra"]),
         .target(name: "Schedules"),
-        .target(name: "Training", dependencies: ["LinearAlgebra", "Optimizers", "Schedules"]),
+        .target(name: "Training", dependencies: ["Collective", "LinearAlgebra", "Optimizers", "Schedules"]),
         .target(name: "DataFiles", dependencies: ["LinearAlgebra"]),
-        .target(name: "Descent", dependencies: ["LinearAlgebra", "Optimizers", "Schedules", "Training", "DataFiles"]),
+        // MPICommunicator; every file is inside `#if MPI`, so without the trait this target is empty.
+        .target(name: "DescentMPI",
+                dependencies: ["Collective", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
+        .target(name: "Descent", dependencies: ["Collective", "LinearAlgebra", "Optimizers", "Schedules", "Training", "DataFiles",
+                                                .target(name: "DescentMPI", condition: .when(traits: ["MPI"]))]),
 
         // MARK: Command line
         .executableTarget(
             name: "DescentCLI",
             dependencies: ["Descent", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // The distributed checks, run under `mpirun -np 2` by .ci/run (prints "N passed, M failed").
+        .executableTarget(name: "DistributedChecks", dependencies: ["Descent", "_TestSupport"]),
 
         // MARK: Tests
         .target(name: "_TestSupport", dependencies: ["Descent"], path: "Sources/_TestSupport"),

@@ -51,6 +51,16 @@ public enum NPYFile {
         return (r.features, r.targets)
     }
 
+    /// Rows `rows` of the array only (one process's shard: the file is read from the header length
+    /// plus `rows.lowerBound` × the row's bytes), optionally split into features and targets as
+    /// `read(_:targetColumns:as:)` does; row numbers given to `visit` count from `rows.lowerBound`.
+    public static func read<Scalar: BLASScalar>(_ url: URL, rows: Range<Int>, targetColumns: [Int] = [], as _: Scalar.Type = Scalar.self,
+                                                visitingRows visit: RowVisitor<Scalar>)
+        throws -> (features: Matrix<Scalar>, targets: Matrix<Scalar>) {
+        let r = try readSplit(url, targetColumns: targetColumns, as: Scalar.self, rows: rows, visit: visit)
+        return (r.features, r.targets)
+    }
+
     /// Features and targets from two files, whose row counts must agree.
     public static func read<Scalar: BLASScalar>(features: URL, targets: URL, as _: Scalar.Type = Scalar.self)
         throws -> (features: Matrix<Scalar>, targets: Matrix<Scalar>) {
@@ -203,9 +213,23 @@ public enum NPYFile {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     private static func readSplit<Scalar: BLASScalar>(_ url: URL, targetColumns: [Int], as _: Scalar.Type,
+                                                      rows rowRange: Range<Int>? = nil,
                                                       visit: RowVisitor<Scalar>) throws -> Split<Scalar> {
-        let file = try ArrayFile(url.path)
+        var file = try ArrayFile(url.path)
         defer { close(file.fd) }
+        if let r = rowRange {
+            // Only these rows: the payload from header + lower·rowBytes (visited row numbers count
+            // from the range's start).
+            guard r.lowerBound >= 0 && r.upperBound <= file.rows else {
+                throw DataError(.npyShape, file: file.path, "rows \(r.lowerBound)..<\(r.upperBound) asked for, the array has \(file.rows)")
+            }
+            file.dataStart += r.lowerBound * file.rowBytes
+            file.rows = r.count
+            file.expected = r.count * file.rowBytes
+            guard lseek(file.fd, off_t(file.dataStart), SEEK_SET) >= 0 else {
+                throw DataError(.io, file: file.path, "cannot seek to row \(r.lowerBound): \(errnoDescription())")
+            }
+        }
         let (fd, path, header, element) = (file.fd, file.path, file.header, file.element)
         let (rows, cols, rowBytes, expected) = (file.rows, file.cols, file.rowBytes, file.expected)
 

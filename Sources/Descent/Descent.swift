@@ -4,3 +4,7 @@
 @_exported import Schedules
 @_exported import Training
 @_exported import DataFiles
+@_exported import Collective
+#if MPI
+@_exported import DescentMPI
+#endif

@@ -80,7 +80,9 @@ extension DataOptions {
     /// Reads features and targets (`withTargets`) or features only. Values are checked finite as
     /// they are read (a row holding NaN/Inf is an error, or is dropped with --drop-nonfinite; see
     /// `LoadedData.valuesChecked` for the one exception).
-    func load<Scalar: BLASScalar>(_: Scalar.Type, withTargets: Bool, scanning: LoadScan = LoadScan()) throws -> LoadedData<Scalar> {
+    /// `rows`: only these rows of a .npy file (one process's shard; .npy only).
+    func load<Scalar: BLASScalar>(_: Scalar.Type, withTargets: Bool, scanning: LoadScan = LoadScan(),
+                                  rows: Range<Int>? = nil) throws -> LoadedData<Scalar> {
         guard let data else { throw CLIError("--data is required") }
         let url = URL(fileURLWithPath: data)
         let separate = withTargets ? targets : nil
@@ -94,6 +96,15 @@ extension DataOptions {
             guard shape.rows > 0 else { throw DataError(.noDataRows, file: url.path, "the array has no data rows (its first dimension is 0)") }
             if let separate {
                 let targetsURL = URL(fileURLWithPath: separate)
+                if let range = rows {
+                    guard separate.lowercased().hasSuffix(".npy") else { throw CLIError("a row range needs .npy targets") }
+                    let targetShape = try NPYFile.shape(of: targetsURL)
+                    try checkRows(shape.rows, targetShape.rows, separate)
+                    var scan = makeScan(shape.columns, targetShape.columns)
+                    let x = try NPYFile.read(url, rows: range, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }.features
+                    let y = try NPYFile.read(targetsURL, rows: range, as: Scalar.self) { _, rows, _ in scan.addTargets(rows) }.features
+                    return try finiteRows(x, y, scan, source: data)
+                }
                 if separate.lowercased().hasSuffix(".npy") {
                     var scan = makeScan(shape.columns, try NPYFile.shape(of: targetsURL).columns)
                     let x = try NPYFile.read(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
@@ -125,9 +136,9 @@ extension DataOptions {
             // Out-of-range and repeated indices are reported by the reader.
             let valid = indices.allSatisfy { (0..<shape.columns).contains($0) } && Set(indices).count == indices.count
             var scan = makeScan(valid ? shape.columns - indices.count : 0, valid ? indices.count : 0)
-            let (x, y) = try NPYFile.read(url, targetColumns: indices, as: Scalar.self) { _, features, targets in
-                scan.addFeatures(features); scan.addTargets(targets)
-            }
+            let visit: NPYFile.RowVisitor<Scalar> = { _, features, targets in scan.addFeatures(features); scan.addTargets(targets) }
+            let (x, y) = try rows.map { try NPYFile.read(url, rows: $0, targetColumns: indices, as: Scalar.self, visitingRows: visit) }
+                ?? NPYFile.read(url, targetColumns: indices, as: Scalar.self, visitingRows: visit)
             return try finiteRows(x, y, scan, source: data)
         }
         // The CSV reader checks every value it keeps; the digest and moments are taken from each

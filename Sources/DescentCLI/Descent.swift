@@ -35,6 +35,11 @@ struct DescentCommand: ParsableCommand {
             try command.run()
         } catch let code as ExitCode {
             Foundation.exit(code.rawValue)
+        } catch let quiet as QuietFailure {
+            Foundation.exit(quiet.status)
+        } catch let failure as ProcessFailure {
+            Terminal.error("process \(failure.rank): " + describe(failure.error))
+            Foundation.exit(status(for: failure.error))
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }
             Terminal.error(describe(error))
@@ -65,6 +70,8 @@ struct DescentCommand: ParsableCommand {
         case let e as LAPACKError: return e.description
         case let e as CLIError: return e.description
         case let e as DivergenceError: return e.description
+        case let e as PeerFailure: return e.description
+        case let e as CommunicatorError: return "MPI: \(e.description)"
         default:
             let text = message(for: error)
                 .split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }

@@ -99,7 +99,7 @@ struct LRFind: ParsableCommand {
         guard sampler.batchesPerEpoch > 0 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
         var parameters = setup.initialParameters
         let test = try range.test()
-        let result = test.run(objective: &objective, optimizer: &opt, parameters: &parameters, sampler: &sampler)
+        let result = try test.run(objective: &objective, optimizer: &opt, parameters: &parameters, sampler: &sampler)
 
         let stop: String = switch result.stop {
         case .completed: "completed all \(result.plannedIterations) updates"

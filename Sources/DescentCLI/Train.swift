@@ -35,14 +35,35 @@ struct Train: ParsableCommand {
     @OptionGroup(title: "Training") var training: TrainingOptions
     @OptionGroup(title: "Computation") var compute: ComputeOptions
     @OptionGroup(title: "Output") var output: OutputOptions
+    @OptionGroup(title: "Distributed training") var distribution: DistributedOptions
 
     func run() throws {
         try training.validate()
         try output.validate()
+        try distribution.validate()
+        var group: ProcessGroup? = nil
+        if distribution.distributed {
+            group = try ProcessGroup.open(distribution)
+        } else if let n = ProcessGroup.launchedProcesses, n > 1 {
+            Terminal.note("warning: this is one of \(n) processes started by a launcher, but --distributed is not given: "
+                          + "\(n) independent copies of the same run are training (and writing the same files)")
+        }
+        var compute = compute
+        if group != nil, compute.threads == nil { compute.threads = ProcessGroup.defaultThreads }
         try compute.apply()
-        switch compute.dtype {
-        case .float: try TrainRun<Float>(command: self).run()
-        case .double: try TrainRun<Double>(command: self).run()
+        do {
+            switch compute.dtype {
+            case .float: try TrainRun<Float>(command: self, compute: compute, group: group).run()
+            case .double: try TrainRun<Double>(command: self, compute: compute, group: group).run()
+            }
+        } catch {
+            // Errors every process meets alike are reported once, by process 0; a process's own
+            // failure is reported by that process.
+            guard let group, !group.isRoot else { throw error }
+            switch error {
+            case is PeerFailure, is DivergenceError: throw QuietFailure(status: DescentCommand.status(for: error))
+            default: throw ProcessFailure(rank: group.rank, error: error)
+            }
         }
     }
 }

@@ -20,6 +20,7 @@ struct TrainReport {
         Terminal.out("optimizer: \(context.optimizerSummary), lr \(Format.number(context.learningRate))"
                      + (context.scheduleText.map { ", schedule \($0)" } ?? "")
                      + ", batch \(context.batchSize), \(context.epochs) epochs")
+        if let p = context.processes { Terminal.out("processes: \(p)") }
         var columns = ["epoch", "train loss"]
         if hasValidation { columns += ["val loss", isClassification ? "val acc" : "val R²"] }
         columns += ["lr", "updates", "seconds"]

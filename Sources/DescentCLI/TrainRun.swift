@@ -4,19 +4,34 @@ import Foundation
 /// `descent train` for one precision: every step from options to files, generic over the scalar.
 struct TrainRun<Scalar: BLASScalar> {
     let command: Train
+    let compute: ComputeOptions
+    /// The processes of a --distributed run; nil for a plain one.
+    let group: ProcessGroup?
+
+    /// Whether this process prints and writes files (process 0 of a distributed run).
+    var isRoot: Bool { group?.isRoot ?? true }
+
+    /// Runs `body`, agreeing on its outcome with the other processes of a distributed run.
+    func agreed<T>(_ body: () throws -> T) throws -> T {
+        guard let group else { return try body() }
+        return try group.agree(body)
+    }
 
     var training: TrainingOptions { command.training }
     var output: OutputOptions { command.output }
     var dtype: String { command.compute.dtype.rawValue }
 
     func run() throws {
-        try OutputPath.checkAll([(output.output, "--output"), (output.metrics, "--metrics"),
-                                 (output.plot, "--plot"), (output.checkpoint, "--checkpoint")])
-        if let r = output.resume, !FileManager.default.fileExists(atPath: r) {
-            throw DataError(.io, file: r, "cannot resume: no such checkpoint file")
+        try agreed {
+            if let r = output.resume, !FileManager.default.fileExists(atPath: r) {
+                throw DataError(.io, file: r, "cannot resume: no such checkpoint file")
+            }
+            guard isRoot else { return }
+            try OutputPath.checkAll([(output.output, "--output"), (output.metrics, "--metrics"),
+                                     (output.plot, "--plot"), (output.checkpoint, "--checkpoint")])
+            for path in [output.checkpoint, output.output].compactMap({ $0 }) { OutputPath.removeStaleTemporaries(of: path) }
         }
-        for path in [output.checkpoint, output.output].compactMap({ $0 }) { OutputPath.removeStaleTemporaries(of: path) }
-        let setup = try TrainingSetup<Scalar>(data: command.data, model: command.model, training: training)
+        let setup = try TrainingSetup<Scalar>(data: command.data, model: command.model, training: training, group: group)
         let embedded = setup.isEmbedded
         var optimizerOptions = command.optimizer
         if embedded, optimizerOptions.momentum == nil, try optimizerOptions.canonicalName() == "sgd" {
@@ -29,19 +44,38 @@ struct TrainRun<Scalar: BLASScalar> {
         let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: b, dropLast: training.dropLast)
         guard batchesPerEpoch >= 1 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
 
-        let objective = try setup.objective(maximumBatchSize: b, threads: command.compute.threads)
-        let validation = setup.validation.map { objective.evaluator(x: $0.x, y: $0.y) }
+        let objective = try agreed { try setup.objective(maximumBatchSize: b, threads: compute.threads) }
+        let validation: ValidationEvaluator<Scalar>? = setup.validation.map { v in
+            guard let group else { return objective.evaluator(x: v.x, y: v.y) }
+            let (vx, vy) = ownPart(v.x, v.y)
+            return { p in
+                let e = try objective.evaluate(parameters: p, x: vx, y: vy, over: group.communicator)
+                return (e.loss, e.primaryMetric)
+            }
+        }
 
         // Learning rate, possibly from a range test, and the schedule.
         var learningRate = try training.learningRate(default: optimizerOptions.defaultLearningRate())
         var lrNote: String? = nil
         if training.isAutoLR {
             let finder = RangeTestSettings.defaults
-            var rangeObjective = objective
             var optimizer = try optimizerOptions.make(Scalar.self, groups: setup.model.parameterGroups, learningRate: 1)
-            var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: training.shuffle, dropLast: training.dropLast, seed: training.seed)
             var parameters = setup.initialParameters
-            let result = try finder.test().run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
+            let result: LRRangeTestResult
+            if let group {
+                // Every process runs the same test on the reduced losses, so all get the same suggestion.
+                try group.communicator.broadcast(&parameters)
+                let sharded = group.settings.sharding == .sharded
+                var rangeObjective = DataParallelObjective(objective, dataParallel: group.settings)
+                var sampler = BatchSampler(sampleCount: n, batchSize: sharded ? max(1, b / group.size) : b, mode: training.shuffle,
+                                           dropLast: training.dropLast,
+                                           seed: sharded ? DataParallel.shardSeed(training.seed, rank: group.rank) : training.seed)
+                result = try finder.test().run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
+            } else {
+                var rangeObjective = objective
+                var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: training.shuffle, dropLast: training.dropLast, seed: training.seed)
+                result = try finder.test().run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
+            }
             switch result.suggest(.steepest) {
             case .rate(let lr, _):
                 learningRate = lr
@@ -66,14 +100,30 @@ struct TrainRun<Scalar: BLASScalar> {
                      "\(training.dropLast)", "\(training.seed)", "\(training.validationSplit)", "\(training.earlyStopping ?? -1)",
                      "\(training.minDelta)", training.standardize.rawValue,
                      training.monitor?.rawValue ?? "-", training.scheduleMetric?.rawValue ?? "-"] { fp.add(part) }
+        if let g = group, g.settings.sharding != .exact || g.settings.synchronization != .everyStep {
+            // A plain run's checkpoint resumes under --distributed exact every-step, and back.
+            fp.add("\(g.settings.sharding.rawValue) \(g.settings.synchronization)")
+        }
         if case .some(let path) = command.model.initial, path != "zeros", path != "random" {
             var p = Fingerprint(); setup.initialParameters.withUnsafeBytes { p.add($0) }; fp.add(p.hex)
         }
 
         let context = RunContext(setup: setup, optimizerSummary: optimizerOptions.summary, learningRate: learningRate,
-                                 scheduleText: scheduleText, batchSize: b, epochs: epochs, fingerprint: fp.hex, lrNote: lrNote)
+                                 scheduleText: scheduleText, batchSize: b, epochs: epochs, fingerprint: fp.hex, lrNote: lrNote,
+                                 processes: group.map {
+                                     "\($0.size) (\($0.communicator.implementation)), sharding \($0.settings.sharding.rawValue), "
+                                         + "sync \($0.settings.synchronization), batch \(b) is the global batch"
+                                 })
         let optimizer = try optimizerOptions.make(Scalar.self, groups: setup.model.parameterGroups, learningRate: learningRate)
         try loop(optimizer, objective: objective, validation: validation, configuration: configuration, context: context)
+    }
+
+    /// This process's rows of (x, y) for a combined evaluation: its share in `.exact` mode (every
+    /// process holds all rows), all of them in `.sharded` mode.
+    func ownPart(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) -> (Matrix<Scalar>, Matrix<Scalar>) {
+        guard let group, group.settings.sharding == .exact else { return (x, y) }
+        let r = DataParallel.share(of: x.rows, rank: group.rank, size: group.size)
+        return (x.rows(r), y.rows(r))
     }
 
     /// The values the loop and the report share.
@@ -86,6 +136,8 @@ struct TrainRun<Scalar: BLASScalar> {
         var epochs: Int
         var fingerprint: String
         var lrNote: String?
+        /// "2 (Open MPI v4.1.4), sharding exact, sync every-step, global batch" for a distributed run.
+        var processes: String? = nil
     }
 
     /// `cyclic` and `onecycle` take their peak from the range test when the text does not give one,
@@ -110,35 +162,58 @@ struct TrainRun<Scalar: BLASScalar> {
                               context: RunContext) throws where Opt.Scalar == Scalar {
         let trainer: Trainer<SupervisedObjective<Scalar>, Opt>
         var resumedNote: String? = nil
+        let dataParallel = group?.settings
         if let path = output.resume {
-            let checkpoint = try CheckpointFile.load(path, fingerprint: context.fingerprint, as: Scalar.self)
-            guard checkpoint.schedule.dtype == dtype else {
-                throw DataError(.shapeMismatch, file: path, "the checkpoint is in \(checkpoint.schedule.dtype) precision, this run uses \(dtype)")
+            // Every process reads the checkpoint (on one machine or a shared file system).
+            var state = try agreed {
+                let checkpoint = try CheckpointFile.load(path, fingerprint: context.fingerprint, as: Scalar.self)
+                guard checkpoint.schedule.dtype == dtype else {
+                    throw DataError(.shapeMismatch, file: path, "the checkpoint is in \(checkpoint.schedule.dtype) precision, this run uses \(dtype)")
+                }
+                return checkpoint.schedule.trainer
             }
-            var state = checkpoint.schedule.trainer
             if state.finished == .completed && state.epoch < configuration.epochs { state.finished = nil }
             trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
-                                  validation: validation, resumingFrom: state)
+                                  validation: validation, resumingFrom: state, dataParallel: dataParallel)
             resumedNote = "resuming from \(path): \(state.epoch) epochs, \(state.step) updates done"
+            let was = state.dataParallel?.processes ?? 1, now = group?.size ?? 1
+            if was != now {
+                resumedNote! += "; the checkpoint was written by \(was) process\(was == 1 ? "" : "es"), this run has \(now): "
+                    + "it continues correctly but not bit-identically (the gradient's summation order changes)"
+            }
         } else {
             trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
-                                  validation: validation, initialParameters: context.setup.initialParameters)
+                                  validation: validation, initialParameters: context.setup.initialParameters,
+                                  dataParallel: dataParallel)
         }
 
-        let report = TrainReport(json: output.json, quiet: output.quiet, hasValidation: validation != nil,
+        let report = TrainReport(json: output.json && isRoot, quiet: output.quiet || !isRoot, hasValidation: validation != nil,
                                  isClassification: context.setup.loss.isClassification)
-        report.header(context: context, dtype: dtype, resumedNote: resumedNote)
+        if isRoot { report.header(context: context, dtype: dtype, resumedNote: resumedNote) }
 
-        var bar = ProgressBar(enabled: !output.quiet && !output.json && Terminal.isTerminal(2), totalEpochs: configuration.epochs)
+        var bar = ProgressBar(enabled: isRoot && !output.quiet && !output.json && Terminal.isTerminal(2), totalEpochs: configuration.epochs)
         var hookError: (any Error)? = nil
         let checkpointPath = output.checkpoint
         let everyEpochs = output.checkpointEverySteps == nil ? output.checkpointEvery : nil
         let everySteps = output.checkpointEverySteps
         let delay = output.epochDelay
+        let root = isRoot, group = group
+        // Process 0 writes; the others wait for it in the agreement, and every process stops if it failed.
         func save(_ t: Trainer<SupervisedObjective<Scalar>, Opt>) -> HookDecision {
             guard let checkpointPath else { return .continue }
-            do { try writeCheckpoint(t, to: checkpointPath, context: context) } catch { hookError = error; return .stop }
-            return .continue
+            var failed = false
+            if root {
+                do { try writeCheckpoint(t, to: checkpointPath, context: context) } catch { hookError = error; failed = true }
+            }
+            if let group {
+                do {
+                    if try group.communicator.any(failed) {
+                        if hookError == nil { hookError = PeerFailure(ranks: [0]) }
+                        return .stop
+                    }
+                } catch { hookError = error; return .stop }
+            }
+            return failed ? .stop : .continue
         }
         trainer.onStep = { [unowned trainer] p in
             bar.update(p)
@@ -161,24 +236,44 @@ struct TrainRun<Scalar: BLASScalar> {
         if case .diverged(let step, let reason) = result.stopReason {
             var saved = ""
             if output.saveDiverged, let path = output.output {
-                try writeModel(result.parameters, to: path, context: context, stop: result.stopReason)
+                if isRoot { try writeModel(result.parameters, to: path, context: context, stop: result.stopReason) }
                 saved = "; wrote the last finite model to \(path)"
             } else {
                 saved = "; no model written (--save-diverged keeps the last finite one)"
             }
             throw DivergenceError(description: "training diverged at update \(step): \(reason)\(saved). Try a smaller --lr or a schedule.")
         }
-        if let path = output.output { try writeModel(result.parameters, to: path, context: context, stop: result.stopReason) }
-        if let path = output.metrics { try MetricsFile.write(result.history, to: path) }
-        if let path = output.plot { try MetricsFile.writePlot(result.history, to: path, hasValidation: validation != nil) }
+        try agreed {
+            guard isRoot else { return }
+            if let path = output.output { try writeModel(result.parameters, to: path, context: context, stop: result.stopReason) }
+            if let path = output.metrics { try MetricsFile.write(result.history, to: path) }
+            if let path = output.plot { try MetricsFile.writePlot(result.history, to: path, hasValidation: validation != nil) }
+        }
 
-        let final = objective.evaluate(parameters: result.parameters)
-        let validationEvaluation = context.setup.validation.map { objective.evaluate(parameters: result.parameters, on: $0) }
+        let final: Evaluation, validationEvaluation: Evaluation?
+        if let group {
+            let parts = ownPart(context.setup.train.x, context.setup.train.y)
+            final = try result.parameters.withUnsafeBufferPointer {
+                try objective.evaluate(parameters: $0, x: parts.0, y: parts.1, over: group.communicator)
+            }
+            validationEvaluation = try context.setup.validation.map { v in
+                let parts = ownPart(v.x, v.y)
+                return try result.parameters.withUnsafeBufferPointer {
+                    try objective.evaluate(parameters: $0, x: parts.0, y: parts.1, over: group.communicator)
+                }
+            }
+        } else {
+            final = objective.evaluate(parameters: result.parameters)
+            validationEvaluation = context.setup.validation.map { objective.evaluate(parameters: result.parameters, on: $0) }
+        }
+        // The rest needs all the data in this process: a plain run, or process 0 of an exact one.
+        guard isRoot else { return }
+        let wholeData = group.map { $0.settings.sharding == .exact } ?? true
         var comparison: LeastSquaresComparison? = nil
-        if context.setup.isEmbedded {
+        if context.setup.isEmbedded && wholeData {
             comparison = try LeastSquaresComparison.make(setup: context.setup, parameters: result.parameters, sgdLoss: final.loss)
         }
-        let dataUnits = DataUnits.evaluate(result.parameters, setup: context.setup, objective: objective)
+        let dataUnits = wholeData ? DataUnits.evaluate(result.parameters, setup: context.setup, objective: objective) : nil
         report.finish(result: result, training: final, validation: validationEvaluation, dataUnits: dataUnits, comparison: comparison,
                       modelPath: output.output, learningRate: context.learningRate, schedule: context.scheduleText)
     }

@@ -25,7 +25,11 @@ struct TrainingSetup<Scalar: BLASScalar> {
     /// The targets in the data's units when they were standardised for training (for reporting).
     var rawTargets: (train: Matrix<Scalar>, validation: Matrix<Scalar>?)?
 
-    init(data: DataOptions, model options: ModelOptions, training: TrainingOptions) throws {
+    /// `group`: the processes of a --distributed run. Loading is agreed between them (a failure on
+    /// one stops all); in `.exact` mode every process reads all the data and they check that it is
+    /// the same, in `.sharded` mode each reads only its rows of a .npy and the standardisation's
+    /// moments and the data digest are combined over the processes.
+    init(data: DataOptions, model options: ModelOptions, training: TrainingOptions, group: ProcessGroup? = nil) throws {
         // Without a split, the standardisation is fitted on all the data: its moments come from
         // the pass that checks the values as they are read (when no row is dropped); with one,
         // from the pass that moves the training rows into place.
@@ -33,7 +37,24 @@ struct TrainingSetup<Scalar: BLASScalar> {
         let scanning = DataOptions.LoadScan(digest: true, featureMoments: fitAtLoad,
                                             targetMoments: fitAtLoad && training.standardize == .all)
         var loaded: LoadedData<Scalar>
-        if data.data == nil {
+        let sharded = group?.settings.sharding == .sharded
+        if let group {
+            let (l, embedded, description) = try group.agree { try Self.load(data, scanning: scanning, group: group) }
+            loaded = l; isEmbedded = embedded; dataDescription = description
+            if !sharded {
+                guard try group.communicator.allAgree(UInt64(loaded.digest ?? "0", radix: 16) ?? 0) else {
+                    throw CLIError("the processes read different data from \(data.data ?? "the built-in problem") (a different file on "
+                                   + "another machine?); --sharding exact needs the same data everywhere")
+                }
+            } else {
+                // One digest for the whole run: every shard's, in rank order.
+                let digest = UInt64(loaded.digest ?? "0", radix: 16) ?? 0
+                let parts = try group.communicator.allGather((0..<4).map { Double((digest >> (16 * UInt64($0))) & 0xFFFF) })
+                var combined = Fingerprint()
+                for part in parts { combined.add(part.map { String(Int($0)) }.joined(separator: ",")) }
+                loaded.digest = combined.hex
+            }
+        } else if data.data == nil {
             guard data.targets == nil else { throw CLIError("--targets needs --data") }
             let (x, y) = EmbeddedProblem.make(Scalar.self)
             var scan = DataScan<Scalar>(featureCount: x.cols, targetCount: y.cols, digest: true,
@@ -75,6 +96,13 @@ struct TrainingSetup<Scalar: BLASScalar> {
             trainPart = split.training; validationPart = split.validation
             (featureMoments, targetMoments) = (split.featureMoments, split.targetMoments)
         }
+        if let group, sharded, training.standardize != .none {
+            // Moments of every process's training part together.
+            featureMoments = try (featureMoments ?? Self.moments(of: trainPart.x)).combined(over: group.communicator)
+            if training.standardize == .all {
+                targetMoments = try (targetMoments ?? Self.moments(of: trainPart.y)).combined(over: group.communicator)
+            }
+        }
         if training.standardize != .none {
             let fs = featureMoments.map(Standardization.init(moments:)) ?? Standardization(fitting: trainPart.x)
             featureStandardization = fs
@@ -109,6 +137,65 @@ struct TrainingSetup<Scalar: BLASScalar> {
             initialParameters = file.parameters
             initialDescription = "from \(initial)"
         }
+    }
+
+    static func moments(of m: Matrix<Scalar>) -> ColumnMoments {
+        var c = ColumnMoments(columnCount: m.cols)
+        m.withView { c.add($0) }
+        return c
+    }
+
+    /// One process's data in a --distributed run: all of it (`.exact`), or its equal share of the
+    /// rows of a .npy file, read from that row on (`.sharded`; the last `n mod N` rows are not used).
+    static func load(_ data: DataOptions, scanning: DataOptions.LoadScan, group: ProcessGroup) throws
+        -> (LoadedData<Scalar>, embedded: Bool, description: String) {
+        let sharded = group.settings.sharding == .sharded
+        func share(_ n: Int) -> Range<Int> { let m = n / group.size; return (group.rank * m)..<((group.rank + 1) * m) }
+        func shareNote(_ n: Int) -> String {
+            let m = n / group.size, unused = n - m * group.size
+            return "; \(group.size) processes × \(m) rows each" + (unused > 0 ? " (the last \(unused) not used)" : "")
+        }
+        if data.data == nil {
+            guard data.targets == nil else { throw CLIError("--targets needs --data") }
+            var (x, y) = EmbeddedProblem.make(Scalar.self)
+            var description = "built-in regression problem: \(x.rows) samples, \(x.cols) correlated features, noise σ = \(EmbeddedProblem.noise)"
+            if sharded {
+                let r = share(x.rows)
+                description += shareNote(x.rows)
+                func own(_ m: Matrix<Scalar>) -> Matrix<Scalar> {   // a copy of the share, so the rest is freed
+                    var out = Matrix<Scalar>(rows: r.count, cols: m.cols)
+                    m.gatherRows(Array(r), into: &out)
+                    return out
+                }
+                x = own(x); y = own(y)
+            }
+            var scan = DataScan<Scalar>(featureCount: x.cols, targetCount: y.cols, digest: true,
+                                        featureMoments: scanning.featureMoments, targetMoments: scanning.targetMoments)
+            scan.add(features: x, targets: y)
+            let loaded = LoadedData(x: x, y: y, featureNames: EmbeddedProblem.featureNames, targetNames: ["y"], droppedRows: 0,
+                                    source: "built-in regression problem", digest: scan.digest,
+                                    featureMoments: scan.featureMoments, targetMoments: scan.targetMoments,
+                                    valuesChecked: scan.firstNonFinite == nil)
+            return (loaded, true, description)
+        }
+        var loaded: LoadedData<Scalar>
+        var note = ""
+        if sharded {
+            guard data.isNPY, data.targets.map({ $0.lowercased().hasSuffix(".npy") }) ?? true else {
+                throw CLIError("--sharding sharded reads each process's rows straight from .npy files; convert the data to .npy, or use --sharding exact")
+            }
+            let n = try NPYFile.shape(of: URL(fileURLWithPath: data.data!)).rows
+            guard n >= group.size else {
+                throw DataError(.noDataRows, file: data.data!, "has \(n) rows, fewer than the \(group.size) processes that share them")
+            }
+            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning, rows: share(n))
+            note = shareNote(n)
+        } else {
+            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning)
+        }
+        let description = "\(loaded.source): \(sharded ? loaded.x.rows * group.size : loaded.x.rows) samples, \(loaded.x.cols) features, \(loaded.y.cols) target\(loaded.y.cols == 1 ? "" : "s")"
+            + (loaded.droppedRows > 0 ? " (\(loaded.droppedRows) rows with NaN/Inf dropped)" : "") + note
+        return (loaded, false, description)
     }
 
     /// The objective over the training part; a loss that does not fit the targets (e.g. logistic

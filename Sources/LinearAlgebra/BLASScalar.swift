@@ -1,4 +1,5 @@
 @_exported import RealModule
+import Collective
 
 /// A floating-point type Descent can train with: `Float` or `Double`.
 ///
@@ -7,7 +8,7 @@
 /// `ld` is the distance in elements between the starts of consecutive rows. The raw requirements
 /// take pointers and do no shape checks; the checked entry points are `BLAS`, `Matrix` and
 /// `MatrixView`. Code above this layer is generic over `BLASScalar` and never names `Float` or `Double`.
-public protocol BLASScalar: Real, BinaryFloatingPoint, SIMDScalar, Codable, Sendable, LosslessStringConvertible
+public protocol BLASScalar: Real, BinaryFloatingPoint, CollectiveScalar, SIMDScalar, Codable, Sendable, LosslessStringConvertible
 where RawSignificand: FixedWidthInteger {
     /// `Σⱼ aⱼbⱼ` over one row in cache (`descent_sdot`/`descent_ddot`: no BLAS call overhead, an
     /// order of summation that is the same on every instruction set).

@@ -1,3 +1,4 @@
+import Collective
 import CBLAS
 import CKernels
 import CLAPACKE

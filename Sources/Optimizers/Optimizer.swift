@@ -35,10 +35,25 @@ public protocol Optimizer<Scalar> {
     /// A complete snapshot of the state; `restore` makes the optimizer continue bit-identically.
     func saveState() -> OptimizerState
     mutating func restore(_ state: OptimizerState) throws
+
+    /// For model averaging (local SGD): how many state elements are averaged across processes with
+    /// the parameters (SGD: its momentum buffer, or 0 without momentum); nil when the state holds
+    /// more than averaging can combine (step-size estimates, running maxima, …). The default is nil.
+    var averagedStateCount: Int? { get }
+
+    /// Calls `body` with the `averagedStateCount` elements averaging combines, to be changed in
+    /// place (the default passes an empty buffer). Must not allocate.
+    mutating func withAveragedState(_ body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows
 }
 
 extension Optimizer {
     public var momentum: Double? { nil }
+
+    public var averagedStateCount: Int? { nil }
+
+    public mutating func withAveragedState(_ body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
+        try body(UnsafeMutableBufferPointer(start: nil, count: 0))
+    }
 
     public mutating func setMomentum(_ value: Double) throws {
         throw OptimizerError("\(name) has no momentum to cycle; use an optimizer with momentum or turn momentum cycling off")

@@ -99,6 +99,14 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
 
     public var momentum: Double? { hasMomentum ? currentMomentum : nil }
 
+    /// Model averaging combines the momentum buffer (every other field is a hyper-parameter or a
+    /// counter that all processes share).
+    public var averagedStateCount: Int? { buffer.count }
+
+    public mutating func withAveragedState(_ body: (UnsafeMutableBufferPointer<Scalar>) throws -> Void) rethrows {
+        try buffer.withUnsafeMutableBufferPointer { try body($0) }
+    }
+
     /// Sets μ for the next updates (momentum-cycling schedules). Throws when momentum was off at
     /// construction (it is never turned on silently), for a negative or non-finite value, and for
     /// μ = 0 with Nesterov.

@@ -30,10 +30,12 @@ public protocol Objective<Scalar> {
     var maximumBatchSize: Int { get }
 
     /// Mean loss over `batch` at `parameters`, with its gradient written into `gradient`
-    /// (overwritten, not accumulated). Must not allocate.
+    /// (overwritten, not accumulated). Must not allocate. May throw only for a failure outside the
+    /// arithmetic, such as a collective operation between training processes
+    /// (`DataParallelObjective`); the library's own objectives do not throw.
     mutating func lossAndGradient(parameters: UnsafeBufferPointer<Scalar>,
                                   gradient: UnsafeMutableBufferPointer<Scalar>,
-                                  batch: Batch) -> Double
+                                  batch: Batch) throws -> Double
 
     /// A hint that `batch` comes soon: an objective may start loading its samples into the cache
     /// (the training loop calls this a few samples ahead). The default does nothing. (Mutating only

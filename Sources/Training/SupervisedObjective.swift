@@ -1,3 +1,4 @@
+import Collective
 import LinearAlgebra
 import Optimizers
 
@@ -304,13 +305,48 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func evaluate(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>) -> Evaluation {
+        let n = x.rows
+        let total = accumulateEvaluation(parameters: parameters, x: x, y: y)
+        guard n > 0 else { return Evaluation(sampleCount: 0, loss: .nan) }
+        if loss.isClassification {
+            return Evaluation(sampleCount: n, loss: total / Double(n), accuracy: metrics.classification.accuracy)
+        }
+        return Evaluation(sampleCount: n, loss: total / Double(n), rmse: metrics.regression.rmse, r2: metrics.regression.r2)
+    }
+
+    /// The evaluation of the union of every process's (x, y) (each process passes its own rows, e.g.
+    /// its share of a validation set): each process's loss sum and metric accumulators are gathered
+    /// and merged in rank order, so every process gets the same `Evaluation`. A collective.
+    public func evaluate(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>,
+                         over communicator: any Communicator) throws -> Evaluation {
+        guard communicator.size > 1 else { return evaluate(parameters: parameters, x: x, y: y) }
+        let total = accumulateEvaluation(parameters: parameters, x: x, y: y)
+        var regression = metrics.regression
+        var classification = metrics.classification
+        let parts = try communicator.allGather([Double(x.rows), total, Double(classification.correct)] + regression.packed)
+        var n = 0, sum = 0.0, correct = 0
+        regression.reset(); classification.reset()
+        for part in parts {
+            n += Int(part[0]); sum += part[1]; correct += Int(part[2])
+            regression.merge(packed: part[3...])
+        }
+        classification.set(count: n, correct: correct)
+        guard n > 0 else { return Evaluation(sampleCount: 0, loss: .nan) }
+        if loss.isClassification { return Evaluation(sampleCount: n, loss: sum / Double(n), accuracy: classification.accuracy) }
+        return Evaluation(sampleCount: n, loss: sum / Double(n), rmse: regression.rmse, r2: regression.r2)
+    }
+
+    /// The loss summed over (x, y), with the metric accumulators filled in (reset first).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func accumulateEvaluation(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>) -> Double {
         precondition(parameters.count == parameterCount,
                      "parameters have \(parameters.count) elements but the model has \(parameterCount)")
         precondition(x.rows == y.rows && x.cols == model.inputCount && y.cols == model.outputCount,
                      "evaluate: x is \(x.shape) and y is \(y.shape); the model is \(model.inputCount)→\(model.outputCount)")
         let n = x.rows
-        guard n > 0 else { return Evaluation(sampleCount: 0, loss: .nan) }
         metrics.reset()
+        guard n > 0 else { return 0 }
         var total = 0.0
         x.withView { xAll in
             y.withView { yAll in
@@ -329,10 +365,7 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
                 }
             }
         }
-        if loss.isClassification {
-            return Evaluation(sampleCount: n, loss: total / Double(n), accuracy: metrics.classification.accuracy)
-        }
-        return Evaluation(sampleCount: n, loss: total / Double(n), rmse: metrics.regression.rmse, r2: metrics.regression.r2)
+        return total
     }
 
     /// Model outputs (raw: logits for classification losses) for every row of `x` into `output`.
@@ -342,6 +375,8 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
 
     /// A validation evaluator for the training loop: (loss, `primaryMetric`) of the given
     /// parameters on (x, y), evaluated through this objective's workspace (same thread only).
+    /// For data-parallel training, `evaluate(parameters:x:y:over:)` inside a closure gives the
+    /// combined evaluation instead.
     public func evaluator(x: Matrix<Scalar>, y: Matrix<Scalar>) -> (UnsafeBufferPointer<Scalar>) -> (loss: Double, metric: Double?) {
         precondition(x.rows == y.rows && x.cols == model.inputCount && y.cols == model.outputCount,
                      "evaluator: x is \(x.shape) and y is \(y.shape); the model is \(model.inputCount)→\(model.outputCount)")

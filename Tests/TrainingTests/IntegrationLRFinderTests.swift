@@ -48,7 +48,7 @@ struct IntegrationLRFinderTests {
         var untouched = stack  // value copies; the objective's workspace is shared but holds nothing between calls
 
         let test = try LRRangeTest(sweep: LRSweep(start: 1e-5, end: 10, iterations: 100))
-        let r = test.run(objective: &stack.objective, optimizer: &stack.optimizer, parameters: &stack.parameters,
+        let r = try test.run(objective: &stack.objective, optimizer: &stack.optimizer, parameters: &stack.parameters,
                          sampler: &stack.sampler)
         #expect(r.rawLosses.count > 20)  // it did train (past one epoch of 20 batches) before stopping
         #expect(stack.parameters == p0)

@@ -40,7 +40,7 @@ struct LRFinderDivergenceTests {
         var optimizer = TestGD<T>(parameterCount: 1)
         var sampler = BatchSampler(sampleCount: 1, batchSize: 1, mode: .none, seed: 1)
         var p: [T] = [0]
-        let r = test.run(objective: &objective, optimizer: &optimizer, parameters: &p, sampler: &sampler)
+        let r = try test.run(objective: &objective, optimizer: &optimizer, parameters: &p, sampler: &sampler)
         #expect(r.stop == .diverged(index: 6))
         #expect(r.rawLosses == Array(script[0...6]))  // the stopping row is recorded
         #expect(r.learningRates.count == 7)

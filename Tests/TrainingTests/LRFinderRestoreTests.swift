@@ -32,7 +32,7 @@ struct LRFinderRestoreTests {
         let (p0, o0, s0) = (s.parameters, s.optimizer.saveState(), s.sampler.state)
         var replica = s  // the same state, continued by hand below
         let test = try LRRangeTest(sweep: LRSweep(start: 1e-4, end: 10, iterations: 30))
-        let r = test.run(objective: &s.objective, optimizer: &s.optimizer, parameters: &s.parameters, sampler: &s.sampler)
+        let r = try test.run(objective: &s.objective, optimizer: &s.optimizer, parameters: &s.parameters, sampler: &s.sampler)
 
         // Nothing changed: bit-identical parameters, optimizer state and sampler (generator, order, epoch).
         #expect(s.parameters == p0)
@@ -82,7 +82,7 @@ struct LRFinderRestoreTests {
         let all = Array(0..<40)
         let objective = s.objective
         let test = try LRRangeTest(sweep: LRSweep(start: 1e-3, end: 1, iterations: 12, spacing: .linear), smoothing: .none)
-        let r = test.run(objective: &s.objective, optimizer: &s.optimizer, parameters: &s.parameters, sampler: &s.sampler) { p in
+        let r = try test.run(objective: &s.objective, optimizer: &s.optimizer, parameters: &s.parameters, sampler: &s.sampler) { p in
             objective.loss(at: p.map(Double.init), samples: all)
         }
         #expect(r.usedValidationLoss && r.learningRates.count >= 3)

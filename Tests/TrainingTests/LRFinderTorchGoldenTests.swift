@@ -17,7 +17,7 @@ struct LRFinderTorchGoldenTests {
             var optimizer = TestMomentumSGD<T>(parameterCount: 3, momentum: c.momentum)
             var sampler = BatchSampler(sampleCount: 8, batchSize: 8, mode: .none, seed: 1)
             var w = LRFinderTorchGolden.w0.map { T($0) }
-            let r = test.run(objective: &objective, optimizer: &optimizer, parameters: &w, sampler: &sampler)
+            let r = try test.run(objective: &objective, optimizer: &optimizer, parameters: &w, sampler: &sampler)
 
             #expect(r.learningRates.count == c.lrs.count, "\(c.name): \(r.learningRates.count) rows, torch-lr-finder \(c.lrs.count)")
             #expect((r.stop == .completed) == (c.lrs.count == c.iterations), "\(c.name): \(r.stop)")

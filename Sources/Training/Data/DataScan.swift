@@ -1,3 +1,4 @@
+import Collective
 import LinearAlgebra
 
 /// One pass over a data set as it is read: whether every value is finite (and where the first
@@ -305,6 +306,34 @@ public struct ColumnMoments: Sendable, Equatable {
             if differs { varies[j] = 1 }
             j += 1
         }
+    }
+
+    /// The moments of the union of every process's rows: each process's (count, sums, M₂, first
+    /// values, varies) are gathered and merged in rank order by Chan et al.'s pairwise update, so
+    /// every process gets the same moments (and hence the same standardisation). A collective.
+    public func combined(over communicator: any Communicator) throws -> ColumnMoments {
+        guard communicator.size > 1 else { return self }
+        let d = columnCount
+        let parts = try communicator.allGather([Double(count)] + Array(store[0..<(4 * d)]))
+        var out = ColumnMoments(columnCount: d)
+        for part in parts {
+            let nb = Int(part[0])
+            guard nb > 0 else { continue }
+            let na = out.count, n = na + nb
+            for j in 0..<d {
+                let sumB = part[1 + j], m2B = part[1 + d + j], firstB = part[1 + 2 * d + j], variesB = part[1 + 3 * d + j]
+                if na == 0 {
+                    out.store[j] = sumB; out.store[d + j] = m2B; out.store[2 * d + j] = firstB; out.store[3 * d + j] = variesB
+                } else {
+                    let delta = sumB / Double(nb) - out.store[j] / Double(na)
+                    out.store[d + j] += m2B + delta * delta * Double(na) * Double(nb) / Double(n)
+                    out.store[j] += sumB
+                    if variesB != 0 || firstB != out.store[2 * d + j] { out.store[3 * d + j] = 1 }
+                }
+            }
+            out.count = n
+        }
+        return out
     }
 
     /// Column means (NaN before any row).

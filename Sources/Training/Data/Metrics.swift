@@ -42,6 +42,28 @@ public struct RegressionMetrics: Sendable {
         }
     }
 
+    /// [count, residual squares…, target means…, target M₂…], for merging across processes.
+    var packed: [Double] { [Double(count)] + residualSquares + targetMeans + targetSquares }
+
+    /// Adds the accumulators of another part (`packed` form) by Chan et al.'s pairwise update:
+    /// n = nₐ + n_b, δ = x̄_b − x̄ₐ, x̄ = x̄ₐ + δ·n_b/n, M₂ = M₂ₐ + M₂_b + δ²·nₐ·n_b/n.
+    mutating func merge(packed: ArraySlice<Double>) {
+        let k = residualSquares.count
+        let p = Array(packed)
+        precondition(p.count == 1 + 3 * k, "merging \(p.count) packed values into \(k) outputs")
+        let nb = Int(p[0])
+        guard nb > 0 else { return }
+        let na = count, n = na + nb
+        for j in 0..<k {
+            residualSquares[j] += p[1 + j]
+            let mb = p[1 + k + j], m2b = p[1 + 2 * k + j]
+            let delta = mb - targetMeans[j]
+            targetSquares[j] += m2b + delta * delta * Double(na) * Double(nb) / Double(n)
+            targetMeans[j] += delta * Double(nb) / Double(n)
+        }
+        count = n
+    }
+
     public var rmse: Double {
         (residualSquares.reduce(0, +) / Double(count * residualSquares.count)).squareRoot()
     }
@@ -92,6 +114,9 @@ public struct ClassificationMetrics: Sendable {
     }
 
     public var accuracy: Double { Double(correct) / Double(count) }
+
+    /// Sets the totals (the merge of several processes' counts).
+    mutating func set(count: Int, correct: Int) { self.count = count; self.correct = correct }
 }
 
 /// Whole-matrix conveniences (allocate their accumulators; for tools and tests).

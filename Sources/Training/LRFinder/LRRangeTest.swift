@@ -34,11 +34,12 @@ public struct LRRangeTest: Sendable, Equatable {
 
     /// Runs the test on `parameters` (restored on return), with data order from `sampler` (restored too).
     /// `validationLoss`, when given, is called with the evaluation point after each step and its
-    /// value is recorded in place of the training loss.
+    /// value is recorded in place of the training loss. Rethrows only what the objective throws
+    /// (a failed collective of a `DataParallelObjective`; the library's own objectives never throw).
     public func run<O: Objective, Opt: Optimizer>(
         objective: inout O, optimizer: inout Opt, parameters: UnsafeMutableBufferPointer<O.Scalar>,
         sampler: inout BatchSampler, validationLoss: ((UnsafeBufferPointer<O.Scalar>) -> Double)? = nil
-    ) -> LRRangeTestResult where Opt.Scalar == O.Scalar {
+    ) throws -> LRRangeTestResult where Opt.Scalar == O.Scalar {
         precondition(parameters.count == objective.parameterCount && optimizer.parameterCount == objective.parameterCount,
                      "parameters have \(parameters.count) elements, the objective \(objective.parameterCount), the optimizer \(optimizer.parameterCount)")
         precondition(sampler.sampleCount == objective.sampleCount && sampler.batchSize <= objective.maximumBatchSize,
@@ -70,13 +71,13 @@ public struct LRRangeTest: Sendable, Equatable {
 
         var batch = 0
         sampler.startEpoch()
-        gradient.withUnsafeMutableBufferPointer { g in
-            evaluation.withUnsafeMutableBufferPointer { e in
+        try gradient.withUnsafeMutableBufferPointer { g in
+            try evaluation.withUnsafeMutableBufferPointer { e in
                 for k in 0..<n {
                     if batch == sampler.batchesPerEpoch { sampler.startEpoch(); batch = 0 }
                     let lr = sweep.rate(at: k)
-                    var loss = sampler.withBatch(batch) {
-                        objective.lossAndGradient(parameters: UnsafeBufferPointer(parameters), gradient: g, batch: $0)
+                    var loss = try sampler.withBatch(batch) {
+                        try objective.lossAndGradient(parameters: UnsafeBufferPointer(parameters), gradient: g, batch: $0)
                     }
                     batch += 1
                     if let validationLoss {
@@ -105,9 +106,9 @@ public struct LRRangeTest: Sendable, Equatable {
     public func run<O: Objective, Opt: Optimizer>(
         objective: inout O, optimizer: inout Opt, parameters: inout [O.Scalar],
         sampler: inout BatchSampler, validationLoss: ((UnsafeBufferPointer<O.Scalar>) -> Double)? = nil
-    ) -> LRRangeTestResult where Opt.Scalar == O.Scalar {
-        parameters.withUnsafeMutableBufferPointer {
-            run(objective: &objective, optimizer: &optimizer, parameters: $0, sampler: &sampler, validationLoss: validationLoss)
+    ) throws -> LRRangeTestResult where Opt.Scalar == O.Scalar {
+        try parameters.withUnsafeMutableBufferPointer {
+            try run(objective: &objective, optimizer: &optimizer, parameters: $0, sampler: &sampler, validationLoss: validationLoss)
         }
     }
 }

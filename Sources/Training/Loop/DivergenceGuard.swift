@@ -3,12 +3,16 @@ import LinearAlgebra
 /// What went non-finite when training diverged.
 public enum DivergenceReason: String, Codable, Equatable, Sendable, CustomStringConvertible {
     case nonFiniteLoss, nonFiniteGradient, nonFiniteParameters
+    /// Local SGD: another process of a data-parallel run diverged (each process steps on its own
+    /// gradient between averagings, so one may diverge alone; every process then stops together).
+    case anotherProcess
 
     public var description: String {
         switch self {
         case .nonFiniteLoss: "the batch loss is not finite"
         case .nonFiniteGradient: "the gradient has a non-finite element"
         case .nonFiniteParameters: "the update made a parameter non-finite"
+        case .anotherProcess: "another process of the data-parallel run diverged"
         }
     }
 }

@@ -21,7 +21,7 @@ extension Trainer {
     /// they are done, `.some(reason)` when an update diverged; nil (nothing done) when the path does
     /// not apply.
     func runPerSampleFastPath() throws -> DivergenceReason?? {
-        guard batchSize == 1, onStep == nil, configuration.averaging == nil, Opt.self == SGD<Scalar>.self,
+        guard batchSize == 1, parallel == nil, onStep == nil, configuration.averaging == nil, Opt.self == SGD<Scalar>.self,
               let supervised = objective as? SupervisedObjective<Scalar>,
               let layout = supervised.fusedLayout, layout.outputs == 1 else { return nil }
         return try withUnsafeMutablePointer(to: &optimizer) { pointer in

@@ -9,7 +9,8 @@ extension Trainer {
                      sampler: sampler.state, optimizer: optimizer.saveState(), parameters: Array(parameters),
                      averageCount: averageCount, average: averageCount > 0 ? Array(average) : nil,
                      earlyStopping: tracker, bestParameters: hasBest ? Array(best) : nil,
-                     metricHistory: metricHistory, history: history, finished: finished)
+                     metricHistory: metricHistory, history: history, finished: finished,
+                     dataParallel: parallel?.settings.record)
     }
 
     /// Checks, before any buffer is built, that a saved state (read from a file, so possibly corrupt
@@ -45,7 +46,12 @@ extension Trainer {
             throw TrainingError("the saved state and the configuration disagree on early stopping")
         }
         var restoredSampler = sampler
-        try restoredSampler.restore(s.sampler)
+        if let parallel, parallel.settings.sharding == .sharded {
+            try checkShardedResume(s, restoredSampler: &restoredSampler, parallel: parallel)
+        } else {
+            try checkParallelRecord(s.dataParallel)
+            try restoredSampler.restore(s.sampler)
+        }
         try optimizer.restore(s.optimizer)
         sampler = restoredSampler
         epoch = s.epoch; step = s.step; samplesSeen = s.samplesSeen; batchInEpoch = s.batchInEpoch
@@ -60,6 +66,40 @@ extension Trainer {
         metricHistory.reserveCapacity(Swift.max(configuration.epochs, s.metricHistory.count))
         history.reserveCapacity(Swift.max(configuration.epochs, s.history.count))
         finished = s.finished
+        parallel?.markSynchronized(parameters: parameters.readOnly, optimizer: &optimizer)
+    }
+
+    /// The data-parallel settings of a resumed run must match the saved ones, except the number of
+    /// processes in `.exact` mode: every process holds the whole state there, so a run continues
+    /// correctly on another count (not bit-identically: the gradient's summation order changes).
+    func checkParallelRecord(_ saved: DataParallel.Record?) throws {
+        let was = saved ?? .singleProcess, now = parallel?.settings.record ?? .singleProcess
+        guard was.sharding == now.sharding else {
+            throw TrainingError("the saved state is from \(was.sharding.rawValue) sharding, this run uses \(now.sharding.rawValue)")
+        }
+        guard was.synchronization == now.synchronization else {
+            throw TrainingError("the saved state synchronised \(was.synchronization), this run \(now.synchronization)")
+        }
+        if was.sharding == .sharded && was.processes != now.processes {
+            throw TrainingError("the saved state is from a sharded run on \(was.processes) processes; it resumes only on \(was.processes) "
+                                + "(each process's shard and shuffle depend on the count), this run has \(now.processes)")
+        }
+    }
+
+    /// `.sharded` mode: the saved sampler is process 0's; every process rebuilds its own by replaying
+    /// its seeded shuffles up to the saved epoch, and process 0 checks the replay against the file
+    /// (agreed by all, so that a mismatch stops every process).
+    func checkShardedResume(_ s: TrainerState<Scalar>, restoredSampler: inout BatchSampler,
+                            parallel: DataParallelRuntime<Scalar>) throws {
+        try checkParallelRecord(s.dataParallel)
+        guard s.sampler.epoch >= 0 && s.sampler.epoch <= 1 << 40 else {
+            throw TrainingError("the saved sampler is at epoch \(s.sampler.epoch)")
+        }
+        for _ in 0..<s.sampler.epoch { restoredSampler.startEpoch() }
+        let mismatch = parallel.rank == 0 && restoredSampler.state != s.sampler
+        guard try !parallel.communicator.any(mismatch) else {
+            throw TrainingError("the saved sampler is not the one this sharded run replays from its seed (another seed, batch size or data)")
+        }
     }
 
     /// The current raw parameters (a copy).

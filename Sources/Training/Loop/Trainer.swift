@@ -5,7 +5,7 @@ import Schedules
 /// A validation evaluator: the loss (and optionally a metric such as accuracy or R²) of the given
 /// parameters on held-out data. The loop calls it at the end of every epoch with the point it would
 /// return (see `TrainingResult.parameters`).
-public typealias ValidationEvaluator<Scalar: BLASScalar> = (UnsafeBufferPointer<Scalar>) -> (loss: Double, metric: Double?)
+public typealias ValidationEvaluator<Scalar: BLASScalar> = (UnsafeBufferPointer<Scalar>) throws -> (loss: Double, metric: Double?)
 
 /// The training loop: full-batch GD (`.full`), per-sample SGD (`.size(1)`) and mini-batch SGD
 /// (`.size(b)`) through one API, over any `Objective` and `Optimizer`.
@@ -61,24 +61,46 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     let best: UnsafeMutableBufferPointer<Scalar>
     /// Stays zero: the other side of the finiteness check's dot product.
     let zeros: UnsafeMutableBufferPointer<Scalar>
+    /// Data-parallel training's state, nil for a plain run.
+    let parallel: DataParallelRuntime<Scalar>?
 
     /// A trainer starting from `initialParameters` (random initialisation, or a previous result's
     /// parameters for a warm start: a new run, with counters, schedule and early stopping from zero;
     /// pass an optimizer restored from a saved state to keep its accumulators too).
+    ///
+    /// `dataParallel` makes this trainer one process of a data-parallel run (see `DataParallel`):
+    /// every process builds its trainer with the same configuration, and process 0's initial
+    /// parameters are broadcast to the others (a collective: every process must build its trainer).
+    /// The configuration's batch size is then the global batch. The validation evaluator is called
+    /// on every process at every epoch end and must return the same value on each (e.g. by
+    /// combining each process's sums, as `SupervisedObjective.evaluate(parameters:x:y:over:)` does).
     public init(objective: Obj, optimizer: Opt, configuration: TrainingConfiguration,
-                validation: ValidationEvaluator<Scalar>? = nil, initialParameters: [Scalar]) throws {
+                validation: ValidationEvaluator<Scalar>? = nil, initialParameters: [Scalar],
+                dataParallel: DataParallel? = nil) throws {
         let p = objective.parameterCount
         precondition(optimizer.parameterCount == p,
                      "the objective has \(p) parameters but the optimizer was built for \(optimizer.parameterCount)")
         precondition(initialParameters.count == p,
                      "the objective has \(p) parameters but \(initialParameters.count) initial values were given")
         try configuration.validate(sampleCount: objective.sampleCount, hasValidation: validation != nil)
-        let b = configuration.batchSize.resolved(sampleCount: objective.sampleCount)
-        guard b <= objective.maximumBatchSize else {
-            throw TrainingError("batch size \(b) exceeds the objective's maximum batch size \(objective.maximumBatchSize)")
+        let local = try Self.localBatching(configuration, sampleCount: objective.sampleCount, dataParallel: dataParallel)
+        let b = local.batchSize
+        // The most samples the objective evaluates at once: its share of a global batch in `.exact` mode.
+        let evaluated = dataParallel.map { $0.sharding == .exact ? (b + $0.size - 1) / $0.size : b } ?? b
+        guard evaluated <= objective.maximumBatchSize else {
+            throw TrainingError("batch size \(evaluated) exceeds the objective's maximum batch size \(objective.maximumBatchSize)")
         }
         guard initialParameters.allSatisfy({ $0.isFinite }) else {
             throw TrainingError("the initial parameters contain a non-finite value")
+        }
+        if let d = dataParallel, case .averageEvery = d.synchronization {
+            guard optimizer.averagedStateCount != nil else {
+                throw TrainingError("local SGD (averaging every few updates) averages the parameters and momentum buffers, "
+                                    + "but \(optimizer.name) keeps state that cannot be averaged; use sgd, or synchronise every step")
+            }
+            guard configuration.averaging == nil else {
+                throw TrainingError("iterate averaging cannot be combined with local SGD; synchronise every step to use it")
+            }
         }
         self.objective = objective
         self.optimizer = optimizer
@@ -88,7 +110,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         // the same summation order every epoch) whatever the shuffle mode.
         let mode: ShuffleMode = b >= objective.sampleCount ? .none : configuration.shuffle
         self.sampler = BatchSampler(sampleCount: objective.sampleCount, batchSize: b, mode: mode,
-                                    dropLast: configuration.dropLast, seed: configuration.seed)
+                                    dropLast: configuration.dropLast, seed: local.seed)
         self.batchSize = sampler.batchSize
         self.batchesPerEpoch = sampler.batchesPerEpoch
         self.prefetchBatches = Swift.max(1, 8 / self.batchSize)
@@ -100,6 +122,11 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         parameters = buffer(); gradient = buffer(); lastFinite = buffer(); point = buffer()
         average = buffer(); best = buffer(); zeros = buffer()
         _ = parameters.update(fromContentsOf: initialParameters)
+        parallel = dataParallel.map { DataParallelRuntime($0, parameterCount: p, stateCount: optimizer.averagedStateCount ?? 0) }
+        if let parallel {
+            try parallel.timed { try parallel.communicator.broadcast(UnsafeMutableRawBufferPointer(parameters), root: 0) }
+            parallel.markSynchronized(parameters: parameters.readOnly, optimizer: &self.optimizer)
+        }
         lastLearningRate = configuration.schedule == nil ? configuration.learningRate : 0
         if let e = configuration.earlyStopping { tracker = EarlyStopping.Tracker(mode: e.mode) }
         metricHistory.reserveCapacity(Swift.max(configuration.epochs, 0))
@@ -110,15 +137,41 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     /// and a freshly constructed optimizer of the same kind and shape; its state is restored from `state`.
     public convenience init(objective: Obj, optimizer: Opt, configuration: TrainingConfiguration,
                             validation: ValidationEvaluator<Scalar>? = nil,
-                            resumingFrom state: TrainerState<Scalar>) throws {
+                            resumingFrom state: TrainerState<Scalar>, dataParallel: DataParallel? = nil) throws {
         try Self.checkResumable(state, objective: objective)
         try self.init(objective: objective, optimizer: optimizer, configuration: configuration,
-                      validation: validation, initialParameters: state.parameters)
+                      validation: validation, initialParameters: state.parameters, dataParallel: dataParallel)
         try restore(state)
     }
 
     deinit {
         for b in [parameters, gradient, lastFinite, point, average, best, zeros] { b.deallocate() }
+    }
+
+    /// Seconds spent in collectives so far (0 for a plain run): the gradient and loss allreduce of
+    /// every update, or local SGD's averagings, and the initial broadcast.
+    public var communicationSeconds: Double { parallel?.communicationSeconds ?? 0 }
+
+    /// The batch size and seed of this process's sampler: the configuration's for a plain run or
+    /// `.exact` sharding; in `.sharded` mode the global batch over N processes is B/N local samples
+    /// (B a multiple of N) and the seed is the rank's. Throws, on every process alike, when the
+    /// processes hold different sample counts (a collective in `.sharded` mode).
+    static func localBatching(_ configuration: TrainingConfiguration, sampleCount n: Int,
+                              dataParallel: DataParallel?) throws -> (batchSize: Int, seed: UInt64) {
+        guard let d = dataParallel, d.sharding == .sharded else {
+            return (configuration.batchSize.resolved(sampleCount: n), configuration.seed)
+        }
+        var counts = [Double(n), Double(n) * Double(n)]
+        try d.communicator.allreduceSum(&counts)
+        guard counts[1] * Double(d.size) == counts[0] * counts[0] else {
+            throw TrainingError("sharded training needs the same number of samples on every process; these hold \(Int(counts[0])) in all, "
+                                + "\(n) here (give each process an equal share)")
+        }
+        let global = configuration.batchSize.resolved(sampleCount: n * d.size)
+        guard global % d.size == 0 else {
+            throw TrainingError("sharded training splits the global batch equally: batch size \(global) is not a multiple of \(d.size) processes")
+        }
+        return (global / d.size, DataParallel.shardSeed(configuration.seed, rank: d.rank))
     }
 
     // MARK: Running
@@ -176,17 +229,22 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         // (about 8 samples ahead: for per-sample SGD the fetch of a random row then overlaps
         // with the updates in between).
         let ahead = batchInEpoch + prefetchBatches
-        let (loss, count) = withBatches(batchInEpoch, ahead < batchesPerEpoch ? ahead : nil) { batch, next in
+        let (loss, local, count) = try withBatches(batchInEpoch, ahead < batchesPerEpoch ? ahead : nil) { batch, next in
+            if let parallel {
+                if let next { objective.prefetch(parallel.ownPart(of: next)) }
+                return try parallel.lossAndGradient(&objective, parameters: parameters.readOnly, gradient: gradient, batch: batch)
+            }
             if let next { objective.prefetch(next) }
-            return (objective.lossAndGradient(parameters: parameters.readOnly, gradient: gradient, batch: batch), batch.count)
+            return (try objective.lossAndGradient(parameters: parameters.readOnly, gradient: gradient, batch: batch),
+                    batch.count, batch.count)
         }
-        guard loss.isFinite else { return .nonFiniteLoss }
-        guard DivergenceGuard.allFinite(gradient.readOnly, zeros: zeros.readOnly) else { return .nonFiniteGradient }
+        guard loss.isFinite else { return try diverged(.nonFiniteLoss) }
+        guard DivergenceGuard.allFinite(gradient.readOnly, zeros: zeros.readOnly) else { return try diverged(.nonFiniteGradient) }
         BLAS.copy(parameters.readOnly, lastFinite)
         optimizer.step(parameters: parameters, gradient: gradient, learningRate: lr)
         guard DivergenceGuard.allFinite(parameters.readOnly, zeros: zeros.readOnly) else {
             BLAS.copy(lastFinite.readOnly, parameters)
-            return .nonFiniteParameters
+            return try diverged(.nonFiniteParameters)
         }
         if let a = configuration.averaging, step >= a.start {
             averageCount += 1
@@ -195,11 +253,34 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         }
         step += 1
         samplesSeen += count
-        epochLossSum += loss * Double(count)
-        epochSamples += count
         lastLearningRate = lr
         lastBatchLoss = loss
+        if let parallel, let h = parallel.interval {
+            // Local SGD: the losses are this process's until the next averaging sums them.
+            parallel.pendingLossSum += loss * Double(local)
+            parallel.pendingSamples += local
+            if step % h == 0 || batchInEpoch + 1 == batchesPerEpoch {
+                if try parallel.average(parameters: parameters, optimizer: &optimizer, diverged: false,
+                                        epochLossSum: &epochLossSum, epochSamples: &epochSamples) {
+                    return .anotherProcess
+                }
+            }
+        } else {
+            epochLossSum += loss * Double(count)
+            epochSamples += count
+        }
         return nil
+    }
+
+    /// Ends an update that diverged. In local SGD this process alone may have diverged: it joins
+    /// the others' next averaging at once, so that every process stops together at the last
+    /// averaged point.
+    func diverged(_ reason: DivergenceReason) throws -> DivergenceReason {
+        if let parallel, parallel.interval != nil {
+            _ = try parallel.average(parameters: parameters, optimizer: &optimizer, diverged: true,
+                                     epochLossSum: &epochLossSum, epochSamples: &epochSamples)
+        }
+        return reason
     }
 
     /// Batch `j` of the epoch and, when `next` is given, that batch too, read in place from the
@@ -305,7 +386,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         writeCurrentPoint(into: point)
         var vLoss: Double? = nil, vMetric: Double? = nil
         if let v = validation {
-            let r = v(point.readOnly)
+            let r = try v(point.readOnly)
             vLoss = r.loss; vMetric = r.metric
         }
         let hasValidation = validation != nil

@@ -39,4 +39,8 @@ public struct TrainerState<Scalar: BLASScalar>: Codable, Equatable, Sendable {
     /// Set once training is over (completed, stopped early or diverged); `run()` then returns at once.
     /// Clear it (and raise `epochs` in the configuration) to continue a completed run.
     public var finished: StopReason?
+    /// The processes and mode of a data-parallel run (nil for a plain run). The rest of the state is
+    /// process 0's, which in data-parallel training every process shares, except the local shuffle
+    /// of `.sharded` mode, which each process rebuilds from its seed and the epoch count.
+    public var dataParallel: DataParallel.Record? = nil
 }

@@ -1,0 +1,19 @@
+/// An element type a `Communicator` can reduce: `Float` or `Double` (the library's `BLASScalar`s
+/// refine this protocol, so every training buffer can be allreduced as it is).
+public protocol CollectiveScalar: BinaryFloatingPoint, Sendable {
+    /// Which MPI-style datatype the element is, for implementations that need a tag.
+    static var collectiveKind: CollectiveScalarKind { get }
+}
+
+/// The element types a collective can carry.
+public enum CollectiveScalarKind: Sendable {
+    case float32, float64
+}
+
+extension Float: CollectiveScalar {
+    public static var collectiveKind: CollectiveScalarKind { .float32 }
+}
+
+extension Double: CollectiveScalar {
+    public static var collectiveKind: CollectiveScalarKind { .float64 }
+}

@@ -1,0 +1,82 @@
+import Descent
+import Foundation
+
+/// The processes of a `--distributed` run, as the CLI sees them: the communicator, and the rules
+/// that keep every process in step when something fails on one of them.
+struct ProcessGroup {
+    let communicator: any Communicator
+    let settings: DataParallel
+
+    var rank: Int { communicator.rank }
+    var size: Int { communicator.size }
+    var isRoot: Bool { communicator.rank == 0 }
+
+    /// Opens the MPI world (a build without the MPI trait says how to get one).
+    static func open(_ options: DistributedOptions) throws -> ProcessGroup {
+        #if MPI
+        let world: any Communicator
+        do { world = try MPICommunicator.world() } catch { throw CLIError("cannot start MPI: \(error)") }
+        return ProcessGroup(communicator: world,
+                            settings: DataParallel(communicator: world, sharding: options.sharding ?? .exact,
+                                                   synchronization: options.synchronization))
+        #else
+        throw CLIError("--distributed: this build has no MPI support; rebuild with `swift build -c release --traits MPI` "
+                       + "(needs the packages libopenmpi-dev and openmpi-bin)")
+        #endif
+    }
+
+    /// Runs `body` on every process and then agrees on the outcome (a collective): if it failed
+    /// anywhere, every process stops with an error. A process whose own `body` failed throws that
+    /// error; the others throw `PeerFailure`, so no process goes on into a collective that a
+    /// failed one will never reach.
+    func agree<T>(_ body: () throws -> T) throws -> T {
+        let outcome = Result { try body() }
+        var failed = [Double](repeating: 0, count: size)
+        if case .failure = outcome { failed[rank] = 1 }
+        try communicator.allreduceSum(&failed)
+        let failing = failed.indices.filter { failed[$0] != 0 }
+        switch outcome {
+        case .failure(let error): throw error
+        case .success(let value):
+            guard failing.isEmpty else { throw PeerFailure(ranks: failing) }
+            return value
+        }
+    }
+
+    /// Processes launched by mpirun (Open MPI) or a PMI launcher (MPICH's Hydra, Slurm), seen from
+    /// the environment: whether this process is one of several.
+    static var launchedProcesses: Int? {
+        let env = ProcessInfo.processInfo.environment
+        for key in ["OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_SIZE"] {
+            if let v = env[key], let n = Int(v) { return n }
+        }
+        return nil
+    }
+
+    /// Processes of this job on this machine (for the default thread count per process).
+    static var processesOnThisHost: Int {
+        let env = ProcessInfo.processInfo.environment
+        for key in ["OMPI_COMM_WORLD_LOCAL_SIZE", "MPI_LOCALNRANKS", "SLURM_NTASKS_PER_NODE"] {
+            if let v = env[key], let n = Int(v), n >= 1 { return n }
+        }
+        return 1
+    }
+
+    /// Threads per process when --threads is not given: the cores shared out among this host's processes.
+    static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / processesOnThisHost) }
+}
+
+/// Another process of the run failed (its own error is printed by that process).
+struct PeerFailure: Error, CustomStringConvertible {
+    var ranks: [Int]
+    var description: String {
+        "process\(ranks.count == 1 ? "" : "es") \(ranks.map(String.init).joined(separator: ", ")) of the distributed run failed "
+            + "(see \(ranks.count == 1 ? "its" : "their") error above); every process stops"
+    }
+}
+
+/// Ends a non-root process with `status` and no message (process 0 reports the error).
+struct QuietFailure: Error { var status: Int32 }
+
+/// A failure of process `rank` (not 0), reported by it with its rank.
+struct ProcessFailure: Error { var rank: Int; var error: any Error }
