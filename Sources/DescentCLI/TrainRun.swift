@@ -41,7 +41,9 @@ struct TrainRun<Scalar: BLASScalar> {
         let batchSize = try training.parsedBatchSize(default: embedded ? EmbeddedProblem.batchSize : 32)
         let epochs = training.epochs ?? (embedded ? EmbeddedProblem.epochs : 20)
         let b = batchSize.resolved(sampleCount: n)
-        let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: b, dropLast: training.dropLast)
+        // Sharded: each process takes B/N of its n local samples per update (the trainer checks B is a multiple of N).
+        let localBatch = group.map { $0.settings.sharding == .sharded ? max(1, batchSize.resolved(sampleCount: n * $0.size) / $0.size) : b } ?? b
+        let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: localBatch, dropLast: training.dropLast)
         guard batchesPerEpoch >= 1 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
 
         let objective = try agreed { try setup.objective(maximumBatchSize: b, threads: compute.threads) }
@@ -67,7 +69,7 @@ struct TrainRun<Scalar: BLASScalar> {
                 try group.communicator.broadcast(&parameters)
                 let sharded = group.settings.sharding == .sharded
                 var rangeObjective = DataParallelObjective(objective, dataParallel: group.settings)
-                var sampler = BatchSampler(sampleCount: n, batchSize: sharded ? max(1, b / group.size) : b, mode: training.shuffle,
+                var sampler = BatchSampler(sampleCount: n, batchSize: localBatch, mode: training.shuffle,
                                            dropLast: training.dropLast,
                                            seed: sharded ? DataParallel.shardSeed(training.seed, rank: group.rank) : training.seed)
                 result = try finder.test().run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)

@@ -1,1 +1,266 @@
-print("0 passed, 0 failed")
+// The data-parallel checks, run under `mpirun -np 2` by .ci/run (and by hand with any -np): each
+// check compares a distributed result with an independent truth computed in the same process (the
+// single-process trainer on the same data, LAPACK's least-squares answer, sums in closed form) and
+// checks that every process holds the same bits. Prints one line per check on process 0 and ends
+// with "N passed, M failed" (exit status 1 when any failed).
+import Descent
+import Foundation
+import _TestSupport
+
+#if MPI
+let world = try MPICommunicator.world()
+#else
+let world = SingleProcess()
+#endif
+let rank = world.rank, size = world.size
+nonisolated(unsafe) var passed = 0, failed = 0
+
+func check(_ name: String, _ ok: Bool, _ detail: @autoclosure () -> String = "") {
+    // Every process must agree: a check fails if it failed anywhere.
+    let failedAnywhere = (try? world.any(!ok)) ?? true
+    if failedAnywhere { failed += 1 } else { passed += 1 }
+    if rank == 0 { print("\(failedAnywhere ? "FAIL" : "ok  ")  \(name)\(failedAnywhere || !detail().isEmpty ? "  " + detail() : "")") }
+}
+
+/// Bit pattern digest of a vector (FNV-1a over its bytes).
+func digest<T>(_ v: [T]) -> UInt64 {
+    var h: UInt64 = 0xcbf2_9ce4_8422_2325
+    v.withUnsafeBytes { for b in $0 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 } }
+    return h
+}
+
+func relativeDifference<T: BLASScalar>(_ a: [T], _ b: [T]) -> Double {
+    var num = 0.0, den = 0.0
+    for i in a.indices { num = max(num, abs(Double(a[i]) - Double(b[i]))); den = max(den, abs(Double(b[i]))) }
+    return num / max(den, 1e-300)
+}
+
+/// y = X·w* + b* + 0.1·N(0,1), X uniform in [−0.7, 1.3): the same rows on every process.
+func problem<T: BLASScalar>(_ n: Int, _ d: Int, seed: UInt64, as _: T.Type) -> (Matrix<T>, Matrix<T>) {
+    var g = SeededGenerator(seed: seed)
+    var xd = [T](repeating: 0, count: n * d), yd = [T](repeating: 0, count: n)
+    for i in 0..<n {
+        var v = 0.5
+        for c in 0..<d {
+            let x = 0.3 + 2 * g.nextUnit() - 1
+            xd[i * d + c] = T(x)
+            v += x * (c % 2 == 0 ? 1 : -1) * (1 + Double(c) / 4)
+        }
+        yd[i] = T(v + 0.1 * g.nextGaussian())
+    }
+    return (Matrix(rows: n, cols: d, elements: xd), Matrix(rows: n, cols: 1, elements: yd))
+}
+
+func objective<T: BLASScalar>(_ x: Matrix<T>, _ y: Matrix<T>, batch: Int) throws -> SupervisedObjective<T> {
+    try SupervisedObjective(x: x, y: y, model: LinearModel<T>(inputs: x.cols, outputs: 1), loss: .squaredError,
+                            maximumBatchSize: batch, threads: 1)
+}
+
+func rows<T: BLASScalar>(_ m: Matrix<T>, _ r: Range<Int>) -> Matrix<T> {
+    var out = Matrix<T>(rows: r.count, cols: m.cols)
+    m.gatherRows(Array(r), into: &out)
+    return out
+}
+
+/// Trains and returns the result; `dataParallel` nil is the single-process reference.
+func train<T: BLASScalar>(_ x: Matrix<T>, _ y: Matrix<T>, configuration: TrainingConfiguration, momentum: Double,
+                          dataParallel: DataParallel?) throws -> TrainingResult<T> {
+    let b = configuration.batchSize.resolved(sampleCount: x.rows)
+    let o = try objective(x, y, batch: b)
+    let sgd = try SGD<T>(parameterCount: o.parameterCount, learningRate: configuration.learningRate, momentum: momentum)
+    let t = try Trainer(objective: o, optimizer: sgd, configuration: configuration,
+                        initialParameters: [T](repeating: 0, count: o.parameterCount), dataParallel: dataParallel)
+    return try t.run()
+}
+
+// MARK: Collectives
+
+do {
+    var f = (0..<10).map { Float(rank * 100 + $0) }
+    try world.allreduceSum(&f)
+    let expectF = (0..<10).map { i in Float((0..<size).reduce(0) { $0 + $1 * 100 + i }) }
+    var d = (0..<7).map { Double(rank) + Double($0) * 0.25 }
+    try world.allreduceSum(&d)
+    let expectD = (0..<7).map { i in (0..<size).reduce(0.0) { $0 + Double($1) + Double(i) * 0.25 } }
+    check("allreduce sum, Float and Double", f == expectF && d == expectD)
+
+    #if MPI
+    // Chunking (MPI counts are Int32): 1000 elements in chunks of 7.
+    world.chunkLimit = 7
+    var c = (0..<1000).map { Double($0 * (rank + 1)) }
+    try world.allreduceSum(&c)
+    var bytes = [Double](repeating: rank == 0 ? 3.5 : -1, count: 100)
+    try world.broadcast(&bytes)
+    world.chunkLimit = Int(Int32.max)
+    let triangle = Double(size * (size + 1) / 2)
+    check("allreduce and broadcast in chunks", c == (0..<1000).map { Double($0) * triangle } && bytes.allSatisfy { $0 == 3.5 })
+    #endif
+    try world.barrier()
+    check("allAgree", try world.allAgree(42) && (size == 1 || !(try world.allAgree(UInt64(rank)))))
+} catch { check("collectives", false, "\(error)") }
+
+// MARK: Exact sharding against one process
+
+func exactAgainstOneProcess<T: BLASScalar>(_: T.Type, tolerance: Double) throws {
+    let (x, y) = problem(4096, 16, seed: 7, as: T.self)
+    let c = TrainingConfiguration(epochs: 3, batchSize: .size(64), shuffle: .reshuffle, seed: 11, learningRate: 0.02)
+    let single = try train(x, y, configuration: c, momentum: 0.9, dataParallel: nil)
+    let dp = DataParallel(communicator: world, sharding: .exact)
+    let parallel = try train(x, y, configuration: c, momentum: 0.9, dataParallel: dp)
+    let diff = relativeDifference(parallel.parameters, single.parameters)
+    check("exact, \(T.self): \(size) processes vs 1, global batch 64, 3 epochs", diff <= tolerance,
+          "max relative difference \(diff) (limit \(tolerance))")
+    check("exact, \(T.self): every process holds the same bits", try world.allAgree(digest(parallel.parameters)))
+    let lossDiff = abs(parallel.history.last!.trainingLoss - single.history.last!.trainingLoss) / single.history.last!.trainingLoss
+    check("exact, \(T.self): epoch losses match one process", lossDiff <= tolerance, "relative \(lossDiff)")
+}
+
+// MARK: Sharded
+
+func shardedFullBatch<T: BLASScalar>(_: T.Type, tolerance: Double) throws {
+    let n = 1000 * size
+    let (x, y) = problem(n, 8, seed: 3, as: T.self)
+    let c = TrainingConfiguration(epochs: 40, batchSize: .full, seed: 5, learningRate: 0.1)
+    let single = try train(x, y, configuration: c, momentum: 0.5, dataParallel: nil)
+    let m = n / size
+    let own = (rows(x, (rank * m)..<((rank + 1) * m)), rows(y, (rank * m)..<((rank + 1) * m)))
+    let dp = DataParallel(communicator: world, sharding: .sharded)
+    let parallel = try train(own.0, own.1, configuration: c, momentum: 0.5, dataParallel: dp)
+    let diff = relativeDifference(parallel.parameters, single.parameters)
+    check("sharded, \(T.self): full-batch GD on \(size) shards vs 1 process", diff <= tolerance, "max relative difference \(diff)")
+    check("sharded, \(T.self): every process holds the same bits", try world.allAgree(digest(parallel.parameters)))
+}
+
+// MARK: Local SGD against LAPACK
+
+func localSGD() throws {
+    let n = 2048 * size
+    let (x, y) = problem(n, 8, seed: 21, as: Double.self)
+    let exact = try LeastSquares.solve(x, y)
+    let m = n / size
+    let own = (rows(x, (rank * m)..<((rank + 1) * m)), rows(y, (rank * m)..<((rank + 1) * m)))
+    let epochs = 60
+    let schedule = try parseSchedule("cosine:T=\(epochs),unit=epoch", baseLearningRate: 0.05)
+    let c = TrainingConfiguration(epochs: epochs, batchSize: .size(32 * size), seed: 9, learningRate: 0.05, schedule: schedule)
+    let dp = DataParallel(communicator: world, sharding: .sharded, synchronization: .averageEvery(8))
+    let r = try train(own.0, own.1, configuration: c, momentum: 0.9, dataParallel: dp)
+    let truth = (0..<8).map { exact.weights[$0, 0] } + exact.bias
+    let diff = relativeDifference(r.parameters, truth)
+    check("local SGD (average every 8), sharded: converges to LAPACK's least squares", diff <= 2e-3, "max relative difference \(diff)")
+    check("local SGD: every process holds the same bits", try world.allAgree(digest(r.parameters)))
+}
+
+// MARK: Resume
+
+func resume(_ sharding: DataParallel.Sharding, _ sync: DataParallel.Synchronization) throws {
+    let n = 600 * size
+    let (x, y) = problem(n, 6, seed: 17, as: Double.self)
+    let m = n / size
+    let data = sharding == .exact ? (x, y) : (rows(x, (rank * m)..<((rank + 1) * m)), rows(y, (rank * m)..<((rank + 1) * m)))
+    let c = TrainingConfiguration(epochs: 4, batchSize: .size(20 * size), shuffle: .reshuffle, seed: 4, learningRate: 0.05)
+    let dp = DataParallel(communicator: world, sharding: sharding, synchronization: sync)
+    let straight = try train(data.0, data.1, configuration: c, momentum: 0.9, dataParallel: dp)
+    // Two epochs, a snapshot (what rank 0 would write), then a fresh trainer on every process from it.
+    let o = try objective(data.0, data.1, batch: 20 * size)
+    let sgd = try SGD<Double>(parameterCount: o.parameterCount, learningRate: 0.05, momentum: 0.9)
+    let first = try Trainer(objective: o, optimizer: sgd, configuration: c, initialParameters: [Double](repeating: 0, count: 7), dataParallel: dp)
+    var saved: TrainerState<Double>? = nil
+    first.afterEpoch = { record, t in
+        if record.epoch == 1 { saved = t.state; return .stop }
+        return .continue
+    }
+    _ = try first.run()
+    // Only process 0's state travels (as the checkpoint file does).
+    var bytes = [UInt8](try JSONEncoder().encode(saved!))
+    var count = [Double(bytes.count)]
+    try world.broadcast(&count)
+    bytes = rank == 0 ? bytes : [UInt8](repeating: 0, count: Int(count[0]))
+    try bytes.withUnsafeMutableBytes { try world.broadcast($0, root: 0) }
+    let state = try JSONDecoder().decode(TrainerState<Double>.self, from: Data(bytes))
+    let again = try Trainer(objective: o, optimizer: try SGD<Double>(parameterCount: o.parameterCount, learningRate: 0.05, momentum: 0.9),
+                            configuration: c, resumingFrom: state, dataParallel: dp)
+    let resumed = try again.run()
+    check("resume (\(sharding.rawValue), \(sync)): bit-identical to the uninterrupted run",
+          digest(resumed.parameters) == digest(straight.parameters) && state.dataParallel?.processes == size)
+}
+
+// MARK: Divergence on one process (local SGD)
+
+/// An objective whose loss turns NaN at its `failAt`-th call on process 1 only.
+struct FailingObjective<T: BLASScalar>: Objective {
+    var base: SupervisedObjective<T>
+    var calls = 0
+    let failAt: Int
+    var parameterCount: Int { base.parameterCount }
+    var sampleCount: Int { base.sampleCount }
+    var maximumBatchSize: Int { base.maximumBatchSize }
+    mutating func lossAndGradient(parameters: UnsafeBufferPointer<T>, gradient: UnsafeMutableBufferPointer<T>, batch: Batch) throws -> Double {
+        calls += 1
+        let l = try base.lossAndGradient(parameters: parameters, gradient: gradient, batch: batch)
+        return calls == failAt && rank == 1 ? .nan : l
+    }
+}
+
+func divergenceOnOneProcess() throws {
+    let (x, y) = problem(400, 4, seed: 2, as: Double.self)
+    let o = FailingObjective(base: try objective(x, y, batch: 40), failAt: 13)
+    let c = TrainingConfiguration(epochs: 3, batchSize: .size(40), seed: 1, learningRate: 0.05)
+    let dp = DataParallel(communicator: world, sharding: .exact, synchronization: .averageEvery(5))
+    let t = try Trainer(objective: o, optimizer: try SGD<Double>(parameterCount: 5, learningRate: 0.05),
+                        configuration: c, initialParameters: [Double](repeating: 0, count: 5), dataParallel: dp)
+    let r = try t.run()
+    var stopped = false
+    if case .diverged = r.stopReason { stopped = true }
+    let same = try world.allAgree(digest(r.parameters))
+    check("local SGD: a divergence on one process stops every process at the same point",
+          size == 1 || (stopped && same), "\(r.stopReason)")
+}
+
+// MARK: Combined evaluation, moments and the range test
+
+func combined() throws {
+    let (x, y) = problem(999, 5, seed: 8, as: Double.self)
+    let o = try objective(x, y, batch: 64)
+    let p = (0..<6).map { Double($0) * 0.1 - 0.2 }
+    let whole = o.evaluate(parameters: p)
+    let r = DataParallel.share(of: 999, rank: rank, size: size)
+    let part = try p.withUnsafeBufferPointer { try o.evaluate(parameters: $0, x: x.rows(r), y: y.rows(r), over: world) }
+    check("combined evaluation equals the whole-set evaluation",
+          abs(part.loss - whole.loss) <= 1e-12 * whole.loss && abs(part.r2! - whole.r2!) <= 1e-12 && abs(part.rmse! - whole.rmse!) <= 1e-12 * whole.rmse!
+            && part.sampleCount == 999)
+    var all = ColumnMoments(columnCount: 5), mine = ColumnMoments(columnCount: 5)
+    x.withView { all.add($0) }
+    x.rows(r).withView { mine.add($0) }
+    let c = try mine.combined(over: world)
+    check("combined column moments equal the whole set's",
+          c.count == 999 && zip(c.means, all.means).allSatisfy { abs($0 - $1) <= 1e-13 } && zip(c.variances, all.variances).allSatisfy { abs($0 - $1) <= 1e-12 * $1 })
+
+    let test = try LRRangeTest(sweep: try LRSweep(start: 1e-4, end: 1, iterations: 60))
+    var sampler = BatchSampler(sampleCount: 999, batchSize: 32, mode: .reshuffle, seed: 3)
+    var sgd = try SGD<Double>(parameterCount: 6, learningRate: 1)
+    var params = [Double](repeating: 0, count: 6)
+    var single = o
+    let reference = try test.run(objective: &single, optimizer: &sgd, parameters: &params, sampler: &sampler)
+    var dpo = DataParallelObjective(o, dataParallel: DataParallel(communicator: world))
+    let distributed = try test.run(objective: &dpo, optimizer: &sgd, parameters: &params, sampler: &sampler)
+    let worst = zip(reference.rawLosses, distributed.rawLosses).map { abs($0 - $1) / abs($0) }.max() ?? 0
+    check("LR range test over DataParallelObjective matches one process", distributed.rawLosses.count == reference.rawLosses.count && worst <= 1e-10,
+          "worst relative difference \(worst)")
+    check("LR range test: every process records the same losses", try world.allAgree(digest(distributed.rawLosses)))
+}
+
+for (name, body) in [("exact Float", { try exactAgainstOneProcess(Float.self, tolerance: 1e-5) }),
+                     ("exact Double", { try exactAgainstOneProcess(Double.self, tolerance: 1e-12) }),
+                     ("sharded Float", { try shardedFullBatch(Float.self, tolerance: 1e-5) }),
+                     ("sharded Double", { try shardedFullBatch(Double.self, tolerance: 1e-12) }),
+                     ("local SGD", localSGD),
+                     ("resume exact", { try resume(.exact, .everyStep) }),
+                     ("resume sharded", { try resume(.sharded, .everyStep) }),
+                     ("resume local SGD", { try resume(.exact, .averageEvery(3)) }),
+                     ("divergence", divergenceOnOneProcess),
+                     ("combined", combined)] as [(String, () throws -> Void)] {
+    do { try body() } catch { check(name, false, "threw: \(error)") }
+}
+
+if rank == 0 { print("\(passed) passed, \(failed) failed") }
+exit(failed == 0 ? 0 : 1)
