@@ -12,6 +12,19 @@ test:
 	@scripts/ensure-system-packages.sh
 	$(SWIFT) test
 
+# Distributed training: build with the MPI trait (in its own build folder), run the in-process checks
+# under `mpirun -np 2` and the command-line checks (needs libopenmpi-dev and openmpi-bin; as root,
+# Open MPI also needs OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1, which this sets).
+MPIRUN = OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 mpirun --oversubscribe --mca btl self,vader
+.PHONY: test-distributed
+test-distributed:
+	@scripts/ensure-system-packages.sh mpi
+	$(SWIFT) build --product descent
+	$(SWIFT) build --traits MPI --scratch-path .build/mpi
+	$(MPIRUN) -np 2 .build/mpi/debug/DistributedChecks
+	$(MPIRUN) -np 3 .build/mpi/debug/DistributedChecks
+	scripts/distributed-cli-checks.sh .build/debug/descent .build/mpi/debug/descent .build/mpi/debug/DistributedChecks
+
 # Throughput benchmarks (a nested package; library users never resolve it).
 bench:
 	@scripts/ensure-system-packages.sh

@@ -22,7 +22,7 @@ enum CheckpointFile {
 
     /// Reads a checkpoint, checking its version and its fingerprint against this run's before
     /// decoding the rest (a checkpoint from other settings gets a plain message).
-    static func load<Scalar: BLASScalar>(_ path: String, fingerprint: String, as _: Scalar.Type) throws -> TrainingCheckpoint<Scalar> {
+    static func load<Scalar: BLASScalar>(_ path: String, fingerprint: String?, as _: Scalar.Type) throws -> TrainingCheckpoint<Scalar> {
         try TrainingCheckpoint<Scalar>.load(from: URL(fileURLWithPath: path), expectedFingerprint: fingerprint)
     }
 }

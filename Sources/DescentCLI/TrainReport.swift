@@ -57,6 +57,9 @@ struct TrainReport {
         var leastSquares: LeastSquaresComparison?
         var model: String?
         var history: [EpochRecord]
+        /// --distributed: processes, and seconds this process spent in collectives (allreduce, broadcast).
+        var processes: Int?
+        var communicationSeconds: Double?
     }
 
     struct DataUnitsSummary: Encodable {
@@ -69,13 +72,15 @@ struct TrainReport {
     /// text summary prints instead, labelled (the JSON object carries both).
     func finish<S: BLASScalar>(result: TrainingResult<S>, training: Evaluation, validation: Evaluation?,
                                dataUnits: (training: Evaluation, validation: Evaluation?)?,
-                               comparison: LeastSquaresComparison?, modelPath: String?, learningRate: Double, schedule: String?) {
+                               comparison: LeastSquaresComparison?, modelPath: String?, learningRate: Double, schedule: String?,
+                               communication: (processes: Int, seconds: Double)? = nil) {
         if json {
             let summary = Summary(stopReason: result.stopReason.description, steps: result.steps, learningRate: learningRate,
                                   schedule: schedule, trainingLoss: training.loss, trainingRMSE: training.rmse,
                                   trainingR2: training.r2, trainingAccuracy: training.accuracy, validation: validation,
                                   dataUnits: dataUnits.map { DataUnitsSummary(training: $0.training, validation: $0.validation) },
-                                  leastSquares: comparison, model: modelPath, history: result.history)
+                                  leastSquares: comparison, model: modelPath, history: result.history,
+                                  processes: communication?.processes, communicationSeconds: communication?.seconds)
             Terminal.out(JSONText.encode(summary))
             return
         }

@@ -168,7 +168,17 @@ struct TrainRun<Scalar: BLASScalar> {
         if let path = output.resume {
             // Every process reads the checkpoint (on one machine or a shared file system).
             var state = try agreed {
-                let checkpoint = try CheckpointFile.load(path, fingerprint: context.fingerprint, as: Scalar.self)
+                let checkpoint: TrainingCheckpoint<Scalar>
+                do { checkpoint = try CheckpointFile.load(path, fingerprint: context.fingerprint, as: Scalar.self) } catch {
+                    // A sharded run's data digest depends on the process count: say so when that is the difference.
+                    if let g = self.group, g.settings.sharding == .sharded,
+                       let other = try? CheckpointFile.load(path, fingerprint: nil, as: Scalar.self),
+                       let was = other.schedule.trainer.dataParallel, was.processes != g.size {
+                        throw DataError(.shapeMismatch, file: path, "the checkpoint is from a sharded run on \(was.processes) processes; "
+                                        + "it resumes only on \(was.processes) (each process's shard depends on the count), this run has \(g.size)")
+                    }
+                    throw error
+                }
                 guard checkpoint.schedule.dtype == dtype else {
                     throw DataError(.shapeMismatch, file: path, "the checkpoint is in \(checkpoint.schedule.dtype) precision, this run uses \(dtype)")
                 }
@@ -277,7 +287,8 @@ struct TrainRun<Scalar: BLASScalar> {
         }
         let dataUnits = wholeData ? DataUnits.evaluate(result.parameters, setup: context.setup, objective: objective) : nil
         report.finish(result: result, training: final, validation: validationEvaluation, dataUnits: dataUnits, comparison: comparison,
-                      modelPath: output.output, learningRate: context.learningRate, schedule: context.scheduleText)
+                      modelPath: output.output, learningRate: context.learningRate, schedule: context.scheduleText,
+                      communication: group.map { ($0.size, trainer.communicationSeconds) })
     }
 
     func writeModel(_ parameters: [Scalar], to path: String, context: RunContext, stop: StopReason) throws {

@@ -7,12 +7,56 @@ import Descent
 import Foundation
 import _TestSupport
 
+// Helpers for scripts/distributed-cli-checks.sh (no MPI, no Python needed):
+//   DistributedChecks --write-npy DIR     x.npy, y.npy (a small regression), bad-x.npy (NaN in its second half)
+//   DistributedChecks --same-model A B    exit 0 when two model files hold the same parameters, bit for bit
+let arguments = CommandLine.arguments
+if arguments.count == 3 && arguments[1] == "--write-npy" {
+    let dir = URL(fileURLWithPath: arguments[2])
+    var g = SeededGenerator(seed: 99)
+    let n = 2000, d = 6
+    let x = Matrix<Double>(rows: n, cols: d) { _, _ in 2 * g.nextUnit() - 1 }
+    let y = Matrix<Double>(rows: n, cols: 1) { i, _ in (0..<d).reduce(0.5) { $0 + x[i, $1] * Double($1 + 1) } + 0.05 * g.nextGaussian() }
+    var bad = x
+    bad[n - 10, 2] = .nan
+    try NPYFile.write(x, to: dir.appendingPathComponent("x.npy"))
+    try NPYFile.write(y, to: dir.appendingPathComponent("y.npy"))
+    try NPYFile.write(bad, to: dir.appendingPathComponent("bad-x.npy"))
+    exit(0)
+}
+if arguments.count == 4 && arguments[1] == "--same-model" {
+    let a = try ModelDocument.load(from: URL(fileURLWithPath: arguments[2]))
+    let b = try ModelDocument.load(from: URL(fileURLWithPath: arguments[3]))
+    let same = a.layers == b.layers
+    print(same ? "same parameters" : "different parameters")
+    exit(same ? 0 : 1)
+}
+
 #if MPI
 let world = try MPICommunicator.world()
 #else
 let world = SingleProcess()
 #endif
 let rank = world.rank, size = world.size
+
+// DistributedChecks --allreduce-latency P REPS: the median time of one training step's collectives
+// (an allreduce of P floats, then of one double), barrier before each; for Benchmarks/run-distributed.sh.
+if arguments.count == 4 && arguments[1] == "--allreduce-latency", let p = Int(arguments[2]), let reps = Int(arguments[3]) {
+    var g = [Float](repeating: 1, count: p)
+    var times: [Double] = []
+    let clock = ContinuousClock()
+    for _ in 0..<(reps + reps / 10) {
+        try world.barrier()
+        let t0 = clock.now
+        try world.allreduceSum(&g)
+        _ = try world.allreduceSum(1.0)
+        let d = t0.duration(to: clock.now)
+        times.append(Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
+    }
+    let kept = Array(times.dropFirst(reps / 10)).sorted()
+    if rank == 0 { print("allreduce \(p) floats + 1 double: median \(kept[kept.count / 2] * 1e6) us") }
+    exit(0)
+}
 nonisolated(unsafe) var passed = 0, failed = 0
 
 func check(_ name: String, _ ok: Bool, _ detail: @autoclosure () -> String = "") {
