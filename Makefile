@@ -25,6 +25,13 @@ test-distributed:
 	$(MPIRUN) -np 3 .build/mpi/debug/DistributedChecks
 	scripts/distributed-cli-checks.sh .build/debug/descent .build/mpi/debug/descent .build/mpi/debug/DistributedChecks
 
+# Data-parallel scaling on this machine: 1 process vs 2 MPI processes on P1, shared memory and TCP
+# (Benchmarks/run-distributed.sh; writes Benchmarks/results/scaling.md).
+.PHONY: scaling
+scaling:
+	@scripts/ensure-system-packages.sh mpi
+	Benchmarks/run-distributed.sh
+
 # Throughput benchmarks (a nested package; library users never resolve it).
 bench:
 	@scripts/ensure-system-packages.sh

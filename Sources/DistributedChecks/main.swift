@@ -293,6 +293,52 @@ func combined() throws {
     check("LR range test: every process records the same losses", try world.allAgree(digest(distributed.rawLosses)))
 }
 
+// MARK: The README's library example (verbatim between the markers)
+
+func readmeExample(world: any Communicator) throws -> [Double] {
+    // --- README: "Training on several machines", library ---
+    /// ½‖θ − cᵢ‖² for sample i, whose centre is cᵢ = (sin i, cos i): the batch mean's gradient is
+    /// θ − (mean of the batch's centres), and the minimiser is the mean of all the centres.
+    struct Centres: Objective {
+        var parameterCount: Int { 2 }
+        var sampleCount: Int { 10_000 }
+        var maximumBatchSize: Int { 10_000 }
+        mutating func lossAndGradient(parameters θ: UnsafeBufferPointer<Double>,
+                                      gradient: UnsafeMutableBufferPointer<Double>, batch: Batch) throws -> Double {
+            var loss = 0.0, g = (0.0, 0.0)
+            for k in 0..<batch.count {
+                let i = switch batch { case .rows(let r): r.lowerBound + k; case .indices(let s): s[k] }
+                let d = (θ[0] - sin(Double(i)), θ[1] - cos(Double(i)))
+                loss += 0.5 * (d.0 * d.0 + d.1 * d.1); g.0 += d.0; g.1 += d.1
+            }
+            let n = Double(batch.count)
+            gradient[0] = g.0 / n; gradient[1] = g.1 / n
+            return loss / n
+        }
+    }
+    // `world` is `try MPICommunicator.world()` in a program built with `--traits MPI` and started by
+    // `mpirun -np N`; each process evaluates its share of every global batch of 256.
+    let configuration = TrainingConfiguration(epochs: 10, batchSize: .size(256), learningRate: 0.1,
+                                              schedule: try parseSchedule("cosine:T=400,unit=batch", baseLearningRate: 0.1))
+    let trainer = try Trainer(objective: Centres(), optimizer: try SGD<Double>(parameterCount: 2, momentum: 0.9),
+                              configuration: configuration, initialParameters: [0, 0],
+                              dataParallel: DataParallel(communicator: world))
+    let result = try trainer.run()
+    if world.rank == 0 { print("minimiser", result.parameters) }   // ≈ the mean of the centres
+    // --- end of README example ---
+    return result.parameters
+}
+
+func readme() throws {
+    let distributed = try readmeExample(world: world)
+    let single = try readmeExample(world: SingleProcess())
+    let mean = (0..<10_000).reduce((0.0, 0.0)) { ($0.0 + sin(Double($1)) / 10_000, $0.1 + cos(Double($1)) / 10_000) }
+    check("README example: own Objective, data-parallel, matches one process and the closed form",
+          relativeDifference(distributed, single) <= 1e-12 && abs(distributed[0] - mean.0) < 5e-3 && abs(distributed[1] - mean.1) < 5e-3,
+          "\(distributed) vs \(single), mean \(mean)")
+    check("README example: every process holds the same bits", try world.allAgree(digest(distributed)))
+}
+
 for (name, body) in [("exact Float", { try exactAgainstOneProcess(Float.self, tolerance: 1e-5) }),
                      ("exact Double", { try exactAgainstOneProcess(Double.self, tolerance: 1e-12) }),
                      ("sharded Float", { try shardedFullBatch(Float.self, tolerance: 1e-5) }),
@@ -302,7 +348,7 @@ for (name, body) in [("exact Float", { try exactAgainstOneProcess(Float.self, to
                      ("resume sharded", { try resume(.sharded, .everyStep) }),
                      ("resume local SGD", { try resume(.exact, .averageEvery(3)) }),
                      ("divergence", divergenceOnOneProcess),
-                     ("combined", combined)] as [(String, () throws -> Void)] {
+                     ("combined", combined), ("README example", readme)] as [(String, () throws -> Void)] {
     do { try body() } catch { check(name, false, "threw: \(error)") }
 }
 
