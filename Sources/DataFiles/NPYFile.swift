@@ -111,7 +111,7 @@ public enum NPYFile {
     }
 
     /// An open `.npy` file positioned at its payload, with the header checked.
-    private struct ArrayFile {
+    struct ArrayFile {
         var fd: Int32
         var path: String
         var header: NPYHeader
@@ -200,7 +200,7 @@ public enum NPYFile {
     static let parallelReadThreshold = 64 << 20
 
     /// Rows per visited block: about 512 KiB, a multiple of 64 rows.
-    private static func blockRows(rowBytes: Int) -> Int {
+    static func blockRows(rowBytes: Int) -> Int {
         max(64, (512 << 10) / max(rowBytes, 1) / 64 * 64)
     }
 

@@ -80,9 +80,11 @@ extension DataOptions {
     /// Reads features and targets (`withTargets`) or features only. Values are checked finite as
     /// they are read (a row holding NaN/Inf is an error, or is dropped with --drop-nonfinite; see
     /// `LoadedData.valuesChecked` for the one exception).
-    /// `rows`: only these rows of a .npy file (one process's shard; .npy only).
+    /// `rows`: only these rows of a .npy file (one process's shard; .npy only). `mapping`: map .npy
+    /// files into memory instead of reading them, where they hold the training precision as it is
+    /// (processes on one machine then share the pages; features and targets in separate files).
     func load<Scalar: BLASScalar>(_: Scalar.Type, withTargets: Bool, scanning: LoadScan = LoadScan(),
-                                  rows: Range<Int>? = nil) throws -> LoadedData<Scalar> {
+                                  rows: Range<Int>? = nil, mapping: Bool = false) throws -> LoadedData<Scalar> {
         guard let data else { throw CLIError("--data is required") }
         let url = URL(fileURLWithPath: data)
         let separate = withTargets ? targets : nil
@@ -101,12 +103,28 @@ extension DataOptions {
                     let targetShape = try NPYFile.shape(of: targetsURL)
                     try checkRows(shape.rows, targetShape.rows, separate)
                     var scan = makeScan(shape.columns, targetShape.columns)
+                    if mapping,
+                       let x = try NPYFile.map(url, rows: range, as: Scalar.self, visitingRows: { _, rows, _ in scan.addFeatures(rows) }),
+                       let y = try NPYFile.map(targetsURL, rows: range, as: Scalar.self, visitingRows: { _, rows, _ in scan.addTargets(rows) }) {
+                        return try finiteRows(x, y, scan, source: data)
+                    }
+                    scan = makeScan(shape.columns, targetShape.columns)
                     let x = try NPYFile.read(url, rows: range, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }.features
                     let y = try NPYFile.read(targetsURL, rows: range, as: Scalar.self) { _, rows, _ in scan.addTargets(rows) }.features
                     return try finiteRows(x, y, scan, source: data)
                 }
                 if separate.lowercased().hasSuffix(".npy") {
-                    var scan = makeScan(shape.columns, try NPYFile.shape(of: targetsURL).columns)
+                    let targetColumns = try NPYFile.shape(of: targetsURL).columns
+                    var scan = makeScan(shape.columns, targetColumns)
+                    if mapping {
+                        let x = try NPYFile.map(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
+                        let y = try x == nil ? nil : NPYFile.map(targetsURL, as: Scalar.self) { _, rows, _ in scan.addTargets(rows) }
+                        if let x, let y {
+                            try checkRows(x.rows, y.rows, separate)
+                            return try finiteRows(x, y, scan, source: data)
+                        }
+                        scan = makeScan(shape.columns, targetColumns)   // not mappable as it is: read below
+                    }
                     let x = try NPYFile.read(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
                     let y = try NPYFile.read(targetsURL, as: Scalar.self) { _, rows, _ in scan.addTargets(rows) }
                     try checkRows(x.rows, y.rows, separate)

@@ -62,8 +62,23 @@ struct ProcessGroup {
         return 1
     }
 
-    /// Threads per process when --threads is not given: the cores shared out among this host's processes.
-    static var defaultThreads: Int { max(1, ProcessInfo.processInfo.activeProcessorCount / processesOnThisHost) }
+    /// Threads per process when --threads is not given: the cores shared out among this host's
+    /// processes, and no more than the cores this process may run on (a launcher that binds each
+    /// process to a core, as Open MPI does for up to 2 processes, leaves it one).
+    static var defaultThreads: Int {
+        let shared = max(1, ProcessInfo.processInfo.activeProcessorCount / processesOnThisHost)
+        return min(shared, allowedCores ?? shared)
+    }
+
+    /// The cores in this process's affinity mask (Linux: the `Cpus_allowed` mask of
+    /// /proc/self/status; nil where it cannot be read).
+    static var allowedCores: Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Cpus_allowed:") }) else { return nil }
+        let mask = line.dropFirst("Cpus_allowed:".count).trimmingCharacters(in: .whitespaces)
+        let n = mask.reduce(0) { $0 + (Int(String($1), radix: 16)?.nonzeroBitCount ?? 0) }
+        return n > 0 ? n : nil
+    }
 }
 
 /// Another process of the run failed (its own error is printed by that process).

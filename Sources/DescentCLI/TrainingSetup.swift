@@ -188,10 +188,10 @@ struct TrainingSetup<Scalar: BLASScalar> {
             guard n >= group.size else {
                 throw DataError(.noDataRows, file: data.data!, "has \(n) rows, fewer than the \(group.size) processes that share them")
             }
-            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning, rows: share(n))
+            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning, rows: share(n), mapping: true)
             note = shareNote(n)
         } else {
-            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning)
+            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning, mapping: true)
         }
         let description = "\(loaded.source): \(sharded ? loaded.x.rows * group.size : loaded.x.rows) samples, \(loaded.x.cols) features, \(loaded.y.cols) target\(loaded.y.cols == 1 ? "" : "s")"
             + (loaded.droppedRows > 0 ? " (\(loaded.droppedRows) rows with NaN/Inf dropped)" : "") + note

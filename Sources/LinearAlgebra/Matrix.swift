@@ -9,6 +9,14 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
     final class Storage {
         @usableFromInline let base: UnsafeMutablePointer<Scalar>
         @usableFromInline let count: Int
+        /// For elements another owner provides (a memory-mapped file): releases them. Nil for
+        /// storage from `AlignedAllocation`.
+        @usableFromInline var release: (() -> Void)? = nil
+
+        /// Elements at `base` owned elsewhere; `release` runs when the storage goes.
+        @usableFromInline init(external base: UnsafeMutablePointer<Scalar>, count: Int, release: @escaping () -> Void) {
+            self.base = base; self.count = count; self.release = release
+        }
 
         /// `count` uninitialised elements, or nil when the system refuses the memory.
         @usableFromInline init?(tryingCount count: Int) {
@@ -33,7 +41,9 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
             return s
         }
 
-        deinit { AlignedAllocation.deallocate(base) }
+        deinit {
+            if let release { release() } else { AlignedAllocation.deallocate(base) }
+        }
     }
 
     @usableFromInline var storage: Storage
@@ -87,6 +97,17 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
         storage = s
         offset = 0; _rows = rows; _cols = cols
         try initializer(UnsafeMutableBufferPointer(start: storage.base, count: count))
+    }
+
+    /// A `rows × cols` matrix over elements that another owner provides, such as a memory-mapped
+    /// file: `release` is called once, when the last matrix sharing them goes. Mutations follow the
+    /// usual copy-on-write rule and then write in place, so the memory must be writable (a private
+    /// file mapping, `MAP_PRIVATE`, gives each writer its own copy of the pages it changes).
+    public init(unsafeExternalElements base: UnsafeMutablePointer<Scalar>, rows: Int, cols: Int,
+                release: @escaping () -> Void) {
+        precondition(rows >= 0 && cols >= 0, "matrix shape \(rows)×\(cols) is negative")
+        storage = Storage(external: base, count: rows * cols, release: release)
+        offset = 0; _rows = rows; _cols = cols
     }
 
     /// A matrix from nested rows; every row must have the same length.
