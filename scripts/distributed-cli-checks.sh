@@ -67,7 +67,7 @@ timeout 60 "${launch[@]}" -np 2 "$mpi" train --distributed --sharding sharded --
 status=$?
 elapsed=$(( $(date +%s) - start ))
 ok=1
-[ $status -ne 0 ] && [ $status -ne 124 ] && grep -q "^error: process 1: .*bad-x.npy.*not finite\|^error: process 1: .*bad-x.npy" "$work/bad.err" &&
+[ $status -ne 0 ] && [ $status -ne 124 ] && grep -q "^error: process 1: .*bad-x.npy.*row 1990 (0-based), feature column 2 is nan" "$work/bad.err" &&
   grep -q "^error: process 1 of the distributed run failed" "$work/bad.err" && [ ! -f "$work/bad.json" ] && ok=0
 result "a bad file on one process ends every process with an error (${elapsed}s, status $status)" $ok "$(cat "$work/bad.err")"
 

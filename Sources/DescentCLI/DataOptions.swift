@@ -106,12 +106,12 @@ extension DataOptions {
                     if mapping,
                        let x = try NPYFile.map(url, rows: range, as: Scalar.self, visitingRows: { _, rows, _ in scan.addFeatures(rows) }),
                        let y = try NPYFile.map(targetsURL, rows: range, as: Scalar.self, visitingRows: { _, rows, _ in scan.addTargets(rows) }) {
-                        return try finiteRows(x, y, scan, source: data)
+                        return try finiteRows(x, y, scan, source: data, firstRow: range.lowerBound)
                     }
                     scan = makeScan(shape.columns, targetShape.columns)
                     let x = try NPYFile.read(url, rows: range, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }.features
                     let y = try NPYFile.read(targetsURL, rows: range, as: Scalar.self) { _, rows, _ in scan.addTargets(rows) }.features
-                    return try finiteRows(x, y, scan, source: data)
+                    return try finiteRows(x, y, scan, source: data, firstRow: range.lowerBound)
                 }
                 if separate.lowercased().hasSuffix(".npy") {
                     let targetColumns = try NPYFile.shape(of: targetsURL).columns
@@ -157,7 +157,7 @@ extension DataOptions {
             let visit: NPYFile.RowVisitor<Scalar> = { _, features, targets in scan.addFeatures(features); scan.addTargets(targets) }
             let (x, y) = try rows.map { try NPYFile.read(url, rows: $0, targetColumns: indices, as: Scalar.self, visitingRows: visit) }
                 ?? NPYFile.read(url, targetColumns: indices, as: Scalar.self, visitingRows: visit)
-            return try finiteRows(x, y, scan, source: data)
+            return try finiteRows(x, y, scan, source: data, firstRow: rows?.lowerBound ?? 0)
         }
         // The CSV reader checks every value it keeps; the digest and moments are taken from each
         // block of rows as the reader finishes it.
@@ -210,13 +210,14 @@ extension DataOptions {
 
     /// .npy payloads are raw numbers: a row with NaN/Inf (found by `scan` as the rows were read) is
     /// an error naming its row and column, or is dropped with --drop-nonfinite.
+    /// `firstRow`: the file row of x's row 0 (a shard's start), for the message.
     private func finiteRows<Scalar: BLASScalar>(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>, _ scan: DataScan<Scalar>,
-                                                source: String) throws -> LoadedData<Scalar> {
+                                                source: String, firstRow: Int = 0) throws -> LoadedData<Scalar> {
         var loaded = LoadedData(x: x, y: y, featureNames: [], targetNames: [], droppedRows: 0, source: source,
                                 digest: scan.digest, featureMoments: scan.featureMoments, targetMoments: scan.targetMoments)
         guard let bad = scan.firstNonFinite else { return loaded }
         if !dropNonfinite {
-            throw DataError(.nonFinite, file: source, "row \(bad.row) (0-based), \(bad.inTargets ? "target" : "feature") column \(bad.column) is \(bad.value); values must be finite")
+            throw DataError(.nonFinite, file: source, "row \(firstRow + bad.row) (0-based), \(bad.inTargets ? "target" : "feature") column \(bad.column) is \(bad.value); values must be finite")
         }
         let dropped = scan.nonFiniteRows
         guard dropped.count < x.rows else { throw DataError(.noDataRows, file: source, "every row holds NaN or Inf") }
