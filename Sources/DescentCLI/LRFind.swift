@@ -91,10 +91,10 @@ struct LRFind: ParsableCommand {
         let setup = try TrainingSetup<Scalar>(data: data, model: model, training: training)
         let n = setup.train.sampleCount
         let b = try training.parsedBatchSize(default: setup.isEmbedded ? EmbeddedProblem.batchSize : 32).resolved(sampleCount: n)
-        var options = optimizer
-        if setup.isEmbedded, options.momentum == nil, try options.canonicalName() == "sgd" { options.momentum = EmbeddedProblem.momentum }
+        let options = optimizer
+        let settings = try options.settings(embedded: setup.isEmbedded)
         var objective = try setup.objective(maximumBatchSize: b, threads: compute.threads)
-        var opt = try options.make(Scalar.self, groups: setup.model.parameterGroups, learningRate: 1)
+        var opt = try options.make(settings, Scalar.self, groups: setup.model.parameterGroups, learningRate: 1)
         var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: training.shuffle, dropLast: training.dropLast, seed: training.seed)
         guard sampler.batchesPerEpoch > 0 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
         var parameters = setup.initialParameters
@@ -123,7 +123,7 @@ struct LRFind: ParsableCommand {
             return
         }
         Terminal.out("data:      \(setup.dataDescription)")
-        Terminal.out("model:     \(setup.shape), loss \(setup.loss.description), optimizer \(options.summary), batch \(b)")
+        Terminal.out("model:     \(setup.shape), loss \(setup.loss.description), optimizer \(options.summary(settings)), batch \(b)")
         Terminal.out("sweep:     \(Format.number(range.start)) → \(Format.number(range.end)), \(range.spacing.rawValue), \(result.learningRates.count) updates; \(stop)")
         for s in suggestions {
             let name = Format.padLeft(s.rule, 9)

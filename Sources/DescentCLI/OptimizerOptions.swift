@@ -1,140 +1,154 @@
 import ArgumentParser
 import Descent
 
-/// The update rule and its hyper-parameters (PyTorch names, with microsoftml's accepted too).
+/// The update rule and its hyper-parameters: `--optimizer` in the library's text form
+/// (`OptimizerSettings`, e.g. `sgd:momentum=0.9,nesterov`), and the per-field flags (PyTorch's and
+/// microsoftml's names) that set the same fields through the optimizer's `OptimizerSpec`. A flag
+/// for a field the chosen optimizer does not have is an error.
 struct OptimizerOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("""
-        sgd (PyTorch's SGD), mml-sgd (microsoftml's sgd_optimizer: weight decay as a shrink after \
-        each step), adadelta (= adadelta_optimizer), dog, ldog, dadapt-sgd, schedule-free, lfm.
-        """, valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp(
+        "Optimizer, as a name or in text form (name:field=value,flag,…): \(OptimizerRegistry.names). Its fields are listed by `descent train --help`.",
+        discussion: OptimizerOptions.fieldHelp, valueName: "name[:fields]"))
     var optimizer: String = "sgd"
 
-    @Option(name: .long, help: "Momentum μ (sgd, dadapt-sgd); β for schedule-free (default 0.9) and lfm (default 0.9).")
+    @Option(name: .long, help: "Momentum μ (sgd, mml-sgd, dadapt-sgd); β for schedule-free and lfm.")
     var momentum: Double?
 
-    @Flag(name: [.long, .customLong("nag")], help: "Nesterov momentum (microsoftml: nag).")
+    @Flag(name: [.long, .customLong("nag")], help: "Nesterov momentum (sgd, mml-sgd; microsoftml: nag).")
     var nesterov = false
 
     @Option(name: .long, help: "Dampening τ of the momentum buffer (sgd).")
-    var dampening: Double = 0
+    var dampening: Double?
 
     @Option(name: [.long, .customLong("weight_decay")], help: "Weight decay λ (L2 in the gradient; mml-sgd: shrink by 1 − γλ after each step).")
-    var weightDecay: Double = 0
+    var weightDecay: Double?
 
     @Option(name: .long, help: "Where sgd applies weight decay: coupled (PyTorch) or shrink (microsoftml).")
-    var decayMode: DecayMode = .coupled
+    var decayMode: DecayMode?
 
-    @Flag(name: .long, help: "No weight decay on the biases.")
+    @Flag(name: .long, help: "No weight decay on the biases (every optimizer).")
     var noBiasDecay = false
 
     @Option(name: .long, help: "AdaDelta decay ρ (default 0.95).")
-    var decay: Double = 0.95
+    var decay: Double?
 
-    @Option(name: [.long, .customLong("cond")], help: "AdaDelta ε (microsoftml: cond; default 1e-6); DoG/L-DoG/LFM ε (default 1e-8).")
+    @Option(name: [.long, .customLong("cond")], help: "AdaDelta ε (microsoftml: cond; default 1e-6); dog/ldog/lfm ε (default 1e-8).")
     var epsilon: Double?
 
-    @Option(name: .long, help: "DoG/L-DoG/LFM relative initial distance reps_rel.")
-    var repsRel: Double = 1e-6
+    @Option(name: .long, help: "dog/ldog/lfm relative initial distance reps_rel.")
+    var repsRel: Double?
 
-    @Option(name: .long, help: "DoG/L-DoG first step size (init_eta); replaces reps_rel.")
+    @Option(name: .long, help: "dog/ldog first step size (init_eta); replaces reps_rel.")
     var initEta: Double?
 
     @Option(name: .long, help: "Polynomial iterate averaging γ for dog/ldog (0 turns it off).")
-    var averageGamma: Double = 8
+    var averageGamma: Double?
 
-    @Option(name: .long, help: "D-Adaptation initial distance d0.")
-    var d0: Double = 1e-6
+    @Option(name: .long, help: "dadapt-sgd initial distance d0.")
+    var d0: Double?
 
-    @Option(name: .long, help: "D-Adaptation growth rate (default unlimited).")
-    var growthRate: Double = .infinity
+    @Option(name: .long, help: "dadapt-sgd growth rate (default unlimited).")
+    var growthRate: Double?
 
-    @Option(name: .long, help: "Schedule-Free warm-up steps.")
-    var warmupSteps: Int = 0
+    @Option(name: .long, help: "schedule-free warm-up steps.")
+    var warmupSteps: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Average the iterates (Polyak–Ruppert) from this update on.", valueName: "step"))
+    @Option(name: .long, help: ArgumentHelp("Average the iterates (Polyak–Ruppert) from this update on (every optimizer).", valueName: "step"))
     var averageFrom: Int?
 
     enum DecayMode: String, ExpressibleByArgument, CaseIterable { case coupled, shrink }
 
-    /// The canonical optimizer name (microsoftml and common spellings accepted).
-    func canonicalName() throws -> String {
-        switch optimizer.lowercased() {
-        case "sgd", "pytorch-sgd": "sgd"
-        case "mml-sgd", "sgd_optimizer", "microsoftml-sgd", "microsoftml": "mml-sgd"
-        case "adadelta", "adadelta_optimizer": "adadelta"
-        case "dog": "dog"
-        case "ldog", "l-dog": "ldog"
-        case "dadapt-sgd", "dadaptation", "d-adaptation", "dadapt": "dadapt-sgd"
-        case "schedule-free", "schedule-free-sgd", "schedulefree", "sf-sgd": "schedule-free"
-        case "lfm": "lfm"
-        default:
-            throw CLIError("--optimizer: unknown optimizer \"\(optimizer)\"; expected sgd, mml-sgd, adadelta, dog, ldog, dadapt-sgd, schedule-free or lfm")
-        }
+    /// Every optimizer's fields, for `--help`.
+    static let fieldHelp: String = OptimizerRegistry.all.map { spec in
+        "\(spec.name): \(spec.summary); fields: " + spec.fields.map { f in
+            switch f.defaultValue {
+            case .some(.flag(false)): f.name
+            case .some(let v): "\(f.name)=\(v)"
+            case nil: "\(f.name) (unset)"
+            }
+        }.joined(separator: ", ")
+    }.joined(separator: "\n")
+
+    /// The per-field flags that were given: (flag as typed, field name, value).
+    var givenFlags: [(flag: String, field: String, value: OptimizerValue)] {
+        var out: [(String, String, OptimizerValue)] = []
+        func add(_ flag: String, _ field: String, _ v: Double?) { if let v { out.append((flag, field, .number(v))) } }
+        add("--momentum", "momentum", momentum)
+        if nesterov { out.append(("--nesterov", "nesterov", .flag(true))) }
+        add("--dampening", "dampening", dampening)
+        add("--weight-decay", "weight_decay", weightDecay)
+        if let m = decayMode { out.append(("--decay-mode", "decay_mode", .word(m.rawValue))) }
+        add("--decay", "rho", decay)
+        add("--epsilon", "eps", epsilon)
+        add("--reps-rel", "reps_rel", repsRel)
+        add("--init-eta", "init_eta", initEta)
+        add("--average-gamma", "average_gamma", averageGamma)
+        add("--d0", "d0", d0)
+        add("--growth-rate", "growth_rate", growthRate)
+        add("--warmup-steps", "warmup_steps", warmupSteps.map(Double.init))
+        return out
     }
 
-    /// The learning rate used when --lr is not given: 0.01 for SGD, 1 (the method's own step) for the others.
-    func defaultLearningRate() throws -> Double {
-        switch try canonicalName() {
-        case "sgd", "mml-sgd": 0.01
-        default: 1
+    /// The fields the text form of --optimizer writes (canonical names).
+    func textFields(_ spec: any OptimizerSpec) -> Set<String> {
+        guard let colon = optimizer.firstIndex(of: ":") else { return [] }
+        let keys = optimizer[optimizer.index(after: colon)...].split(separator: ",").map {
+            String($0.split(separator: "=", maxSplits: 1).first ?? "").trimmingCharacters(in: .whitespaces)
         }
+        return Set(keys.compactMap { spec.field(named: $0)?.name })
     }
+
+    /// The optimizer settings from --optimizer and the field flags, with `defaults` for fields
+    /// neither sets (the built-in problem's momentum). Errors are one line naming the option.
+    func settings(defaults: [String: OptimizerValue] = [:]) throws -> OptimizerSettings {
+        var s: OptimizerSettings
+        do { s = try OptimizerSettings(parsing: optimizer) } catch { throw CLIError("--optimizer: \(error)") }
+        let spec = s.spec
+        let written = textFields(spec)
+        for (flag, field, value) in givenFlags {
+            guard let f = spec.field(named: field) else {
+                throw CLIError("\(flag) does not apply to \(spec.name) (its fields: \(spec.fieldList))")
+            }
+            guard !written.contains(f.name) else {
+                throw CLIError("\(flag) sets \(spec.name).\(f.name), which --optimizer \"\(optimizer)\" sets too; give it once")
+            }
+            do { try s.set(f.name, value) } catch { throw CLIError("\(flag): \(error)") }
+        }
+        for (field, value) in defaults where !gives(field, spec) && spec.field(named: field) != nil {
+            try s.set(field, value)
+        }
+        return s
+    }
+
+    /// The settings for a run: on the built-in problem, SGD trains with momentum
+    /// (`EmbeddedProblem.momentum`) unless the command sets it.
+    func settings(embedded: Bool) throws -> OptimizerSettings {
+        let plain = try settings()
+        guard embedded, plain.name == "sgd" else { return plain }
+        return try settings(defaults: ["momentum": .number(EmbeddedProblem.momentum)])
+    }
+
+    /// Whether --optimizer's text or a flag sets `field`.
+    func gives(_ field: String, _ spec: any OptimizerSpec) -> Bool {
+        guard let f = spec.field(named: field) else { return false }
+        return textFields(spec).contains(f.name) || givenFlags.contains { spec.field(named: $0.field)?.name == f.name }
+    }
+
+    /// The learning rate used when --lr is not given (the spec's: 0.01 for SGD, 1 for the methods
+    /// whose rate is a multiplier).
+    func defaultLearningRate(_ settings: OptimizerSettings) -> Double { settings.defaultLearningRate }
 
     /// Builds the optimizer for `groups` (a model's parameter groups).
-    func make<Scalar: BLASScalar>(_: Scalar.Type, groups: [ParameterGroup], learningRate: Double) throws -> any Optimizer<Scalar> {
-        let n = groups.last?.range.upperBound ?? 0
-        let groups = noBiasDecay ? groups.withoutDecayOnBiases() : groups
-        func averaged<O: Optimizer>(_ o: O) throws -> any Optimizer<Scalar> where O.Scalar == Scalar {
-            averageGamma > 0 ? try PolynomialAveraging(o, gamma: averageGamma) : o
-        }
-        switch try canonicalName() {
-        case "sgd":
-            return try SGD<Scalar>(parameterCount: n, groups: groups, learningRate: learningRate, momentum: momentum ?? 0,
-                                   dampening: dampening, nesterov: nesterov, weightDecay: weightDecay,
-                                   weightDecayMode: decayMode == .coupled ? .coupledL2 : .shrinkAfterStep)
-        case "mml-sgd":
-            return try SGD<Scalar>.microsoftML(parameterCount: n, groups: groups, learningRate: learningRate, momentum: momentum ?? 0,
-                                               nag: nesterov, weightDecay: weightDecay)
-        case "adadelta":
-            return try AdaDelta<Scalar>(parameterCount: n, groups: groups, decay: decay, epsilon: epsilon ?? 1e-6,
-                                        weightDecay: weightDecay, learningRate: learningRate)
-        case "dog":
-            return try averaged(DoG<Scalar>(parameterCount: n, groups: groups, relativeInitialDistance: repsRel,
-                                            epsilon: epsilon ?? 1e-8, weightDecay: weightDecay, initialStepSize: initEta))
-        case "ldog":
-            return try averaged(LDoG<Scalar>(parameterCount: n, groups: groups, relativeInitialDistance: repsRel,
-                                             epsilon: epsilon ?? 1e-8, weightDecay: weightDecay, initialStepSize: initEta))
-        case "dadapt-sgd":
-            return try DAdaptSGD<Scalar>(parameterCount: n, groups: groups, momentum: momentum ?? 0, weightDecay: weightDecay,
-                                         initialDistance: d0, growthRate: growthRate)
-        case "schedule-free":
-            return try ScheduleFreeSGD<Scalar>(parameterCount: n, groups: groups, momentum: momentum ?? 0.9, weightDecay: weightDecay,
-                                               warmupSteps: warmupSteps)
-        default:
-            return try LFM<Scalar>(parameterCount: n, groups: groups, momentum: momentum ?? 0.9, relativeInitialDistance: repsRel,
-                                   epsilon: epsilon ?? 1e-8, weightDecay: weightDecay)
-        }
+    func make<Scalar: BLASScalar>(_ settings: OptimizerSettings, _: Scalar.Type, groups: [ParameterGroup],
+                                  learningRate: Double) throws -> any Optimizer<Scalar> {
+        try settings.make(Scalar.self, groups: noBiasDecay ? groups.withoutDecayOnBiases() : groups, learningRate: learningRate)
     }
 
-    /// A one-line description for the run header and the fingerprint.
-    var summary: String {
-        let name = (try? canonicalName()) ?? optimizer
-        var parts = [name]
-        if let m = momentum { parts.append("momentum=\(m)") }
-        if nesterov { parts.append("nesterov") }
-        if dampening != 0 { parts.append("dampening=\(dampening)") }
-        if weightDecay != 0 { parts.append("weight_decay=\(weightDecay)"); parts.append("decay_mode=\(decayMode.rawValue)") }
+    /// A one-line description for the run header, the model file and the fingerprint: the
+    /// settings' text form, then the options that apply to every optimizer.
+    func summary(_ settings: OptimizerSettings) -> String {
+        var parts = [settings.description]
         if noBiasDecay { parts.append("no_bias_decay") }
-        switch name {
-        case "adadelta": parts.append("rho=\(decay)"); parts.append("eps=\(epsilon ?? 1e-6)")
-        case "dog", "ldog": parts.append("reps_rel=\(repsRel)"); parts.append("eps=\(epsilon ?? 1e-8)")
-            if let e = initEta { parts.append("init_eta=\(e)") }
-            parts.append("average_gamma=\(averageGamma)")
-        case "lfm": parts.append("reps_rel=\(repsRel)"); parts.append("eps=\(epsilon ?? 1e-8)")
-        case "dadapt-sgd": parts.append("d0=\(d0)"); parts.append("growth=\(growthRate)")
-        case "schedule-free": parts.append("warmup=\(warmupSteps)")
-        default: break
-        }
         if let a = averageFrom { parts.append("average_from=\(a)") }
         return parts.joined(separator: " ")
     }

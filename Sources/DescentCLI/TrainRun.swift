@@ -33,10 +33,9 @@ struct TrainRun<Scalar: BLASScalar> {
         }
         let setup = try TrainingSetup<Scalar>(data: command.data, model: command.model, training: training, group: group)
         let embedded = setup.isEmbedded
-        var optimizerOptions = command.optimizer
-        if embedded, optimizerOptions.momentum == nil, try optimizerOptions.canonicalName() == "sgd" {
-            optimizerOptions.momentum = EmbeddedProblem.momentum
-        }
+        let optimizerOptions = command.optimizer
+        let settings = try optimizerOptions.settings(embedded: embedded)
+        let optimizerSummary = optimizerOptions.summary(settings)
         let n = setup.train.sampleCount
         let batchSize = try training.parsedBatchSize(default: embedded ? EmbeddedProblem.batchSize : 32)
         let epochs = training.epochs ?? (embedded ? EmbeddedProblem.epochs : 20)
@@ -57,11 +56,11 @@ struct TrainRun<Scalar: BLASScalar> {
         }
 
         // Learning rate, possibly from a range test, and the schedule.
-        var learningRate = try training.learningRate(default: optimizerOptions.defaultLearningRate())
+        var learningRate = try training.learningRate(default: optimizerOptions.defaultLearningRate(settings))
         var lrNote: String? = nil
         if training.isAutoLR {
             let finder = RangeTestSettings.defaults
-            var optimizer = try optimizerOptions.make(Scalar.self, groups: setup.model.parameterGroups, learningRate: 1)
+            var optimizer = try optimizerOptions.make(settings, Scalar.self, groups: setup.model.parameterGroups, learningRate: 1)
             var parameters = setup.initialParameters
             let result: LRRangeTestResult
             if let group {
@@ -98,7 +97,7 @@ struct TrainRun<Scalar: BLASScalar> {
 
         var fp = Fingerprint()
         for part in [dtype, setup.dataDigest, "\(setup.shape)", setup.loss.description, setup.initialDescription,
-                     optimizerOptions.summary, "\(learningRate)", scheduleText ?? "-", "\(batchSize)", training.shuffle.rawValue,
+                     optimizerSummary, "\(learningRate)", scheduleText ?? "-", "\(batchSize)", training.shuffle.rawValue,
                      "\(training.dropLast)", "\(training.seed)", "\(training.validationSplit)", "\(training.earlyStopping ?? -1)",
                      "\(training.minDelta)", training.standardize.rawValue,
                      training.monitor?.rawValue ?? "-", training.scheduleMetric?.rawValue ?? "-"] { fp.add(part) }
@@ -110,13 +109,13 @@ struct TrainRun<Scalar: BLASScalar> {
             var p = Fingerprint(); setup.initialParameters.withUnsafeBytes { p.add($0) }; fp.add(p.hex)
         }
 
-        let context = RunContext(setup: setup, optimizerSummary: optimizerOptions.summary, learningRate: learningRate,
+        let context = RunContext(setup: setup, optimizerSummary: optimizerSummary, learningRate: learningRate,
                                  scheduleText: scheduleText, batchSize: b, epochs: epochs, fingerprint: fp.hex, lrNote: lrNote,
                                  processes: group.map {
                                      "\($0.size) (\($0.communicator.implementation)), sharding \($0.settings.sharding.rawValue), "
                                          + "sync \($0.settings.synchronization), batch \(b) is the global batch"
                                  })
-        let optimizer = try optimizerOptions.make(Scalar.self, groups: setup.model.parameterGroups, learningRate: learningRate)
+        let optimizer = try optimizerOptions.make(settings, Scalar.self, groups: setup.model.parameterGroups, learningRate: learningRate)
         try loop(optimizer, objective: objective, validation: validation, configuration: configuration, context: context)
     }
 

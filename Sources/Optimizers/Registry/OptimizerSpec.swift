@@ -1,0 +1,50 @@
+import LinearAlgebra
+
+/// An optimizer as the library's registry, text form, command line and checkpoints know it: its
+/// name and other spellings, its hyper-parameter fields with their defaults and ranges (each
+/// declared once, here), its default learning rate, and how to build it. One conformer per
+/// optimizer, kept beside its update rule (`SGD+Spec.swift`, …) and listed in `OptimizerRegistry`.
+public protocol OptimizerSpec: Sendable {
+    /// The canonical name: the text form's, and the `kind` of the optimizer's saved state.
+    var name: String { get }
+    /// Other accepted spellings of the name (microsoftml's, the papers' packages').
+    var aliases: [String] { get }
+    /// One line for help texts.
+    var summary: String { get }
+    var fields: [OptimizerField] { get }
+    /// The learning rate when none is given: SGD's γ, or 1 for the methods that find their own step
+    /// (their rate is a multiplier).
+    var defaultLearningRate: Double { get }
+    /// Builds the optimizer for `groups` (which tile the parameter buffer) from checked settings.
+    func make<Scalar: BLASScalar>(_ settings: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
+                                  as _: Scalar.Type) throws -> any Optimizer<Scalar>
+}
+
+extension OptimizerSpec {
+    public var aliases: [String] { [] }
+
+    /// The field with this name or alias.
+    public func field(named spelling: String) -> OptimizerField? { fields.first { $0.isNamed(spelling) } }
+
+    /// "momentum, dampening, nesterov, …", for messages.
+    public var fieldList: String { fields.isEmpty ? "no fields" : fields.map(\.name).joined(separator: ", ") }
+}
+
+/// Every optimizer of the library, in the order help texts list them.
+public enum OptimizerRegistry {
+    public static let all: [any OptimizerSpec] = [
+        SGDSpec(), MicrosoftMLSGDSpec(), AdaDeltaSpec(), DoGSpec(), LDoGSpec(), DAdaptSGDSpec(), ScheduleFreeSGDSpec(), LFMSpec(),
+    ]
+
+    /// The spec whose name or alias is `spelling` (case-insensitive); throws listing the known names.
+    public static func spec(named spelling: String) throws -> any OptimizerSpec {
+        let s = spelling.lowercased()
+        guard let spec = all.first(where: { $0.name == s || $0.aliases.contains(s) }) else {
+            throw OptimizerError("unknown optimizer \"\(spelling)\"; known: \(names)")
+        }
+        return spec
+    }
+
+    /// "sgd, mml-sgd, adadelta, …".
+    public static var names: String { all.map(\.name).joined(separator: ", ") }
+}
