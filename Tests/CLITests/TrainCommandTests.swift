@@ -107,6 +107,23 @@ import Descent
         #expect(close(try parseSchedule(ownText, baseLearningRate: steepest).learningRate(at: 0, metrics: []), steepest / 10), "\(ownText)")
     }
 
+    /// Every optimizer in the registry trains from the command line by its name with its defaults
+    /// (default learning rate included), and in its text form with a field set.
+    @Test(arguments: OptimizerRegistry.all.map(\.name))
+    func everyRegisteredOptimizerTrains(name: String) throws {
+        let dir = try TempDirectory()
+        let (x, y) = Problems.linear(n: 300, weights: [1, -1], bias: 0.5, noise: 0.05, seed: 2)
+        try dir.write("d.csv", Problems.csv(x, y))
+        let spec = try OptimizerRegistry.spec(named: name)
+        for text in [name, name + ":weight_decay=1e-6"] where text == name || spec.field(named: "weight_decay") != nil {
+            let json = try CLI.json(["train", "--data", "d.csv", "--epochs", "20", "--json", "--optimizer", text], in: dir.url)
+            let history = try #require(json["history"] as? [[String: Any]])
+            let first = try #require(history.first?["trainingLoss"] as? Double)
+            let final = try #require(json["trainingLoss"] as? Double)
+            #expect(final < 0.5 * first, "\(text): loss \(first) → \(final)")
+        }
+    }
+
     /// Every optimizer the library has is reachable by name (microsoftml spellings included) and
     /// lowers the training loss on a well-posed problem.
     @Test(arguments: [["--optimizer", "sgd", "--momentum", "0.9", "--nesterov"],

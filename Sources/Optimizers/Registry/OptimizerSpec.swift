@@ -48,3 +48,23 @@ public enum OptimizerRegistry {
     /// "sgd, mml-sgd, adadelta, …".
     public static var names: String { all.map(\.name).joined(separator: ", ") }
 }
+
+extension OptimizerRegistry {
+    /// The README's table of optimizers (a test checks that the README holds exactly this): name,
+    /// other spellings, fields with their defaults, and the default learning rate.
+    public static var markdownTable: String {
+        var lines = ["| optimizer | also accepted | fields (default) | default lr | what |", "|---|---|---|---|---|"]
+        for spec in all {
+            let fields = spec.fields.map { f -> String in
+                switch f.defaultValue {
+                case .some(.flag(false)): "`\(f.name)`"
+                case .some(let v): "`\(f.name)=\(v)`"
+                case nil: "`\(f.name)` (unset)"
+                }
+            }.joined(separator: ", ")
+            let aliases = spec.aliases.map { "`\($0)`" }.joined(separator: ", ")
+            lines.append("| `\(spec.name)` | \(aliases.isEmpty ? "–" : aliases) | \(fields) | \(OptimizerValue.number(spec.defaultLearningRate)) | \(spec.summary) |")
+        }
+        return lines.joined(separator: "\n")
+    }
+}
