@@ -89,9 +89,10 @@ struct TrainRun<Scalar: BLASScalar> {
         if training.isAutoLR, let text = scheduleText { scheduleText = try Self.withRangeTestBounds(text, max: learningRate) }
         let schedule = try scheduleText.map { try parseSchedule($0, baseLearningRate: learningRate) }
 
+        // The schedule is the one source of every update's rate (a constant one without --schedule).
         let configuration = TrainingConfiguration(
             epochs: epochs, batchSize: batchSize, shuffle: training.shuffle, dropLast: training.dropLast, seed: training.seed,
-            learningRate: learningRate, schedule: schedule,
+            schedule: try schedule ?? TrainingConfiguration.constant(learningRate),
             scheduleMetric: training.scheduleMetric?.quantity, earlyStopping: training.earlyStoppingRule,
             averaging: optimizerOptions.averageFrom.map { IterateAveraging(start: $0) })
 

@@ -111,7 +111,7 @@ func train<T: BLASScalar>(_ x: Matrix<T>, _ y: Matrix<T>, configuration: Trainin
                           dataParallel: DataParallel?) throws -> TrainingResult<T> {
     let b = configuration.batchSize.resolved(sampleCount: x.rows)
     let o = try objective(x, y, batch: b)
-    let sgd = try SGD<T>(parameterCount: o.parameterCount, learningRate: configuration.learningRate, momentum: momentum)
+    let sgd = try SGD<T>(parameterCount: o.parameterCount, momentum: momentum)
     let t = try Trainer(objective: o, optimizer: sgd, configuration: configuration,
                         initialParameters: [T](repeating: 0, count: o.parameterCount), dataParallel: dataParallel)
     return try t.run()
@@ -147,7 +147,7 @@ do {
 
 func exactAgainstOneProcess<T: BLASScalar>(_: T.Type, tolerance: Double) throws {
     let (x, y) = problem(4096, 16, seed: 7, as: T.self)
-    let c = TrainingConfiguration(epochs: 3, batchSize: .size(64), shuffle: .reshuffle, seed: 11, learningRate: 0.02)
+    let c = try TrainingConfiguration(epochs: 3, batchSize: .size(64), shuffle: .reshuffle, seed: 11, learningRate: 0.02)
     let single = try train(x, y, configuration: c, momentum: 0.9, dataParallel: nil)
     let dp = DataParallel(communicator: world, sharding: .exact)
     let parallel = try train(x, y, configuration: c, momentum: 0.9, dataParallel: dp)
@@ -164,7 +164,7 @@ func exactAgainstOneProcess<T: BLASScalar>(_: T.Type, tolerance: Double) throws 
 func shardedFullBatch<T: BLASScalar>(_: T.Type, tolerance: Double) throws {
     let n = 1000 * size
     let (x, y) = problem(n, 8, seed: 3, as: T.self)
-    let c = TrainingConfiguration(epochs: 40, batchSize: .full, seed: 5, learningRate: 0.1)
+    let c = try TrainingConfiguration(epochs: 40, batchSize: .full, seed: 5, learningRate: 0.1)
     let single = try train(x, y, configuration: c, momentum: 0.5, dataParallel: nil)
     let m = n / size
     let own = (rows(x, (rank * m)..<((rank + 1) * m)), rows(y, (rank * m)..<((rank + 1) * m)))
@@ -185,7 +185,7 @@ func localSGD() throws {
     let own = (rows(x, (rank * m)..<((rank + 1) * m)), rows(y, (rank * m)..<((rank + 1) * m)))
     let epochs = 60
     let schedule = try parseSchedule("cosine:T=\(epochs),unit=epoch", baseLearningRate: 0.05)
-    let c = TrainingConfiguration(epochs: epochs, batchSize: .size(32 * size), seed: 9, learningRate: 0.05, schedule: schedule)
+    let c = TrainingConfiguration(epochs: epochs, batchSize: .size(32 * size), seed: 9, schedule: schedule)
     let dp = DataParallel(communicator: world, sharding: .sharded, synchronization: .averageEvery(8))
     let r = try train(own.0, own.1, configuration: c, momentum: 0.9, dataParallel: dp)
     let truth = (0..<8).map { exact.weights[$0, 0] } + exact.bias
@@ -201,7 +201,7 @@ func resume(_ sharding: DataParallel.Sharding, _ sync: DataParallel.Synchronizat
     let (x, y) = problem(n, 6, seed: 17, as: Double.self)
     let m = n / size
     let data = sharding == .exact ? (x, y) : (rows(x, (rank * m)..<((rank + 1) * m)), rows(y, (rank * m)..<((rank + 1) * m)))
-    let c = TrainingConfiguration(epochs: 4, batchSize: .size(20 * size), shuffle: .reshuffle, seed: 4, learningRate: 0.05)
+    let c = try TrainingConfiguration(epochs: 4, batchSize: .size(20 * size), shuffle: .reshuffle, seed: 4, learningRate: 0.05)
     let dp = DataParallel(communicator: world, sharding: sharding, synchronization: sync)
     let straight = try train(data.0, data.1, configuration: c, momentum: 0.9, dataParallel: dp)
     // Two epochs, a snapshot (what rank 0 would write), then a fresh trainer on every process from it.
@@ -248,7 +248,7 @@ struct FailingObjective<T: BLASScalar>: Objective {
 func divergenceOnOneProcess() throws {
     let (x, y) = problem(400, 4, seed: 2, as: Double.self)
     let o = FailingObjective(base: try objective(x, y, batch: 40), failAt: 13)
-    let c = TrainingConfiguration(epochs: 3, batchSize: .size(40), seed: 1, learningRate: 0.05)
+    let c = try TrainingConfiguration(epochs: 3, batchSize: .size(40), seed: 1, learningRate: 0.05)
     let dp = DataParallel(communicator: world, sharding: .exact, synchronization: .averageEvery(5))
     let t = try Trainer(objective: o, optimizer: try SGD<Double>(parameterCount: 5, learningRate: 0.05),
                         configuration: c, initialParameters: [Double](repeating: 0, count: 5), dataParallel: dp)
@@ -306,7 +306,7 @@ func everyOptimizer() throws {
                 ?? o.evaluate(parameters: p, x: vx, y: vy)
             return (e.loss, e.r2)
         }
-        let c = TrainingConfiguration(epochs: 4, batchSize: .size(64), seed: 2, learningRate: 1,
+        let c = TrainingConfiguration(epochs: 4, batchSize: .size(64), seed: 2,
                                       schedule: try parseSchedule("plateau:patience=0,factor=0.5", baseLearningRate: 1),
                                       earlyStopping: EarlyStopping(patience: 2))
         let t = try Trainer(objective: o, optimizer: try make(), configuration: c, validation: validation,
@@ -355,7 +355,7 @@ func readmeExample(world: any Communicator) throws -> [Double] {
     }
     // `world` is `try MPICommunicator.world()` in a program built with `--traits MPI` and started by
     // `mpirun -np N`; each process evaluates its share of every global batch of 256.
-    let configuration = TrainingConfiguration(epochs: 10, batchSize: .size(256), learningRate: 0.1,
+    let configuration = TrainingConfiguration(epochs: 10, batchSize: .size(256),
                                               schedule: try parseSchedule("cosine:T=400,unit=batch", baseLearningRate: 0.1))
     let trainer = try Trainer(objective: Centres(), optimizer: try SGD<Double>(parameterCount: 2, momentum: 0.9),
                               configuration: configuration, initialParameters: [0, 0],

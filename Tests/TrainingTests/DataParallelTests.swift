@@ -21,7 +21,7 @@ import _TestSupport
                                      dataParallel: DataParallel?) throws -> TrainingResult<T> {
         let o = try SupervisedObjective(x: data.x, y: data.y, model: LinearModel<T>(inputs: data.featureCount, outputs: 1),
                                         loss: .squaredError, maximumBatchSize: c.batchSize.resolved(sampleCount: data.sampleCount), threads: 1)
-        let sgd = try SGD<T>(parameterCount: o.parameterCount, learningRate: c.learningRate, momentum: momentum)
+        let sgd = try SGD<T>(parameterCount: o.parameterCount, momentum: momentum)
         return try Trainer(objective: o, optimizer: sgd, configuration: c,
                            initialParameters: [T](repeating: 0, count: o.parameterCount), dataParallel: dataParallel).run()
     }
@@ -33,7 +33,7 @@ import _TestSupport
     @Test(arguments: [1, 2, 3])
     func exactEqualsOneProcess(processes: Int) throws {
         let data = try Self.problem(900, 5, seed: 3, as: Double.self)
-        let c = TrainingConfiguration(epochs: 3, batchSize: .size(40), shuffle: .reshuffle, seed: 7, learningRate: 0.03)
+        let c = try TrainingConfiguration(epochs: 3, batchSize: .size(40), shuffle: .reshuffle, seed: 7, learningRate: 0.03)
         let single = try Self.train(data, c, dataParallel: nil)
         let results = LocalGroup(size: processes).run { comm in
             try Self.train(data, c, dataParallel: DataParallel(communicator: comm)).parameters
@@ -44,7 +44,7 @@ import _TestSupport
 
     @Test func exactFloatWithinRounding() throws {
         let data = try Self.problem(800, 4, seed: 5, as: Float.self)
-        let c = TrainingConfiguration(epochs: 2, batchSize: .size(32), seed: 1, learningRate: 0.03)
+        let c = try TrainingConfiguration(epochs: 2, batchSize: .size(32), seed: 1, learningRate: 0.03)
         let single = try Self.train(data, c, dataParallel: nil)
         let results = LocalGroup(size: 2).run { comm in
             try Self.train(data, c, dataParallel: DataParallel(communicator: comm)).parameters
@@ -59,7 +59,7 @@ import _TestSupport
                       (.sharded, .everyStep), (.exact, .averageEvery(4)), (.sharded, .averageEvery(1))])
     func singleProcessIsBitIdentical(sharding: DataParallel.Sharding, sync: DataParallel.Synchronization) throws {
         let data = try Self.problem(500, 4, seed: 9, as: Double.self)
-        let c = TrainingConfiguration(epochs: 3, batchSize: .size(20), seed: 2, learningRate: 0.05)
+        let c = try TrainingConfiguration(epochs: 3, batchSize: .size(20), seed: 2, learningRate: 0.05)
         let plain = try Self.train(data, c, dataParallel: nil)
         let one = try Self.train(data, c, dataParallel: DataParallel(communicator: SingleProcess(), sharding: sharding, synchronization: sync))
         #expect(one.parameters == plain.parameters)
@@ -67,7 +67,7 @@ import _TestSupport
 
     @Test func shardedFullBatchEqualsGD() throws {
         let data = try Self.problem(600, 4, seed: 4, as: Double.self)
-        let c = TrainingConfiguration(epochs: 25, batchSize: .full, learningRate: 0.1)
+        let c = try TrainingConfiguration(epochs: 25, batchSize: .full, learningRate: 0.1)
         let single = try Self.train(data, c, momentum: 0.5, dataParallel: nil)
         let results = LocalGroup(size: 3).run { comm in
             let r = (comm.rank * 200)..<((comm.rank + 1) * 200)
@@ -80,7 +80,7 @@ import _TestSupport
 
     @Test func shardedRulesThrowOnEveryProcess() throws {
         let data = try Self.problem(100, 3, seed: 1, as: Double.self)
-        let c = TrainingConfiguration(epochs: 1, batchSize: .size(33), learningRate: 0.1)
+        let c = try TrainingConfiguration(epochs: 1, batchSize: .size(33), learningRate: 0.1)
         for outcome in LocalGroup(size: 2).run({ comm in
             try Self.train(data, c, dataParallel: DataParallel(communicator: comm, sharding: .sharded))
         }) {
@@ -101,7 +101,7 @@ import _TestSupport
         let data = try Self.problem(100, 3, seed: 1, as: Double.self)
         let o = try SupervisedObjective(x: data.x, y: data.y, model: LinearModel<Double>(inputs: 3, outputs: 1),
                                         loss: .squaredError, maximumBatchSize: 10)
-        let c = TrainingConfiguration(epochs: 1, batchSize: .size(10), learningRate: 1)
+        let c = try TrainingConfiguration(epochs: 1, batchSize: .size(10), learningRate: 1)
         let dp = DataParallel(communicator: SingleProcess(), synchronization: .averageEvery(2))
         #expect(throws: TrainingError.self) {
             _ = try Trainer(objective: o, optimizer: try DoG<Double>(parameterCount: 4), configuration: c,
@@ -117,7 +117,7 @@ import _TestSupport
 
     @Test func initialParametersComeFromProcessZero() throws {
         let data = try Self.problem(64, 2, seed: 1, as: Double.self)
-        let c = TrainingConfiguration(epochs: 0, batchSize: .size(8), learningRate: 0.1)
+        let c = try TrainingConfiguration(epochs: 0, batchSize: .size(8), learningRate: 0.1)
         let results = LocalGroup(size: 2).run { comm in
             let o = try SupervisedObjective(x: data.x, y: data.y, model: LinearModel<Double>(inputs: 2, outputs: 1),
                                             loss: .squaredError, maximumBatchSize: 8, threads: 1)

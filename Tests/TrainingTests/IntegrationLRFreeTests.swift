@@ -19,7 +19,7 @@ struct IntegrationLRFreeTests {
         let best = Integration.loss(objective, try Integration.leastSquaresParameters(data))
         let start = [T](repeating: 0, count: objective.parameterCount)
         let initial = Integration.loss(objective, start)
-        let config = TrainingConfiguration(epochs: 30, batchSize: .size(20), seed: 17, learningRate: 1)
+        let config = try TrainingConfiguration(epochs: 30, batchSize: .size(20), seed: 17, learningRate: 1)
         let trainer = try Trainer(objective: objective, optimizer: try make(objective.parameterCount),
                                   configuration: config, initialParameters: start)
         let result = try trainer.run()

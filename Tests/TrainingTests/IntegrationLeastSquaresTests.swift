@@ -85,8 +85,7 @@ struct IntegrationLeastSquaresTests {
         let data = try data(T.self)
         let truth = try Integration.leastSquaresParameters(data)
         let schedule = try parseSchedule("exp:gamma=0.95", baseLearningRate: 0.05)
-        let config = TrainingConfiguration(epochs: 200, batchSize: .size(20), shuffle: .reshuffle, seed: 5,
-                                           learningRate: 1, schedule: schedule)
+        let config = TrainingConfiguration(epochs: 200, batchSize: .size(20), shuffle: .reshuffle, seed: 5, schedule: schedule)
         let (result, distances) = try train(data, momentum: 0.9, configuration: config, truth: truth)
         #expect(result.steps == 4000)
         let tol = 3e-5
@@ -111,8 +110,7 @@ struct IntegrationLeastSquaresTests {
         let data = try data(T.self)
         let truth = try Integration.leastSquaresParameters(data)
         let schedule = try parseSchedule("step:size=5,gamma=0.5", baseLearningRate: 0.02)
-        let config = TrainingConfiguration(epochs: 30, batchSize: .size(1), shuffle: .reshuffle, seed: 6,
-                                           learningRate: 1, schedule: schedule)
+        let config = TrainingConfiguration(epochs: 30, batchSize: .size(1), shuffle: .reshuffle, seed: 6, schedule: schedule)
         let (result, distances) = try train(data, momentum: 0, configuration: config, truth: truth)
         #expect(result.steps == 30 * Self.samples)
         let tol = 1e-3

@@ -50,7 +50,7 @@ struct IntegrationLogisticTests {
         let objective = try SupervisedObjective(dataset: data, model: model, loss: .binaryLogistic, maximumBatchSize: 400)
         // Full-batch GD with momentum 0.9 at rate 2, 800 updates. Measured scaled distance to the Newton
         // fit: 5.6e-17 (Double; 4.6e-10 after 400 updates) and 2.1e-8 (Float); tolerances 1e-10 / 1e-5.
-        let config = TrainingConfiguration(epochs: 800, batchSize: .full, learningRate: 2,
+        let config = try TrainingConfiguration(epochs: 800, batchSize: .full, learningRate: 2,
                                            earlyStopping: EarlyStopping(patience: 1000, mode: .max, monitor: .validationMetric))
         let trainer = try Trainer(objective: objective, optimizer: try SGD<T>(parameterCount: 4, momentum: 0.9),
                                   configuration: config, validation: objective.evaluator(x: held.x, y: held.y),

@@ -23,7 +23,7 @@ struct IntegrationMLPTests {
         let model = MLP<T>(inputs: 3, hidden: [16], outputs: 1)
         let objective = try SupervisedObjective(dataset: train, model: model, loss: .squaredError, maximumBatchSize: 32)
         let sgd = try SGD<T>(parameterCount: model.parameterCount, momentum: 0.9)
-        let config = TrainingConfiguration(epochs: 150, batchSize: .size(32), seed: 9, learningRate: 0.1,
+        let config = try TrainingConfiguration(epochs: 150, batchSize: .size(32), seed: 9, learningRate: 0.1,
                                            earlyStopping: EarlyStopping(patience: 10, restoreBest: true))
         let trainer = try Trainer(objective: objective, optimizer: sgd, configuration: config,
                                   validation: objective.evaluator(x: validation.x, y: validation.y),

@@ -36,7 +36,7 @@ struct IntegrationParameterGroupTests {
                              weightDecay: Self.lambda)
         // Full-batch GD with heavy-ball momentum 0.5 at rate 0.5, 300 updates. Measured: the scaled
         // distance to the ridge solution is ≈ 1e-15 (Double) / 1e-6 (Float) at the end.
-        let config = TrainingConfiguration(epochs: 300, batchSize: .full, learningRate: 0.5)
+        let config = try TrainingConfiguration(epochs: 300, batchSize: .full, learningRate: 0.5)
         return try Trainer(objective: objective, optimizer: sgd, configuration: config,
                            initialParameters: [T](repeating: 0, count: objective.parameterCount)).run()
     }

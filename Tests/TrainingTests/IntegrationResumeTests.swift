@@ -23,7 +23,7 @@ struct IntegrationResumeTests {
             train = try Integration.nonlinear(samples: 250, noise: 0.05, seed: 51)
             held = try Integration.nonlinear(samples: 60, noise: 0.05, seed: 52)
             config = TrainingConfiguration(
-                epochs: 12, batchSize: .size(16), shuffle: .reshuffle, seed: 53, learningRate: 1,
+                epochs: 12, batchSize: .size(16), shuffle: .reshuffle, seed: 53,
                 schedule: try parseSchedule("exp:gamma=0.9 * plateau:patience=1,factor=0.5", baseLearningRate: 0.05),
                 earlyStopping: EarlyStopping(patience: 100))
         }

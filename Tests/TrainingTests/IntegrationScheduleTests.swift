@@ -37,7 +37,7 @@ struct IntegrationScheduleTests {
             let objective = try Integration.linearObjective(data, maximumBatchSize: 20)
             let optimizer = try make(objective.parameterCount)
             #expect(optimizer.momentum == nil)
-            let config = TrainingConfiguration(epochs: 10, batchSize: .size(20), learningRate: 1, schedule: schedule)
+            let config = TrainingConfiguration(epochs: 10, batchSize: .size(20), schedule: schedule)
             let trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: config, initialParameters: start)
             var updates = 0
             trainer.onStep = { _ in updates += 1; return .continue }
@@ -60,7 +60,7 @@ struct IntegrationScheduleTests {
         for schedule in try cyclingSchedules(updates: 100) {
             let objective = try Integration.linearObjective(data, maximumBatchSize: 20)
             let sgd = try SGD<T>(parameterCount: objective.parameterCount, momentum: 0.9)
-            let config = TrainingConfiguration(epochs: 10, batchSize: .size(20), seed: 12, learningRate: 1, schedule: schedule)
+            let config = TrainingConfiguration(epochs: 10, batchSize: .size(20), seed: 12, schedule: schedule)
             let trainer = try Trainer(objective: objective, optimizer: sgd, configuration: config, initialParameters: start)
             var mismatches: [String] = []
             var distinct = Set<Double>()
@@ -129,7 +129,7 @@ struct IntegrationScheduleTests {
         let sgd = try SGD<T>.microsoftML(parameterCount: objective.parameterCount, learningRate: 3, weightDecay: 1e-3)
         #expect(sgd.weightDecayMode == .shrinkAfterStep)
         let schedule = try MicrosoftMLReductionSchedule(baseLearningRate: 3, ratio: 0.5, frequency: 10, errorRatio: 0)
-        let config = TrainingConfiguration(epochs: 40, batchSize: .full, learningRate: 1, schedule: schedule)
+        let config = TrainingConfiguration(epochs: 40, batchSize: .full, schedule: schedule)
         let trainer = try Trainer(objective: objective, optimizer: sgd, configuration: config,
                                   initialParameters: [T](repeating: 0, count: objective.parameterCount))
         let result = try trainer.run()
@@ -169,7 +169,7 @@ struct IntegrationScheduleTests {
         let objective = try Integration.linearObjective(train, maximumBatchSize: 10)
         let sgd = try SGD<T>(parameterCount: objective.parameterCount, momentum: 0.9)
         let schedule = try parseSchedule("plateau:factor=0.5,patience=2,threshold=1e-3", baseLearningRate: 0.05)
-        let config = TrainingConfiguration(epochs: 40, batchSize: .size(10), seed: 13, learningRate: 1, schedule: schedule)
+        let config = TrainingConfiguration(epochs: 40, batchSize: .size(10), seed: 13, schedule: schedule)
         let trainer = try Trainer(objective: objective, optimizer: sgd, configuration: config,
                                   validation: objective.evaluator(x: held.x, y: held.y),
                                   initialParameters: [T](repeating: 0, count: objective.parameterCount))

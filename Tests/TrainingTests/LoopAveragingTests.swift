@@ -29,7 +29,7 @@ struct LoopAveragingTests {
             return f
         }
         var evaluated: [[T]] = []
-        let config = TrainingConfiguration(epochs: 20, learningRate: eta, averaging: IterateAveraging(start: 5))
+        let config = try TrainingConfiguration(epochs: 20, batchSize: .full, learningRate: eta, averaging: IterateAveraging(start: 5))
         let result = try Trainer(objective: objective, optimizer: PlainGradientStep<T>(parameterCount: 3),
                                  configuration: config, validation: { p in evaluated.append(Array(p)); return (0, nil) },
                                  initialParameters: x0.map { T($0) }).run()

@@ -9,7 +9,7 @@ struct LoopConvergenceTests {
     /// error by at least ~0.87 and 300 updates leave ~1e-18 relative error: the tolerance is round-off.
     func fullBatch<T: BLASScalar>(_: T.Type, tol: T) throws {
         let problem = try LoopProblem<T>(rows: 40, features: 3, noise: 0.1, seed: 11)
-        let config = TrainingConfiguration(epochs: 300, batchSize: .full, learningRate: 0.5)
+        let config = try TrainingConfiguration(epochs: 300, batchSize: .full, learningRate: 0.5)
         let trainer = try Trainer(objective: problem.objective(), optimizer: PlainGradientStep<T>(parameterCount: 4),
                                   configuration: config, initialParameters: [0, 0, 0, 0])
         let result = try trainer.run()
@@ -27,8 +27,7 @@ struct LoopConvergenceTests {
     /// SGD; it ends ~7e-5 (scaled) from the fit; the stated tolerance is 5e-4.
     func miniBatch<T: BLASScalar>(_: T.Type, tol: T) throws {
         let problem = try LoopProblem<T>(rows: 40, features: 3, noise: 0.1, seed: 12)
-        let config = TrainingConfiguration(epochs: 400, batchSize: .size(8), shuffle: .reshuffle, seed: 3,
-                                           learningRate: 1, schedule: InverseDecay(initial: 0.5, decay: 0.02))
+        let config = TrainingConfiguration(epochs: 400, batchSize: .size(8), shuffle: .reshuffle, seed: 3, schedule: InverseDecay(initial: 0.5, decay: 0.02))
         let trainer = try Trainer(objective: problem.objective(), optimizer: PlainGradientStep<T>(parameterCount: 4),
                                   configuration: config, initialParameters: [0, 0, 0, 0])
         let result = try trainer.run()
@@ -50,7 +49,7 @@ struct LoopConvergenceTests {
     /// Per-sample SGD (batch 1) through the same API: 40 updates per epoch.
     @Test func perSampleSGD() throws {
         let problem = try LoopProblem<Double>(rows: 40, features: 3, noise: 0.1, seed: 13)
-        let config = TrainingConfiguration(epochs: 100, batchSize: .size(1), seed: 4, learningRate: 1,
+        let config = TrainingConfiguration(epochs: 100, batchSize: .size(1), seed: 4,
                                            schedule: InverseDecay(initial: 0.2, decay: 0.005))
         let result = try Trainer(objective: problem.objective(), optimizer: PlainGradientStep<Double>(parameterCount: 4),
                                  configuration: config, initialParameters: [0, 0, 0, 0]).run()
@@ -67,7 +66,7 @@ struct LoopWarmStartTests {
         let problem = try LoopProblem<T>(rows: 30, features: 3, noise: 0.1, seed: 14)
         func gd(_ epochs: Int, from start: [T]) throws -> TrainingResult<T> {
             try Trainer(objective: problem.objective(), optimizer: PlainGradientStep<T>(parameterCount: 4),
-                        configuration: TrainingConfiguration(epochs: epochs, learningRate: 0.3),
+                        configuration: TrainingConfiguration(epochs: epochs, batchSize: .full, learningRate: 0.3),
                         initialParameters: start).run()
         }
         let whole = try gd(300, from: [0, 0, 0, 0])

@@ -19,7 +19,7 @@ struct LoopEarlyStoppingTests {
             return (d * d, -d * d)
         }
         return try Trainer(objective: objective, optimizer: PlainGradientStep<T>(parameterCount: 1),
-                           configuration: TrainingConfiguration(epochs: epochs, learningRate: 0.1, earlyStopping: stopping),
+                           configuration: TrainingConfiguration(epochs: epochs, batchSize: .full, learningRate: 0.1, earlyStopping: stopping),
                            validation: validation, initialParameters: [0]).run()
     }
 
@@ -60,7 +60,7 @@ struct LoopEarlyStoppingTests {
             return 0.5 * (p[0] - 10) * (p[0] - 10)
         }
         let r = try Trainer(objective: objective, optimizer: PlainGradientStep<Double>(parameterCount: 1),
-                            configuration: TrainingConfiguration(epochs: 6, learningRate: 0.1,
+                            configuration: TrainingConfiguration(epochs: 6, batchSize: .full, learningRate: 0.1,
                                                                  earlyStopping: EarlyStopping(patience: 0)),
                             initialParameters: [0]).run()
         #expect(r.stopReason == .completed)

@@ -9,7 +9,7 @@ struct LoopGuardTests {
     /// last (the one whose loss was not finite), and report that update's index.
     func tooLargeRate<T: BLASScalar>(_: T.Type) throws {
         let problem = try LoopProblem<T>(rows: 20, features: 2, noise: 0.1, seed: 31)
-        let config = TrainingConfiguration(epochs: 1000, batchSize: .full, learningRate: 1000)
+        let config = try TrainingConfiguration(epochs: 1000, batchSize: .full, learningRate: 1000)
         let trainer = try Trainer(objective: problem.objective(recording: true),
                                   optimizer: PlainGradientStep<T>(parameterCount: 3),
                                   configuration: config, initialParameters: [0, 0, 0])
@@ -44,7 +44,7 @@ struct LoopGuardTests {
             return 1
         }
         let result = try Trainer(objective: objective, optimizer: PlainGradientStep<T>(parameterCount: 2),
-                                 configuration: TrainingConfiguration(epochs: 10, learningRate: 4),
+                                 configuration: TrainingConfiguration(epochs: 10, batchSize: .full, learningRate: 4),
                                  initialParameters: [1, 2]).run()
         #expect(result.stopReason == .diverged(step: 2, reason: .nonFiniteParameters))
         let expected: [T] = [-7, -6]                      // 1 − 4 − 4 and 2 − 4 − 4: two plain steps of −4
@@ -62,7 +62,7 @@ struct LoopGuardTests {
             return 0.5 * p[0] * p[0]
         }
         let result = try Trainer(objective: objective, optimizer: PlainGradientStep<Double>(parameterCount: 1),
-                                 configuration: TrainingConfiguration(epochs: 10, learningRate: 0.5),
+                                 configuration: TrainingConfiguration(epochs: 10, batchSize: .full, learningRate: 0.5),
                                  initialParameters: [8]).run()
         #expect(result.stopReason == .diverged(step: 3, reason: .nonFiniteGradient))
         #expect(result.parameters == [1])                // 8 → 4 → 2 → 1, then the NaN gradient
@@ -79,20 +79,20 @@ struct LoopGuardTests {
         }
         #expect(message { try make(TrainingConfiguration(epochs: 1, batchSize: .size(0), learningRate: 0.1)) }
             .contains("batch size"))
-        #expect(message { try make(TrainingConfiguration(epochs: 1, learningRate: -1)) }.contains("learning rate"))
-        #expect(message { try make(TrainingConfiguration(epochs: -1, learningRate: 0.1)) }.contains("epochs"))
-        #expect(message { try make(TrainingConfiguration(epochs: 1, learningRate: 0.1, scheduleMetric: .validationLoss)) }
+        #expect(message { try make(TrainingConfiguration(epochs: 1, batchSize: .full, learningRate: -1)) }.contains("learning rate"))
+        #expect(message { try make(TrainingConfiguration(epochs: -1, batchSize: .full, learningRate: 0.1)) }.contains("epochs"))
+        #expect(message { try make(TrainingConfiguration(epochs: 1, batchSize: .full, learningRate: 0.1, scheduleMetric: .validationLoss)) }
             .contains("validation"))
-        #expect(message { try make(TrainingConfiguration(epochs: 1, learningRate: 0.1,
+        #expect(message { try make(TrainingConfiguration(epochs: 1, batchSize: .full, learningRate: 0.1,
                                                          earlyStopping: EarlyStopping(patience: -2))) }
             .contains("patience"))
-        #expect(message { try make(TrainingConfiguration(epochs: 1, learningRate: 0.1,
+        #expect(message { try make(TrainingConfiguration(epochs: 1, batchSize: .full, learningRate: 0.1,
                                                          averaging: IterateAveraging(start: -1))) }
             .contains("averaging"))
-        #expect(message { try make(TrainingConfiguration(epochs: 1, learningRate: 0.1)) } == "")
+        #expect(message { try make(TrainingConfiguration(epochs: 1, batchSize: .full, learningRate: 0.1)) } == "")
         #expect(throws: TrainingError.self) {
             _ = try Trainer(objective: problem.objective(), optimizer: PlainGradientStep<Double>(parameterCount: 3),
-                            configuration: TrainingConfiguration(epochs: 1, learningRate: 0.1),
+                            configuration: TrainingConfiguration(epochs: 1, batchSize: .full, learningRate: 0.1),
                             initialParameters: [0, .nan, 0])
         }
     }
@@ -101,7 +101,7 @@ struct LoopGuardTests {
     /// the first update. With a momentum optimizer the schedule's value reaches it every update.
     @Test func scheduledMomentumNeedsAMomentumOptimizer() throws {
         let problem = try LoopProblem<Double>(rows: 10, features: 2, noise: 0.1, seed: 33)
-        let config = TrainingConfiguration(epochs: 3, batchSize: .size(5), learningRate: 1,
+        let config = TrainingConfiguration(epochs: 3, batchSize: .size(5),
                                            schedule: HalveOnRiseWithMomentum(initial: 0.1, cycleMomentum: true))
         let plain = try Trainer(objective: problem.objective(recording: true),
                                 optimizer: PlainGradientStep<Double>(parameterCount: 3),
@@ -121,7 +121,7 @@ struct LoopGuardTests {
         let problem = try LoopProblem<Double>(rows: 10, features: 2, noise: 0.1, seed: 34)
         let trainer = try Trainer(objective: problem.objective(recording: true),
                                   optimizer: PlainGradientStep<Double>(parameterCount: 3),
-                                  configuration: TrainingConfiguration(epochs: 3, batchSize: .size(5), learningRate: 1,
+                                  configuration: TrainingConfiguration(epochs: 3, batchSize: .size(5),
                                                                        schedule: BoundedSchedule(total: 5)),
                                   initialParameters: [0, 0, 0])
         #expect(throws: TrainingError.self) { _ = try trainer.run() }

@@ -8,7 +8,7 @@ struct LoopHistoryTests {
         let problem = try LoopProblem<T>(rows: 30, features: 2, noise: 0.2, seed: 51)
         let held = try LoopProblem<T>(rows: 10, features: 2, noise: 0.2, seed: 52).objective()
         let schedule = InverseDecay(initial: 0.3, decay: 0.1)
-        let config = TrainingConfiguration(epochs: 5, batchSize: .size(8), seed: 1, learningRate: 1, schedule: schedule)
+        let config = TrainingConfiguration(epochs: 5, batchSize: .size(8), seed: 1, schedule: schedule)
         var evaluatedAt: [[T]] = []
         let trainer = try Trainer(objective: problem.objective(recording: true),
                                   optimizer: PlainGradientStep<T>(parameterCount: 3), configuration: config,
@@ -51,7 +51,7 @@ struct LoopHistoryTests {
         let problem = try LoopProblem<Double>(rows: 25, features: 2, noise: 0.2, seed: 53)
         let trainer = try Trainer(objective: problem.objective(recording: true),
                                   optimizer: PlainGradientStep<Double>(parameterCount: 3),
-                                  configuration: TrainingConfiguration(epochs: 4, learningRate: 0.4),
+                                  configuration: TrainingConfiguration(epochs: 4, batchSize: .full, learningRate: 0.4),
                                   initialParameters: [1, 1, 1])
         let result = try trainer.run()
         let objective = trainer.objective
@@ -67,7 +67,7 @@ struct LoopHistoryTests {
     @Test func scheduleUnits() throws {
         let problem = try LoopProblem<Double>(rows: 30, features: 2, noise: 0.2, seed: 54)
         func rates(_ unit: ScheduleUnit) throws -> [Double] {
-            let config = TrainingConfiguration(epochs: 2, batchSize: .size(8), learningRate: 1,
+            let config = TrainingConfiguration(epochs: 2, batchSize: .size(8),
                                                schedule: InverseDecay(unit: unit, initial: 1, decay: 0.5))
             let trainer = try Trainer(objective: problem.objective(), optimizer: PlainGradientStep<Double>(parameterCount: 3),
                                       configuration: config, initialParameters: [0, 0, 0])
@@ -92,7 +92,7 @@ struct LoopHistoryTests {
         }
         let problem = try LoopProblem<Double>(rows: 20, features: 2, noise: 0.2, seed: 55)
         func run(validation: ValidationEvaluator<Double>?, metric: MonitoredQuantity?) throws -> TrainingResult<Double> {
-            let config = TrainingConfiguration(epochs: 3, batchSize: .full, learningRate: 1, schedule: EchoLastMetric(),
+            let config = TrainingConfiguration(epochs: 3, batchSize: .full, schedule: EchoLastMetric(),
                                                scheduleMetric: metric)
             return try Trainer(objective: problem.objective(), optimizer: PlainGradientStep<Double>(parameterCount: 3),
                                configuration: config, validation: validation, initialParameters: [0, 0, 0]).run()

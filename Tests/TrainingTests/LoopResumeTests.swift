@@ -15,8 +15,7 @@ struct LoopResumeTests {
         init() throws {
             train = try LoopProblem(rows: 40, features: 3, noise: 0.3, seed: 41)
             held = try LoopProblem(rows: 15, features: 3, noise: 0.3, seed: 42)
-            config = TrainingConfiguration(epochs: 12, batchSize: .size(7), shuffle: .reshuffle, seed: 77,
-                                           learningRate: 1, schedule: HalveOnRiseWithMomentum(initial: 0.2, cycleMomentum: true),
+            config = TrainingConfiguration(epochs: 12, batchSize: .size(7), shuffle: .reshuffle, seed: 77, schedule: HalveOnRiseWithMomentum(initial: 0.2, cycleMomentum: true),
                                            earlyStopping: EarlyStopping(patience: 100), averaging: IterateAveraging(start: 10))
         }
 

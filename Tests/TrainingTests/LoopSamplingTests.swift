@@ -7,7 +7,7 @@ struct LoopSamplingTests {
     func run<T: BLASScalar>(_: T.Type, shuffle: ShuffleMode, batch: Int, dropLast: Bool = false, seed: UInt64,
                             epochs: Int = 3) throws -> (seen: [[Int]], result: TrainingResult<T>) {
         let problem = try LoopProblem<T>(rows: 20, features: 2, noise: 0.1, seed: 21)
-        let config = TrainingConfiguration(epochs: epochs, batchSize: .size(batch), shuffle: shuffle,
+        let config = try TrainingConfiguration(epochs: epochs, batchSize: .size(batch), shuffle: shuffle,
                                            dropLast: dropLast, seed: seed, learningRate: 0.1)
         let trainer = try Trainer(objective: problem.objective(recording: true),
                                   optimizer: PlainGradientStep<T>(parameterCount: 3),

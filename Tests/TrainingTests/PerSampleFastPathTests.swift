@@ -36,8 +36,8 @@ struct PerSampleFastPathTests {
                                    learningRate: c.learningRate, momentum: c.momentum, nesterov: c.nesterov,
                                    weightDecay: c.weightDecay)
         let schedule = try c.schedule.map { try parseSchedule($0, baseLearningRate: c.learningRate) }
-        let configuration = TrainingConfiguration(epochs: 3, batchSize: .size(1), seed: 9, learningRate: c.learningRate,
-                                                  schedule: schedule)
+        let configuration = TrainingConfiguration(epochs: 3, batchSize: .size(1), seed: 9,
+                                                  schedule: try schedule ?? TrainingConfiguration.constant(c.learningRate))
         let trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
                                   initialParameters: [T](repeating: 0, count: model.parameterCount))
         if general { trainer.onStep = { _ in .continue } }   // any hook turns the fast path off

@@ -18,10 +18,10 @@ struct ReadmeExampleTests {
                                                 maximumBatchSize: 32)
         let optimizer = try SGD<Double>(parameterCount: model.parameterCount,
                                         groups: model.parameterGroups.withoutDecayOnBiases(),
-                                        learningRate: 0.05, momentum: 0.9, weightDecay: 1e-5)
+                                        momentum: 0.9, weightDecay: 1e-5)
         let configuration = TrainingConfiguration(
-            epochs: 20, batchSize: .size(32), seed: 1, learningRate: 0.05,
-            schedule: try parseSchedule("cosine:T=20", baseLearningRate: 0.05))
+            epochs: 20, batchSize: .size(32), seed: 1,
+            schedule: try parseSchedule("cosine:T=20", baseLearningRate: 0.05))   // the run's one learning rate
         let trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
                                   initialParameters: model.initialParameters(seed: 1))
         let result = try trainer.run()

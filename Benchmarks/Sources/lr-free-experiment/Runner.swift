@@ -27,7 +27,7 @@ func train<Scalar, Opt: Optimizer>(_ problem: Problem<Scalar>, optimizer: Opt, l
     let start = problem.model.initialParameters(seed: seed)
     let startLoss = objective.evaluate(parameters: start).loss
     let configuration = TrainingConfiguration(epochs: problem.epochs, batchSize: .size(batchSize), shuffle: .reshuffle,
-                                              seed: seed, learningRate: learningRate, schedule: schedule)
+                                              seed: seed, schedule: try schedule ?? TrainingConfiguration.constant(learningRate))
     let trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
                               validation: objective.evaluator(x: problem.validation.x, y: problem.validation.y),
                               initialParameters: start)

@@ -165,7 +165,7 @@ public enum ThroughputBenchmark {
                                                 maximumBatchSize: batch.resolved(sampleCount: problem.rows), threads: threads)
         let optimizer = try SGD<S>(parameterCount: model.parameterCount, groups: model.parameterGroups,
                                    learningRate: learningRate, momentum: settings.momentum)
-        let configuration = TrainingConfiguration(epochs: 1 + settings.epochs, batchSize: batch, shuffle: .reshuffle,
+        let configuration = try TrainingConfiguration(epochs: 1 + settings.epochs, batchSize: batch, shuffle: .reshuffle,
                                                   seed: settings.seed, learningRate: learningRate)
         let trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
                                   initialParameters: [S](repeating: 0, count: model.parameterCount))

@@ -1,3 +1,4 @@
+import Schedules
 import LinearAlgebra
 import Optimizers
 
@@ -45,8 +46,8 @@ extension Trainer {
     func perSampleUpdates(sgd: inout SGD<Scalar>, x: UnsafePointer<Scalar>, y: UnsafePointer<Scalar>, inputs d: Int,
                           hasBias: Bool, loss: Loss, scratch: UnsafeMutablePointer<Scalar>,
                           order: UnsafePointer<Int>?) throws -> DivergenceReason? {
-        let schedule = configuration.schedule
-        let constantRate = configuration.learningRate
+        let schedule: (any LearningRateSchedule)? = constantRate == nil ? configuration.schedule : nil
+        let constantRate = self.constantRate ?? 0
         let metrics = metricHistory
         let (theta, g, saved, zeros) = (parameters, gradient, lastFinite, zeros.readOnly)
         let rowBytes = d * MemoryLayout<Scalar>.stride

@@ -44,6 +44,8 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     var epoch = 0, step = 0, samplesSeen = 0, batchInEpoch = 0
     var epochLossSum = 0.0, epochSamples = 0
     var lastLearningRate = 0.0
+    /// The schedule's rate when it is a plain constant (read once, not at every update).
+    var constantRate: Double?
     var averageCount = 0
     var tracker: EarlyStopping.Tracker?
     var hasBest = false
@@ -127,7 +129,8 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
             try parallel.timed { try parallel.communicator.broadcast(UnsafeMutableRawBufferPointer(parameters), root: 0) }
             parallel.markSynchronized(parameters: parameters.readOnly, optimizer: &self.optimizer)
         }
-        lastLearningRate = configuration.schedule == nil ? configuration.learningRate : 0
+        constantRate = configuration.constantRate
+        lastLearningRate = constantRate ?? 0
         if let e = configuration.earlyStopping { tracker = EarlyStopping.Tracker(mode: e.mode) }
         metricHistory.reserveCapacity(Swift.max(configuration.epochs, 0))
         history.reserveCapacity(Swift.max(configuration.epochs, 0))
@@ -311,7 +314,8 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     }
 
     func learningRateForNextUpdate() throws -> Double {
-        guard let schedule = configuration.schedule else { return configuration.learningRate }
+        if let constantRate { return constantRate }
+        let schedule = configuration.schedule
         return try Self.scheduledRate(schedule, at: scheduleStep(schedule.unit), metrics: metricHistory) {
             try optimizer.setMomentum($0)
         }
@@ -339,7 +343,8 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     /// Checks before training that the schedule covers the run's first and last updates and that
     /// the optimizer accepts the momentum it cycles.
     func preflight() throws {
-        guard let schedule = configuration.schedule else { return }
+        guard constantRate == nil else { return }
+        let schedule = configuration.schedule
         let updatesPerEpoch = batchesPerEpoch
         let totalUpdates = configuration.epochs * updatesPerEpoch
         guard step < totalUpdates else { return }
@@ -390,7 +395,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
             vLoss = r.loss; vMetric = r.metric
         }
         let hasValidation = validation != nil
-        if configuration.schedule != nil {
+        if constantRate == nil {
             metricHistory.append(try value(of: configuration.resolvedScheduleMetric(hasValidation: hasValidation),
                                            training: trainingLoss, validationLoss: vLoss, validationMetric: vMetric))
         }

@@ -28,14 +28,17 @@ public enum MonitoredQuantity: String, Codable, Equatable, Sendable {
 
 /// Everything that decides a training run apart from the objective, the optimizer and the start point.
 ///
-/// Learning rate: without a schedule every update uses `learningRate`. A schedule carries its own
-/// base rate (the CLI builds it from `--lr`), so with a schedule the rate of each update is the
-/// schedule's value and `learningRate` is ignored. The schedule's step counts its declared unit:
+/// **The learning rate has one source: the schedule.** Every update's rate is
+/// `schedule.learningRate(at:metrics:)` at the schedule's step, which counts its declared unit:
 /// updates done (`.batch`), completed epochs (`.epoch`) or samples consumed (`.sample`), always
-/// before the update being scheduled (step 0 = the first update).
+/// before the update being scheduled (step 0 = the first update). A constant rate is a
+/// `ConstantSchedule` (the `learningRate:` initialiser builds one). The rate an optimizer was built
+/// with is not used by the trainer (it is the rate of the optimizer's own `step(parameters:gradient:)`
+/// for code that steps it directly).
 public struct TrainingConfiguration: Sendable {
     /// Passes over the training set.
     public var epochs: Int
+    /// Samples per update; `.size(32)` unless given, as on the command line.
     public var batchSize: BatchSize
     /// Sample order per epoch. Ignored for a full batch, which is always the whole set as one row range.
     public var shuffle: ShuffleMode
@@ -43,22 +46,47 @@ public struct TrainingConfiguration: Sendable {
     public var dropLast: Bool
     /// Seeds the sampler's generator (same seed ⇒ same batches).
     public var seed: UInt64
-    /// The rate of every update when `schedule` is nil.
-    public var learningRate: Double
-    public var schedule: (any LearningRateSchedule)?
+    /// The rate of every update.
+    public var schedule: any LearningRateSchedule
     /// What a metric-driven schedule reads, one value per completed epoch. Nil = the validation
     /// loss when an evaluator is given, else the training loss.
     public var scheduleMetric: MonitoredQuantity?
     public var earlyStopping: EarlyStopping?
     public var averaging: IterateAveraging?
 
-    public init(epochs: Int, batchSize: BatchSize = .full, shuffle: ShuffleMode = .reshuffle,
-                dropLast: Bool = false, seed: UInt64 = 0, learningRate: Double,
-                schedule: (any LearningRateSchedule)? = nil, scheduleMetric: MonitoredQuantity? = nil,
-                earlyStopping: EarlyStopping? = nil, averaging: IterateAveraging? = nil) {
+    /// A run whose rates come from `schedule`.
+    public init(epochs: Int, batchSize: BatchSize = .size(32), shuffle: ShuffleMode = .reshuffle,
+                dropLast: Bool = false, seed: UInt64 = 0, schedule: any LearningRateSchedule,
+                scheduleMetric: MonitoredQuantity? = nil, earlyStopping: EarlyStopping? = nil, averaging: IterateAveraging? = nil) {
         self.epochs = epochs; self.batchSize = batchSize; self.shuffle = shuffle; self.dropLast = dropLast
-        self.seed = seed; self.learningRate = learningRate; self.schedule = schedule
+        self.seed = seed; self.schedule = schedule
         self.scheduleMetric = scheduleMetric; self.earlyStopping = earlyStopping; self.averaging = averaging
+    }
+
+    /// A run at the constant rate `learningRate` (a `ConstantSchedule`). Throws unless the rate is
+    /// positive and finite.
+    public init(epochs: Int, batchSize: BatchSize = .size(32), shuffle: ShuffleMode = .reshuffle,
+                dropLast: Bool = false, seed: UInt64 = 0, learningRate: Double,
+                scheduleMetric: MonitoredQuantity? = nil, earlyStopping: EarlyStopping? = nil, averaging: IterateAveraging? = nil) throws {
+        self.init(epochs: epochs, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed,
+                  schedule: try Self.constant(learningRate), scheduleMetric: scheduleMetric,
+                  earlyStopping: earlyStopping, averaging: averaging)
+    }
+
+    /// The constant-rate schedule of the `learningRate:` initialiser; throws unless the rate is
+    /// positive and finite.
+    public static func constant(_ learningRate: Double) throws -> any LearningRateSchedule {
+        guard learningRate.isFinite && learningRate > 0 else {
+            throw TrainingError("learning rate must be a positive finite number, got \(learningRate)")
+        }
+        return try ConstantSchedule(baseLearningRate: learningRate, unit: .batch)
+    }
+
+    /// The rate when the schedule is a plain constant (factor 1), else nil: the trainer reads it
+    /// once instead of asking the schedule at every update.
+    var constantRate: Double? {
+        guard let c = schedule as? ConstantSchedule, c.factor == 1 || c.iterations == 0 else { return nil }
+        return c.baseLearningRate
     }
 
     /// The quantity fed to metric-driven schedules, after the default is applied.
@@ -72,11 +100,6 @@ public struct TrainingConfiguration: Sendable {
         guard sampleCount >= 1 else { throw TrainingError("the training set is empty (0 samples)") }
         if case .size(let b) = batchSize, b < 1 {
             throw TrainingError("batch size must be at least 1, got \(b)")
-        }
-        if schedule == nil {
-            guard learningRate.isFinite && learningRate > 0 else {
-                throw TrainingError("learning rate must be a positive finite number, got \(learningRate)")
-            }
         }
         if !hasValidation {
             if let m = scheduleMetric, m != .trainingLoss {
