@@ -77,3 +77,42 @@ extension Batch {
         }
     }
 }
+
+/// A batch is its sample indices, in order: `for i in batch { … }` visits them (a row range or the
+/// shuffled indices alike), so a custom `Objective` can loop without switching on the case.
+extension Batch: Sequence {
+    public struct Iterator: IteratorProtocol {
+        let batch: Batch
+        var position = 0
+        public mutating func next() -> Int? {
+            guard position < batch.count else { return nil }
+            defer { position += 1 }
+            return switch batch {
+            case .rows(let r): r.lowerBound + position
+            case .indices(let i): i[position]
+            }
+        }
+    }
+
+    public func makeIterator() -> Iterator { Iterator(batch: self) }
+    public var underestimatedCount: Int { count }
+}
+
+extension Objective {
+    /// Array convenience of `lossAndGradient(parameters:gradient:batch:)` (for tests and small
+    /// problems; it does not allocate when `gradient` already has `parameterCount` elements).
+    public mutating func lossAndGradient(parameters: [Scalar], gradient: inout [Scalar], batch: Batch) throws -> Double {
+        precondition(parameters.count == parameterCount && gradient.count == parameterCount,
+                     "the objective has \(parameterCount) parameters; got \(parameters.count) parameters and \(gradient.count) gradient elements")
+        return try parameters.withUnsafeBufferPointer { p in
+            try gradient.withUnsafeMutableBufferPointer { try lossAndGradient(parameters: p, gradient: $0, batch: batch) }
+        }
+    }
+
+    /// The loss and gradient over all samples (one batch of every sample), as arrays.
+    public mutating func lossAndGradient(parameters: [Scalar]) throws -> (loss: Double, gradient: [Scalar]) {
+        var g = [Scalar](repeating: 0, count: parameterCount)
+        let loss = try lossAndGradient(parameters: parameters, gradient: &g, batch: .rows(0..<sampleCount))
+        return (loss, g)
+    }
+}

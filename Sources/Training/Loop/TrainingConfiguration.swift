@@ -89,6 +89,17 @@ public struct TrainingConfiguration: Sendable {
         return c.baseLearningRate
     }
 
+    /// Updates per epoch on a training set of `sampleCount` samples (a final short batch counts
+    /// unless `dropLast`).
+    public func updatesPerEpoch(sampleCount: Int) -> Int {
+        BatchSampler.batchesPerEpoch(sampleCount: sampleCount, batchSize: batchSize.resolved(sampleCount: sampleCount), dropLast: dropLast)
+    }
+
+    /// Updates in the whole run, `epochs × updatesPerEpoch`: the total a schedule that needs one
+    /// (one-cycle's `steps`, cosine's `T` in updates) takes before the trainer exists, e.g.
+    /// `parseSchedule("onecycle:steps=\(c.totalUpdates(sampleCount: n))", baseLearningRate: 0.1)`.
+    public func totalUpdates(sampleCount: Int) -> Int { epochs * updatesPerEpoch(sampleCount: sampleCount) }
+
     /// The quantity fed to metric-driven schedules, after the default is applied.
     public func resolvedScheduleMetric(hasValidation: Bool) -> MonitoredQuantity {
         scheduleMetric ?? (hasValidation ? .validationLoss : .trainingLoss)
