@@ -135,6 +135,14 @@ public struct ModelDocument: Codable, Equatable, Sendable {
 
     /// Checks the model against data with `featureCount` columns (and `targetCount`, when given).
     public func checkCompatible(featureCount: Int, targetCount: Int? = nil, file: String) throws {
+        try Self.checkCompatible(inputCount: inputCount, outputCount: outputCount,
+                                 featureCount: featureCount, targetCount: targetCount, file: file)
+    }
+
+    /// Checks a model with `inputCount` inputs and `outputCount` outputs against data with
+    /// `featureCount` columns (and `targetCount`, when given); the `DataError` names `file`.
+    public static func checkCompatible(inputCount: Int, outputCount: Int, featureCount: Int, targetCount: Int? = nil,
+                                       file: String) throws {
         guard featureCount == inputCount else {
             throw DataError(.shapeMismatch, file: file,
                             "the model takes \(inputCount) feature\(inputCount == 1 ? "" : "s"), the data has \(featureCount)")
