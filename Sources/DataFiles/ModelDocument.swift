@@ -1,7 +1,10 @@
 import Foundation
 import LinearAlgebra
 
-/// A trained model as a JSON document (`descent` model files).
+/// A trained model as a JSON document (`descent` model files; described in `docs/model-file.md`,
+/// JSON Schema `docs/model-file.schema.json`). `ModelDocument(shape:parameters:loss:…)`,
+/// `SavedModel` and `ModelFile` in the `Descent` target map between it and a model's flat
+/// parameters.
 ///
 /// Schema, format version 1 (keys sorted, pretty-printed; every number that is a weight or a
 /// statistic is printed with the shortest digits that parse back to the same `Double`, so values —
@@ -16,7 +19,7 @@ import LinearAlgebra
 ///   "activation": "relu",                // "mlp" only (absent for "linear"); the document accepts any
 ///                                        // non-empty name, but `descent` writes and loads only "relu"
 ///   "layers": [                          // hiddenSizes.count + 1 entries, input side first
-///     { "weights": [[w00, w01, …], …],   // row-major, (inputs of the layer) × (outputs of the layer)
+///     { "weights": [[w00, w01, …], …],   // inputs × outputs: weights[i][j] is from input i to output j
 ///       "bias": [b0, b1, …] }            // one per output, or absent for no bias (linear without intercept)
 ///   ],
 ///   "standardization": {                 // optional; x' = (x − mean) / scale, likewise for targets

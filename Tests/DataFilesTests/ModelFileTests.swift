@@ -175,4 +175,48 @@ struct ModelFileTests {
         #expect(throws: TrainingDataError.self) { try short.predict(Matrix<Double>(rows: 2, cols: 2)) }
         #expect(throws: TrainingDataError.self) { try ModelFile.write(short, to: URL(fileURLWithPath: "unused.json")) }
     }
+
+    // MARK: docs/model-file.md
+
+    static let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("docs")
+
+    /// The example file in docs/model-file.md is what the library writes for the example's model.
+    @Test func documentedExampleIsWhatTheLibraryWrites() throws {
+        let text = try String(contentsOf: Self.docs.appendingPathComponent("model-file.md"), encoding: .utf8)
+        let block = try #require(text.components(separatedBy: "```json\n").dropFirst().first?.components(separatedBy: "```").first)
+        let documented = try #require(JSONSerialization.jsonObject(with: Data(block.utf8)) as? NSDictionary)
+
+        let model = SavedModel(shape: .linear(inputs: 2, outputs: 1, intercept: true), parameters: [0.5, -1.25, 3] as [Double],
+                               loss: .squaredError,
+                               featureStandardization: try Standardization(means: [4, 30], scales: [1.5, 12]),
+                               featureNames: ["rooms", "age"], targetNames: ["price"])
+        let data = try model.document().encoded()
+        let written = try #require(JSONSerialization.jsonObject(with: data) as? NSDictionary)
+        #expect(written == documented, "docs/model-file.md's example differs from the written file:\n\(String(decoding: data, as: UTF8.self))")
+
+        // The MLP sentence: 3 → 4 → 2 has 26 parameters, b₀ at 12, W₁ at 16, b₁ at 24.
+        let mlp = MLP<Double>(inputs: 3, hidden: [4], outputs: 2)
+        #expect(mlp.parameterCount == 26 && mlp.biasRange(layer: 0) == 12..<16 && mlp.weightRange(layer: 1) == 16..<24
+                && mlp.biasRange(layer: 1) == 24..<26)
+    }
+
+    /// The program in docs/model-file.md (writing to a temporary directory instead of the current one).
+    @Test func documentedProgramRuns() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.cleanUp() }
+        let model = LinearModel<Double>(inputs: 2, outputs: 1)
+        let parameters: [Double] = [0.5, -1.25, 3]                 // trained θ, in the model's layout
+        let saved = SavedModel(shape: model.shape, parameters: parameters, loss: .squaredError,
+                               featureStandardization: try Standardization(means: [4, 30], scales: [1.5, 12]),
+                               featureNames: ["rooms", "age"], targetNames: ["price"])
+        let url = dir.path("model.json")
+        try ModelFile.write(saved, to: url)
+
+        let back = try ModelFile.read(from: url, as: Double.self)   // back == saved
+        let x = Matrix<Double>([[5.5, 18]])
+        let predictions = try back.predict(x)                        // standardises x, then evaluates θ
+        #expect(back == saved)
+        #expect(abs(predictions[0, 0] - (0.5 * (5.5 - 4) / 1.5 - 1.25 * (18 - 30) / 12 + 3)) < 1e-12)
+    }
 }
