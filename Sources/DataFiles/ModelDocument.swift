@@ -1,7 +1,10 @@
 import Foundation
 import LinearAlgebra
 
-/// A trained model as a JSON document (`descent` model files).
+/// A trained model as a JSON document (`descent` model files; described in `docs/model-file.md`,
+/// JSON Schema `docs/model-file.schema.json`). `ModelDocument(shape:parameters:loss:…)`,
+/// `SavedModel` and `ModelFile` in the `Descent` target map between it and a model's flat
+/// parameters.
 ///
 /// Schema, format version 1 (keys sorted, pretty-printed; every number that is a weight or a
 /// statistic is printed with the shortest digits that parse back to the same `Double`, so values —
@@ -16,7 +19,7 @@ import LinearAlgebra
 ///   "activation": "relu",                // "mlp" only (absent for "linear"); the document accepts any
 ///                                        // non-empty name, but `descent` writes and loads only "relu"
 ///   "layers": [                          // hiddenSizes.count + 1 entries, input side first
-///     { "weights": [[w00, w01, …], …],   // row-major, (inputs of the layer) × (outputs of the layer)
+///     { "weights": [[w00, w01, …], …],   // inputs × outputs: weights[i][j] is from input i to output j
 ///       "bias": [b0, b1, …] }            // one per output, or absent for no bias (linear without intercept)
 ///   ],
 ///   "standardization": {                 // optional; x' = (x − mean) / scale, likewise for targets
@@ -135,6 +138,14 @@ public struct ModelDocument: Codable, Equatable, Sendable {
 
     /// Checks the model against data with `featureCount` columns (and `targetCount`, when given).
     public func checkCompatible(featureCount: Int, targetCount: Int? = nil, file: String) throws {
+        try Self.checkCompatible(inputCount: inputCount, outputCount: outputCount,
+                                 featureCount: featureCount, targetCount: targetCount, file: file)
+    }
+
+    /// Checks a model with `inputCount` inputs and `outputCount` outputs against data with
+    /// `featureCount` columns (and `targetCount`, when given); the `DataError` names `file`.
+    public static func checkCompatible(inputCount: Int, outputCount: Int, featureCount: Int, targetCount: Int? = nil,
+                                       file: String) throws {
         guard featureCount == inputCount else {
             throw DataError(.shapeMismatch, file: file,
                             "the model takes \(inputCount) feature\(inputCount == 1 ? "" : "s"), the data has \(featureCount)")

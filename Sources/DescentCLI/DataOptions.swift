@@ -236,3 +236,10 @@ extension DataOptions {
         return loaded
     }
 }
+
+extension DataOptions {
+    /// Features only (dropping --target columns when given).
+    func loadFeatures<Scalar: BLASScalar>(_: Scalar.Type) throws -> LoadedData<Scalar> {
+        target.isEmpty && targets == nil ? try load(Scalar.self, withTargets: false) : try load(Scalar.self, withTargets: true)
+    }
+}

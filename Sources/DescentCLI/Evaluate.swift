@@ -34,9 +34,9 @@ struct Evaluate: ParsableCommand {
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
-        let loaded = try LoadedModel<Scalar>(path: model)
+        let loaded = try SavedModel<Scalar>(path: model)
         let input = try data.load(Scalar.self, withTargets: true)
-        try loaded.document.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
+        try loaded.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
         let prediction = try loaded.predict(input.x, dataFile: input.source)
         let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss)
         if json { Terminal.out(JSONText.encode(e)); return }

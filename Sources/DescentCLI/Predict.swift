@@ -41,14 +41,14 @@ struct Predict: ParsableCommand {
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
-        let loaded = try LoadedModel<Scalar>(path: model)
+        let loaded = try SavedModel<Scalar>(path: model)
         let input = try data.loadFeatures(Scalar.self)
         let predictions = try loaded.predict(input.x, dataFile: input.source)
         if let o = output, o.hasSuffix(".npy") {
             try NPYFile.write(predictions, to: URL(fileURLWithPath: o))
         } else {
-            let names = loaded.document.targetNames.count == predictions.cols
-                ? loaded.document.targetNames : (0..<predictions.cols).map { "prediction\(predictions.cols == 1 ? "" : "\($0)")" }
+            let names = loaded.targetNames.count == predictions.cols
+                ? loaded.targetNames : (0..<predictions.cols).map { "prediction\(predictions.cols == 1 ? "" : "\($0)")" }
             var text = names.joined(separator: ",") + "\n"
             text.reserveCapacity(predictions.rows * 24 * predictions.cols)
             for i in 0..<predictions.rows {

@@ -296,9 +296,9 @@ struct TrainRun<Scalar: BLASScalar> {
                     "batchSize": "\(context.batchSize)", "epochs": "\(context.epochs)", "seed": "\(training.seed)",
                     "dtype": dtype, "stopReason": stop.description, "data": context.setup.dataDescription]
         if let s = context.scheduleText { info["schedule"] = s }
-        let doc = ModelFile.document(shape: context.setup.shape, parameters: parameters, loss: context.setup.loss,
-                                     standardization: context.setup.documentStandardization,
-                                     featureNames: context.setup.featureNames, targetNames: context.setup.targetNames, training: info)
+        let doc = try ModelDocument(shape: context.setup.shape, parameters: parameters, loss: context.setup.loss,
+                                    standardization: context.setup.documentStandardization,
+                                    featureNames: context.setup.featureNames, targetNames: context.setup.targetNames, training: info)
         try doc.save(to: URL(fileURLWithPath: path))
     }
 
@@ -308,10 +308,10 @@ struct TrainRun<Scalar: BLASScalar> {
         // The model part holds the point training would return now: the running average with
         // --average-from, Schedule-Free's x, the best epoch's point once restore-best training is over.
         let point = trainer.currentResultPoint
-        let model = ModelFile.document(shape: context.setup.shape, parameters: point, loss: context.setup.loss,
-                                       standardization: context.setup.documentStandardization,
-                                       featureNames: context.setup.featureNames, targetNames: context.setup.targetNames,
-                                       training: ["checkpoint": "epoch \(state.epoch), step \(state.step)"])
+        let model = try ModelDocument(shape: context.setup.shape, parameters: point, loss: context.setup.loss,
+                                      standardization: context.setup.documentStandardization,
+                                      featureNames: context.setup.featureNames, targetNames: context.setup.targetNames,
+                                      training: ["checkpoint": "epoch \(state.epoch), step \(state.step)"])
         let document = TrainingCheckpoint<Scalar>(
             model: model, optimizer: state.optimizer, schedule: LoopCheckpointState(dtype: dtype, trainer: state),
             rngState: state.sampler.generator, epoch: state.epoch, step: state.step,

@@ -130,7 +130,7 @@ struct TrainingSetup<Scalar: BLASScalar> {
             initialParameters = model.initialParameters(seed: training.seed)
             initialDescription = "random (seed \(training.seed))"
         default:
-            let file = try ModelFile.load(initial, as: Scalar.self)
+            let file = try SavedModel<Scalar>(path: initial)
             guard file.shape == shape else {
                 throw DataError(.shapeMismatch, file: initial, "the model file is \(file.shape), this run needs \(shape)")
             }
@@ -211,8 +211,6 @@ struct TrainingSetup<Scalar: BLASScalar> {
 
     /// The standardisation to store in the model file.
     var documentStandardization: ModelDocument.Standardization? {
-        guard let f = featureStandardization else { return nil }
-        return ModelDocument.Standardization(featureMeans: f.means, featureScales: f.scales,
-                                             targetMeans: targetStandardization?.means, targetScales: targetStandardization?.scales)
+        featureStandardization.map { ModelDocument.Standardization(features: $0, targets: targetStandardization) }
     }
 }

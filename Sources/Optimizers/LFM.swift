@@ -16,9 +16,10 @@ import LinearAlgebra
 /// Source and status: Hu, Xiao, Liu, Toh, "Learning-rate-free Momentum SGD with Reshuffling
 /// Converges in Nonsmooth Nonconvex Optimization", J. Sci. Comput. 2025 (arXiv 2406.18287). The
 /// paper's algorithm box could not be obtained (only its abstract was readable and no official
-/// code exists), so this follows the DoG-type reading of its framework given in Descent's design
-/// notes (`lr_free.md` §1): the step size is adapted from the history of iterates (r̄) and of the
-/// momentum directions (Σ‖m‖²). A third-party reading differs in timing (it sums only past m and
+/// code exists), so this is a DoG-type reading of its framework: the distance-over-gradients step
+/// of DoG (Ivgi, Hinder, Carmon, ICML 2023, arXiv 2302.12022; see `DoG`) with the momentum average
+/// in place of the gradient, so the step size is adapted from the history of iterates (r̄) and of
+/// the momentum directions (Σ‖m‖²). A third-party reading differs in timing (it sums only past m and
 /// starts with η₀ = ε); this one matches DoG's convention that the current direction is included.
 public struct LFM<Scalar: BLASScalar>: Optimizer {
     public var name: String { "lfm" }

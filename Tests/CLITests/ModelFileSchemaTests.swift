@@ -2,7 +2,8 @@ import Foundation
 import Testing
 import Descent
 
-/// The files `descent train` writes hold what the schema in `ModelDocument.swift` documents.
+/// The files `descent train` writes hold what `ModelDocument.swift` and docs/model-file.md document
+/// (`WrittenModelSchemaTests` checks them against docs/model-file.schema.json).
 @Suite struct ModelFileSchemaTests {
     @Test func writtenFileMatchesTheDocumentedSchema() throws {
         let dir = try TempDirectory()

@@ -3,7 +3,7 @@ import Descent
 import _TestSupport
 
 /// DoG options not covered by the reference traces, against hand-worked steps of the equation
-/// on the §8 problem (g₀ = Aᵀ(Ax₀ − b), ‖g₀‖² = 60.5).
+/// on the golden problem of `LRFreeGoldenProblem` (g₀ = Aᵀ(Ax₀ − b), ‖g₀‖² = 60.5).
 struct DoGTests {
     /// `initialStepSize` (dog.py's init_eta): x₁ = x₀ − η₀g₀; r̄ then starts from 0, so
     /// η₁ = ‖x₁ − x₀‖/√(ε + ‖g₀‖² + ‖g₁‖²) = η₀‖g₀‖/√(ε + ‖g₀‖² + ‖g₁‖²).

@@ -2,8 +2,11 @@ import Testing
 import Descent
 import _TestSupport
 
-/// The step-by-step traces of `lr_free.md` §8 (printed from dog.py, dadapt_sgd.py and
-/// sgd_schedulefree.py on the 3×4 least-squares problem, 10 decimals). Double must match to
+/// Step-by-step traces on the 3×4 least-squares problem of `LRFreeGoldenProblem`, printed to 10
+/// decimals by the reference implementations the optimizers cite: `dog-optimizer` 1.0.3
+/// (`dog/dog.py`), `dadaptation` 3.2 (`dadaptation/dadapt_sgd.py`) and `schedulefree` 1.4.1
+/// (`schedulefree/sgd_schedulefree.py`), in float64. No script in this repository prints these
+/// short traces; the long ones of `LRFreeTraceTests` come from `scripts/reference/lr_free_traces.py`. Double must match to
 /// 1e-10 (scaled by max(1, |value|); step sizes relatively); Float to what single precision allows.
 struct LRFreeGoldenTests {
     func dogDefault<T: BLASScalar>(_: T.Type) throws {

@@ -1,7 +1,9 @@
 import Descent
 import _TestSupport
 
-/// The §8 golden problem of `lr_free.md`: f(x) = ½‖Ax − b‖², full-batch gradient Aᵀ(Ax − b).
+/// The golden least-squares problem of the optimizer tests: f(x) = ½‖Ax − b‖² with A 3×4, b and
+/// x₀ below, full-batch gradient Aᵀ(Ax − b). The same problem as `SGDTestProblem` (A, b and x₀ of
+/// `SGDAdaDeltaFixtures`, from `scripts/reference/sgd_adadelta_traces.py`).
 enum LRFreeGoldenProblem {
     static let a: [[Double]] = [[2, 0, 1, 0], [0, 1, 0, -1], [1, 1, 1, 1]]
     static let b: [Double] = [1, 2, 3]

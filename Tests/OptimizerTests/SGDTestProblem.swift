@@ -1,6 +1,7 @@
 import Descent
 
-/// The golden problem of `lr_free.md` §8, f(x) = ½‖Ax − b‖², evaluated by plain loops in the
+/// The golden least-squares problem of `scripts/reference/sgd_adadelta_traces.py` (also
+/// `LRFreeGoldenProblem`), f(x) = ½‖Ax − b‖², evaluated by plain loops in the
 /// scalar's precision (the same order as torch's `A @ x - b`, then `Aᵀ r`).
 enum SGDTestProblem {
     static var x0: [Double] { SGDAdaDeltaFixtures.x0 }

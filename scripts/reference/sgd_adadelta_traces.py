@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Golden traces of torch.optim.SGD and torch.optim.Adadelta for the OptimizerTests.
 
-Problem (lr_free.md §8): f(x) = ½‖Ax − b‖², full-batch gradient g = Aᵀ(Ax − b), float64,
-A = [[2,0,1,0],[0,1,0,−1],[1,1,1,1]], b = [1,2,3], x0 = [0.5, −1, 2, 1.5].
+Problem (the optimizer tests' golden least-squares problem, also `LRFreeGoldenProblem` in
+Tests/OptimizerTests/LRFreeProblems.swift): f(x) = ½‖Ax − b‖², full-batch gradient
+g = Aᵀ(Ax − b), float64, A = [[2,0,1,0],[0,1,0,−1],[1,1,1,1]], b = [1,2,3], x0 = [0.5, −1, 2, 1.5].
 
 For every configuration the script runs the real torch optimizer (gradients are set by hand,
 the learning rate is written into the param group before each step, as a scheduler does) and
@@ -70,8 +71,9 @@ SGD_CASES = [
     ("momentum 0.9 dampening 0.5 lr 0.1 then 0.01", [0.1, 0.1, 0.01, 0.01, 0.01], 0.9, 0.5, False, 0.0, False),
 ]
 
-# lr_free.md §8 table (5 steps, lr 0.05), printed to at most 10 decimals: the regenerated traces
-# must agree with it, so the fixture and the shared reference cannot drift apart silently.
+# x after 5 steps at lr 0.05, printed to at most 10 decimals; SGDTraceTests.documentedTable holds
+# the same table. The regenerated traces must agree with it, so the fixture and the table cannot
+# drift apart silently.
 DOCUMENTED = {
     "plain": [-0.046351875, 0.016026875, 1.77413875, 0.673231875],
     "momentum 0.9": [-0.649666875, 1.629074375, 1.58189875, -0.502145625],

@@ -1,5 +1,3 @@
-import Foundation
-
 /// The 1cycle policy (Smith & Topin 2018) — PyTorch's `OneCycleLR`.
 ///
 /// η_init = η_max / div, η_final = η_init / finalDiv, T = `totalSteps`, p = `pctStart`.

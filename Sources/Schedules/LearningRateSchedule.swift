@@ -1,9 +1,3 @@
-/// Whether a schedule's step counter advances once per optimizer update, once per epoch, or once
-/// per training sample (scikit-learn's `t`). Fixed at construction.
-public enum ScheduleUnit: String, Sendable, Codable, Equatable {
-    case batch, epoch, sample
-}
-
 /// A learning-rate (and optionally momentum) schedule: a pure, `Sendable` value.
 ///
 /// `step` counts completed units before the update being scheduled: **step 0 is the first update**

@@ -5,7 +5,7 @@ import Foundation
 /// The `descent` command: train regression models and small networks with the SGD family from the shell.
 @main
 struct DescentCommand: ParsableCommand {
-    static let version = "0.1.0"
+    static let version = DescentVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "descent",
