@@ -40,7 +40,7 @@ func run<S: BLASScalar>(_: S.Type, dtype: String) throws {
         let batchSize: BatchSize = b == 0 ? .full : .size(b)
         let resolved = batchSize.resolved(sampleCount: n)
         let epochs = options.checkOut == nil ? 1 + options.reps : 1
-        let configuration = TrainingConfiguration(
+        let configuration = try TrainingConfiguration(
             epochs: epochs, batchSize: batchSize, shuffle: options.checkOut == nil ? .reshuffle : .none,
             seed: options.seed, learningRate: eta)
         let optimizer = try SGD<S>(parameterCount: model.parameterCount, groups: model.parameterGroups,
