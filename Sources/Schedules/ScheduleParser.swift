@@ -26,6 +26,10 @@
 /// Composition: `A then@m B then@n C` runs A, then B from step m, then C from step n
 /// (`SequentialSchedule`); `A * B` multiplies factors (`ChainedSchedule`); `*` binds tighter.
 /// Errors are `ScheduleError`s whose `field` is `kind.field` (e.g. `cosine.T`).
+/// Every kind `parseSchedule` knows, in the table's order.
+public let scheduleKinds = ["constant", "linear", "step", "multistep", "exp", "poly", "cosine", "restarts", "cyclic", "onecycle",
+                            "plateau", "invscaling", "optimal", "adaptive", "mml"]
+
 public func parseSchedule(_ text: String, baseLearningRate: Double) throws -> any LearningRateSchedule {
     let trimmed = text.trimmedSpaces()
     if trimmed.isEmpty { throw ScheduleError(field: "schedule", "is empty") }
@@ -208,7 +212,7 @@ private func parseLeaf(_ text: String, _ lr: Double) throws -> any LearningRateS
             schedule = try MicrosoftMLReductionSchedule(baseLearningRate: lr, ratio: f.double("ratio", 1), frequency: f.int("freq", 100),
                                                         errorRatio: f.double("error", 0))
         default:
-            throw ScheduleError(field: "schedule", "unknown kind `\(kind)`; expected constant, linear, step, multistep, exp, poly, cosine, restarts, cyclic, onecycle, plateau, invscaling, optimal, adaptive or mml")
+            throw ScheduleError(field: "schedule", "unknown kind `\(kind)`; expected \(scheduleKinds.dropLast().joined(separator: ", ")) or \(scheduleKinds.last!)")
         }
     } catch let e as ScheduleError where !e.field.contains(".") && e.field != "schedule" {
         // A range check inside an initialiser names the bare field; qualify it with the kind.
