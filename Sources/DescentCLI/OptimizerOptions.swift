@@ -147,9 +147,6 @@ struct OptimizerOptions: ParsableArguments {
     /// A one-line description for the run header, the model file and the fingerprint: the
     /// settings' text form, then the options that apply to every optimizer.
     func summary(_ settings: OptimizerSettings) -> String {
-        var parts = [settings.description]
-        if noBiasDecay { parts.append("no_bias_decay") }
-        if let a = averageFrom { parts.append("average_from=\(a)") }
-        return parts.joined(separator: " ")
+        TrainingRecipe.optimizerSummary(settings, noBiasDecay: noBiasDecay, averageFrom: averageFrom)
     }
 }

@@ -35,7 +35,6 @@ struct TrainRun<Scalar: BLASScalar> {
         let embedded = setup.isEmbedded
         let optimizerOptions = command.optimizer
         let settings = try optimizerOptions.settings(embedded: embedded)
-        let optimizerSummary = optimizerOptions.summary(settings)
         let n = setup.train.sampleCount
         let batchSize = try training.parsedBatchSize(default: embedded ? EmbeddedProblem.batchSize : 32)
         let epochs = training.epochs ?? (embedded ? EmbeddedProblem.epochs : 20)
@@ -96,22 +95,31 @@ struct TrainRun<Scalar: BLASScalar> {
             scheduleMetric: training.scheduleMetric?.quantity, earlyStopping: training.earlyStoppingRule,
             averaging: optimizerOptions.averageFrom.map { IterateAveraging(start: $0) })
 
-        var fp = Fingerprint()
-        for part in [dtype, setup.dataDigest, "\(setup.shape)", setup.loss.description, setup.initialDescription,
-                     optimizerSummary, "\(learningRate)", scheduleText ?? "-", "\(batchSize)", training.shuffle.rawValue,
-                     "\(training.dropLast)", "\(training.seed)", "\(training.validationSplit)", "\(training.earlyStopping ?? -1)",
-                     "\(training.minDelta)", training.standardize.rawValue,
-                     training.monitor?.rawValue ?? "-", training.scheduleMetric?.rawValue ?? "-"] { fp.add(part) }
+        var initialDigest: String? = nil
+        if case .some(let path) = command.model.initial, path != "zeros", path != "random" {
+            var p = Fingerprint(); setup.initialParameters.withUnsafeBytes { p.add($0) }; initialDigest = p.hex
+        }
+        var distributedMode: String? = nil
         if let g = group, g.settings.sharding != .exact || g.settings.synchronization != .everyStep {
             // A plain run's checkpoint resumes under --distributed exact every-step, and back.
-            fp.add("\(g.settings.sharding.rawValue) \(g.settings.synchronization)")
+            distributedMode = "\(g.settings.sharding.rawValue) \(g.settings.synchronization)"
         }
-        if case .some(let path) = command.model.initial, path != "zeros", path != "random" {
-            var p = Fingerprint(); setup.initialParameters.withUnsafeBytes { p.add($0) }; fp.add(p.hex)
-        }
+        let data = command.data
+        let recipe = TrainingRecipe(
+            data: .init(path: data.data, targetsPath: data.targets, targetColumns: data.target, header: data.header.rawValue,
+                        delimiter: data.delimiter, dropNonfinite: data.dropNonfinite, digest: setup.dataDigest,
+                        description: setup.dataDescription),
+            precision: dtype, model: "\(setup.shape)", loss: setup.loss.description, initial: setup.initialDescription,
+            initialDigest: initialDigest, optimizer: settings, noBiasDecay: optimizerOptions.noBiasDecay,
+            averageFrom: optimizerOptions.averageFrom, learningRate: learningRate, schedule: scheduleText,
+            scheduleMetric: training.scheduleMetric?.rawValue, batchSize: batchSize, epochs: epochs, shuffle: training.shuffle,
+            dropLast: training.dropLast, seed: training.seed, validationSplit: training.validationSplit,
+            standardize: training.standardize.rawValue,
+            earlyStopping: training.earlyStopping.map { .init(patience: $0, minDelta: training.minDelta, monitor: training.monitor?.rawValue) },
+            dataParallel: distributedMode)
 
-        let context = RunContext(setup: setup, optimizerSummary: optimizerSummary, learningRate: learningRate,
-                                 scheduleText: scheduleText, batchSize: b, epochs: epochs, fingerprint: fp.hex, lrNote: lrNote,
+        let context = RunContext(setup: setup, recipe: recipe, optimizerSummary: recipe.optimizerSummary, learningRate: learningRate,
+                                 scheduleText: scheduleText, batchSize: b, epochs: epochs, fingerprint: recipe.fingerprint, lrNote: lrNote,
                                  processes: group.map {
                                      "\($0.size) (\($0.communicator.implementation)), sharding \($0.settings.sharding.rawValue), "
                                          + "sync \($0.settings.synchronization), batch \(b) is the global batch"
@@ -131,6 +139,8 @@ struct TrainRun<Scalar: BLASScalar> {
     /// The values the loop and the report share.
     struct RunContext {
         var setup: TrainingSetup<Scalar>
+        /// The run as data: its fingerprint is the checkpoint's, its training record the model file's.
+        var recipe: TrainingRecipe
         var optimizerSummary: String
         var learningRate: Double
         var scheduleText: String?
@@ -292,10 +302,7 @@ struct TrainRun<Scalar: BLASScalar> {
     }
 
     func writeModel(_ parameters: [Scalar], to path: String, context: RunContext, stop: StopReason) throws {
-        var info = ["optimizer": context.optimizerSummary, "learningRate": "\(context.learningRate)",
-                    "batchSize": "\(context.batchSize)", "epochs": "\(context.epochs)", "seed": "\(training.seed)",
-                    "dtype": dtype, "stopReason": stop.description, "data": context.setup.dataDescription]
-        if let s = context.scheduleText { info["schedule"] = s }
+        let info = context.recipe.trainingRecord(stopReason: stop.description, batch: context.batchSize)
         let doc = try ModelDocument(shape: context.setup.shape, parameters: parameters, loss: context.setup.loss,
                                     standardization: context.setup.documentStandardization,
                                     featureNames: context.setup.featureNames, targetNames: context.setup.targetNames, training: info)
