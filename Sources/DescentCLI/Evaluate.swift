@@ -35,7 +35,7 @@ struct Evaluate: ParsableCommand {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
-        let input = try data.load(Scalar.self, withTargets: true)
+        let input = try data.spec().load(Scalar.self, withTargets: true)
         try loaded.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
         let prediction = try loaded.predict(input.x, dataFile: input.source)
         let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss)

@@ -88,7 +88,7 @@ struct LRFind: ParsableCommand {
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
-        let setup = try TrainingSetup<Scalar>(data: data, model: model, training: training)
+        let setup = try TrainingSetup<Scalar>(data: data.spec(), model: model.spec(), preparation: training.preparation)
         let n = setup.train.sampleCount
         let b = try training.parsedBatchSize(default: setup.isEmbedded ? EmbeddedProblem.batchSize : 32).resolved(sampleCount: n)
         let options = optimizer

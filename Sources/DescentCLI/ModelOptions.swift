@@ -19,7 +19,12 @@ struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Initial weights: zeros, random (seeded by --seed: He/Xavier uniform), or a model file to start from.", valueName: "zeros|random|path"))
     var initial: String?
 
-    enum ModelKind: String, ExpressibleByArgument, CaseIterable { case linear, mlp }
+    typealias ModelKind = ModelSpec.Kind
+
+    /// The library's model settings (checks --hidden and --loss).
+    func spec() throws -> ModelSpec {
+        ModelSpec(kind: model, hidden: model == .mlp ? try hiddenSizes() : [], intercept: !noIntercept, loss: try parsedLoss(), initial: initial)
+    }
 
     func hiddenSizes() throws -> [Int] {
         let parts = hidden.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -42,3 +47,5 @@ struct ModelOptions: ParsableArguments {
         do { return try Loss(parsing: loss) } catch { throw CLIError("--loss: \(error)") }
     }
 }
+
+extension ModelSpec.Kind: ExpressibleByArgument {}

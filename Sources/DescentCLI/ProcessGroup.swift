@@ -25,23 +25,8 @@ struct ProcessGroup {
         #endif
     }
 
-    /// Runs `body` on every process and then agrees on the outcome (a collective): if it failed
-    /// anywhere, every process stops with an error. A process whose own `body` failed throws that
-    /// error; the others throw `PeerFailure`, so no process goes on into a collective that a
-    /// failed one will never reach.
-    func agree<T>(_ body: () throws -> T) throws -> T {
-        let outcome = Result { try body() }
-        var failed = [Double](repeating: 0, count: size)
-        if case .failure = outcome { failed[rank] = 1 }
-        try communicator.allreduceSum(&failed)
-        let failing = failed.indices.filter { failed[$0] != 0 }
-        switch outcome {
-        case .failure(let error): throw error
-        case .success(let value):
-            guard failing.isEmpty else { throw PeerFailure(ranks: failing) }
-            return value
-        }
-    }
+    /// Runs `body` on every process and agrees on the outcome (`Communicator.agree`).
+    func agree<T>(_ body: () throws -> T) throws -> T { try communicator.agree(body) }
 
     /// Processes launched by mpirun (Open MPI) or a PMI launcher (MPICH's Hydra, Slurm), seen from
     /// the environment: whether this process is one of several.
@@ -78,15 +63,6 @@ struct ProcessGroup {
         let mask = line.dropFirst("Cpus_allowed:".count).trimmingCharacters(in: .whitespaces)
         let n = mask.reduce(0) { $0 + (Int(String($1), radix: 16)?.nonzeroBitCount ?? 0) }
         return n > 0 ? n : nil
-    }
-}
-
-/// Another process of the run failed (its own error is printed by that process).
-struct PeerFailure: Error, CustomStringConvertible {
-    var ranks: [Int]
-    var description: String {
-        "process\(ranks.count == 1 ? "" : "es") \(ranks.map(String.init).joined(separator: ", ")) of the distributed run failed "
-            + "(see \(ranks.count == 1 ? "its" : "their") error above); every process stops"
     }
 }
 

@@ -31,7 +31,8 @@ struct TrainRun<Scalar: BLASScalar> {
                                      (output.plot, "--plot"), (output.checkpoint, "--checkpoint")])
             for path in [output.checkpoint, output.output].compactMap({ $0 }) { OutputPath.removeStaleTemporaries(of: path) }
         }
-        let setup = try TrainingSetup<Scalar>(data: command.data, model: command.model, training: training, group: group)
+        let setup = try TrainingSetup<Scalar>(data: command.data.spec(), model: command.model.spec(), preparation: training.preparation,
+                                              dataParallel: group?.settings)
         let embedded = setup.isEmbedded
         let optimizerOptions = command.optimizer
         let settings = try optimizerOptions.settings(embedded: embedded)

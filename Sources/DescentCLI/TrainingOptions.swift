@@ -56,7 +56,10 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: "Standardise features (and targets with `all`) by the training part's mean and deviation: none, features, all.")
     var standardize: StandardizeMode = .none
 
-    enum StandardizeMode: String, ExpressibleByArgument, CaseIterable { case none, features, all }
+    typealias StandardizeMode = PreparationSpec.Standardize
+
+    /// The library's preparation settings (split, standardisation, seed).
+    var preparation: PreparationSpec { PreparationSpec(validationSplit: validationSplit, standardize: standardize, seed: seed) }
 
     var isAutoLR: Bool { lr?.lowercased() == "auto" }
 
@@ -121,3 +124,5 @@ struct ComputeOptions: ParsableArguments {
         guard t >= 1 && t <= maximumThreads else { throw CLIError("--threads must be 1…\(maximumThreads), got \(t)") }
     }
 }
+
+extension PreparationSpec.Standardize: ExpressibleByArgument {}

@@ -1,4 +1,5 @@
-import Descent
+import LinearAlgebra
+import Training
 
 /// The built-in regression problem `descent train` uses when no data is given: nothing to download,
 /// the same numbers on every machine (a fixed seed and `SeededGenerator`).
@@ -10,31 +11,31 @@ import Descent
 ///
 /// with n = 20 000 samples and d = 20 features. The exact answer to compare with is the
 /// least-squares fit on these samples (`LeastSquares.solve`), not w itself (the noise moves it).
-enum EmbeddedProblem {
-    static let sampleCount = 20_000
-    static let featureCount = 20
-    static let seed: UInt64 = 20_240_601
-    static let noise = 0.1
-    static let correlation = 0.5
-    static let intercept = 0.5
+public enum EmbeddedProblem {
+    public static let sampleCount = 20_000
+    public static let featureCount = 20
+    public static let seed: UInt64 = 20_240_601
+    public static let noise = 0.1
+    public static let correlation = 0.5
+    public static let intercept = 0.5
 
     /// Settings used unless the user gives their own: mini-batch SGD with momentum and a per-update
     /// cosine decay to 0 over the whole run.
-    static let epochs = 10
-    static let batchSize = 64
-    static let momentum = 0.9
-    static let learningRate = 0.01
+    public static let epochs = 10
+    public static let batchSize = 64
+    public static let momentum = 0.9
+    public static let learningRate = 0.01
 
-    static func trueWeights() -> [Double] {
+    public static func trueWeights() -> [Double] {
         (0..<featureCount).map { (j: Int) -> Double in
             let sign: Double = j % 2 == 0 ? 1 : -1
             return sign * (1 + Double(j) / 10)
         }
     }
 
-    static func scale(_ j: Int) -> Double { 1 + Double(j) / Double(featureCount - 1) }
+    public static func scale(_ j: Int) -> Double { 1 + Double(j) / Double(featureCount - 1) }
 
-    static func make<Scalar: BLASScalar>(_: Scalar.Type) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
+    public static func make<Scalar: BLASScalar>(_: Scalar.Type) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
         var g = SeededGenerator(seed: seed)
         let w = trueWeights()
         var x = Matrix<Scalar>(rows: sampleCount, cols: featureCount)
@@ -53,8 +54,8 @@ enum EmbeddedProblem {
         return (x, y)
     }
 
-    static var featureNames: [String] { (1...featureCount).map { "x\($0)" } }
+    public static var featureNames: [String] { (1...featureCount).map { "x\($0)" } }
 
     /// The cosine schedule's text for `updates` updates in all (learning rate reaching 0 at the end).
-    static func schedule(updates: Int) -> String { "cosine:T=\(updates),unit=batch" }
+    public static func schedule(updates: Int) -> String { "cosine:T=\(updates),unit=batch" }
 }

@@ -1,61 +1,67 @@
-import Descent
+import Collective
+import DataFiles
 import Foundation
+import LinearAlgebra
+import Training
 
 /// The data and model a training (or range-test) run works on, prepared from the options: data
 /// loaded (or the built-in problem made), split into training and validation parts, standardised
-/// by the training part, the model built and its start point chosen.
-struct TrainingSetup<Scalar: BLASScalar> {
-    var train: Dataset<Scalar>
-    var validation: Dataset<Scalar>?
-    var featureStandardization: Standardization?
-    var targetStandardization: Standardization?
-    var shape: ModelShape
-    var model: any Model<Scalar>
-    var loss: Loss
-    var initialParameters: [Scalar]
-    var initialDescription: String
-    var featureNames: [String]
-    var targetNames: [String]
-    var dataDescription: String
+/// by the training part, the model built and its start point chosen. `descent train` and
+/// `descent lr-find` share it, and so can any program.
+public struct TrainingSetup<Scalar: BLASScalar> {
+    public var train: Dataset<Scalar>
+    public var validation: Dataset<Scalar>?
+    public var featureStandardization: Standardization?
+    public var targetStandardization: Standardization?
+    public var shape: ModelShape
+    public var model: any Model<Scalar>
+    public var loss: Loss
+    public var initialParameters: [Scalar]
+    public var initialDescription: String
+    public var featureNames: [String]
+    public var targetNames: [String]
+    public var dataDescription: String
     /// The data file (or "built-in problem"), for messages.
-    var source: String
-    var isEmbedded: Bool
+    public var source: String
+    public var isEmbedded: Bool
     /// Digest of the data as read (`DataScan.digest`, for checkpoint fingerprints).
-    var dataDigest: String
+    public var dataDigest: String
     /// The targets in the data's units when they were standardised for training (for reporting).
-    var rawTargets: (train: Matrix<Scalar>, validation: Matrix<Scalar>?)?
+    public var rawTargets: (train: Matrix<Scalar>, validation: Matrix<Scalar>?)?
 
-    /// `group`: the processes of a --distributed run. Loading is agreed between them (a failure on
-    /// one stops all); in `.exact` mode every process reads all the data and they check that it is
-    /// the same, in `.sharded` mode each reads only its rows of a .npy and the standardisation's
-    /// moments and the data digest are combined over the processes.
-    init(data: DataOptions, model options: ModelOptions, training: TrainingOptions, group: ProcessGroup? = nil) throws {
+    /// `dataParallel`: this process's place in a data-parallel run. Loading is agreed between the
+    /// processes (a failure on one stops all, see `Communicator.agree`); in `.exact` mode every
+    /// process reads all the data and they check that it is the same, in `.sharded` mode each reads
+    /// only its rows of a .npy and the standardisation's moments and the data digest are combined
+    /// over the processes.
+    public init(data: DataSpec, model options: ModelSpec, preparation training: PreparationSpec,
+                dataParallel group: DataParallel? = nil) throws {
         // Without a split, the standardisation is fitted on all the data: its moments come from
         // the pass that checks the values as they are read (when no row is dropped); with one,
         // from the pass that moves the training rows into place.
         let fitAtLoad = training.standardize != .none && training.validationSplit == 0
-        let scanning = DataOptions.LoadScan(digest: true, featureMoments: fitAtLoad,
+        let scanning = DataSpec.LoadScan(digest: true, featureMoments: fitAtLoad,
                                             targetMoments: fitAtLoad && training.standardize == .all)
         var loaded: LoadedData<Scalar>
-        let sharded = group?.settings.sharding == .sharded
+        let sharded = group?.sharding == .sharded
         if let group {
-            let (l, embedded, description) = try group.agree { try Self.load(data, scanning: scanning, group: group) }
+            let (l, embedded, description) = try group.communicator.agree { try Self.load(data, scanning: scanning, group: group) }
             loaded = l; isEmbedded = embedded; dataDescription = description
             if !sharded {
                 guard try group.communicator.allAgree(UInt64(loaded.digest ?? "0", radix: 16) ?? 0) else {
-                    throw CLIError("the processes read different data from \(data.data ?? "the built-in problem") (a different file on "
-                                   + "another machine?); --sharding exact needs the same data everywhere")
+                    throw TrainingDataError("the processes read different data from \(data.path ?? "the built-in problem") (a different file on "
+                                            + "another machine?); exact sharding needs the same data everywhere")
                 }
             } else {
                 // One digest for the whole run: every shard's, in rank order.
                 let digest = UInt64(loaded.digest ?? "0", radix: 16) ?? 0
                 let parts = try group.communicator.allGather((0..<4).map { Double((digest >> (16 * UInt64($0))) & 0xFFFF) })
-                var combined = Fingerprint()
-                for part in parts { combined.add(part.map { String(Int($0)) }.joined(separator: ",")) }
-                loaded.digest = combined.hex
+                var combined = XXH64()
+                for part in parts { var values = part; values.withUnsafeBytes { combined.update($0) } }
+                let hex = String(combined.digest, radix: 16)
+                loaded.digest = String(repeating: "0", count: 16 - hex.count) + hex
             }
-        } else if data.data == nil {
-            guard data.targets == nil else { throw CLIError("--targets needs --data") }
+        } else if data.path == nil {
             let (x, y) = EmbeddedProblem.make(Scalar.self)
             var scan = DataScan<Scalar>(featureCount: x.cols, targetCount: y.cols, digest: true,
                                         featureMoments: scanning.featureMoments, targetMoments: scanning.targetMoments)
@@ -75,7 +81,7 @@ struct TrainingSetup<Scalar: BLASScalar> {
         guard loaded.y.cols >= 1 else { throw DataError(.missingColumn, file: loaded.source, "no target column") }
         guard loaded.x.cols >= 1 else { throw DataError(.missingColumn, file: loaded.source, "no feature column (every column is a target)") }
         featureNames = loaded.featureNames
-        source = data.data ?? "built-in problem"
+        source = data.path ?? "built-in problem"
         targetNames = loaded.targetNames
         // The split and the standardisation are functions of the data as read and of settings
         // that the checkpoint fingerprint holds (fraction, seed, mode), so the digest of the data
@@ -117,11 +123,11 @@ struct TrainingSetup<Scalar: BLASScalar> {
         }
         train = trainPart
         validation = validationPart
-        loss = try options.parsedLoss()
-        shape = try options.shape(inputs: train.featureCount, outputs: train.targetCount)
+        loss = options.loss
+        shape = options.shape(inputs: train.featureCount, outputs: train.targetCount)
         model = try shape.makeModel(Scalar.self)
 
-        let initial = options.initial ?? (options.model == .linear ? "zeros" : "random")
+        let initial = options.initial ?? (options.kind == .linear ? "zeros" : "random")
         switch initial {
         case "zeros":
             initialParameters = [Scalar](repeating: 0, count: model.parameterCount)
@@ -147,16 +153,15 @@ struct TrainingSetup<Scalar: BLASScalar> {
 
     /// One process's data in a --distributed run: all of it (`.exact`), or its equal share of the
     /// rows of a .npy file, read from that row on (`.sharded`; the last `n mod N` rows are not used).
-    static func load(_ data: DataOptions, scanning: DataOptions.LoadScan, group: ProcessGroup) throws
+    static func load(_ data: DataSpec, scanning: DataSpec.LoadScan, group: DataParallel) throws
         -> (LoadedData<Scalar>, embedded: Bool, description: String) {
-        let sharded = group.settings.sharding == .sharded
+        let sharded = group.sharding == .sharded
         func share(_ n: Int) -> Range<Int> { let m = n / group.size; return (group.rank * m)..<((group.rank + 1) * m) }
         func shareNote(_ n: Int) -> String {
             let m = n / group.size, unused = n - m * group.size
             return "; \(group.size) processes × \(m) rows each" + (unused > 0 ? " (the last \(unused) not used)" : "")
         }
-        if data.data == nil {
-            guard data.targets == nil else { throw CLIError("--targets needs --data") }
+        if data.path == nil {
             var (x, y) = EmbeddedProblem.make(Scalar.self)
             var description = "built-in regression problem: \(x.rows) samples, \(x.cols) correlated features, noise σ = \(EmbeddedProblem.noise)"
             if sharded {
@@ -181,12 +186,12 @@ struct TrainingSetup<Scalar: BLASScalar> {
         var loaded: LoadedData<Scalar>
         var note = ""
         if sharded {
-            guard data.isNPY, data.targets.map({ $0.lowercased().hasSuffix(".npy") }) ?? true else {
-                throw CLIError("--sharding sharded reads each process's rows straight from .npy files; convert the data to .npy, or use --sharding exact")
+            guard data.isNPY, data.targetsPath.map({ $0.lowercased().hasSuffix(".npy") }) ?? true else {
+                throw TrainingDataError("sharded training reads each process's rows straight from .npy files; convert the data to .npy, or use exact sharding (--sharding exact)")
             }
-            let n = try NPYFile.shape(of: URL(fileURLWithPath: data.data!)).rows
+            let n = try NPYFile.shape(of: URL(fileURLWithPath: data.path!)).rows
             guard n >= group.size else {
-                throw DataError(.noDataRows, file: data.data!, "has \(n) rows, fewer than the \(group.size) processes that share them")
+                throw DataError(.noDataRows, file: data.path!, "has \(n) rows, fewer than the \(group.size) processes that share them")
             }
             loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning, rows: share(n), mapping: true)
             note = shareNote(n)
@@ -201,16 +206,16 @@ struct TrainingSetup<Scalar: BLASScalar> {
     /// The objective over the training part; a loss that does not fit the targets (e.g. logistic
     /// loss on values other than 0/1) is reported against the data file.
     /// `threads`: the batch-splitting worker pool's size (nil: every core).
-    func objective(maximumBatchSize: Int, threads: Int?) throws -> SupervisedObjective<Scalar> {
+    public func objective(maximumBatchSize: Int, threads: Int?) throws -> SupervisedObjective<Scalar> {
         do {
             return try SupervisedObjective(dataset: train, model: model, loss: loss, maximumBatchSize: maximumBatchSize,
                                            threads: threads)
         }
-        catch let e as TrainingDataError { throw CLIError("\(source): \(e)") }
+        catch let e as TrainingDataError { throw TrainingDataError("\(source): \(e)") }
     }
 
     /// The standardisation to store in the model file.
-    var documentStandardization: ModelDocument.Standardization? {
+    public var documentStandardization: ModelDocument.Standardization? {
         featureStandardization.map { ModelDocument.Standardization(features: $0, targets: targetStandardization) }
     }
 }

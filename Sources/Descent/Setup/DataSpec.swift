@@ -1,0 +1,219 @@
+import DataFiles
+import Foundation
+import LinearAlgebra
+import Training
+
+/// Where a run's data comes from and how to read it: a CSV or .npy file (nil for the built-in
+/// problem), an optional separate targets file, the target columns, CSV's header and delimiter, and
+/// what to do with a row holding NaN or ±Inf in a used column (one rule for CSV and .npy: an error
+/// naming the row and column, or the row is dropped with `dropNonfinite`).
+public struct DataSpec: Sendable {
+    public var path: String?
+    public var targetsPath: String?
+    public var targetColumns: [CSVColumn]
+    public var header: CSVOptions.Header
+    public var delimiter: Character
+    public var dropNonfinite: Bool
+
+    public init(path: String?, targetsPath: String? = nil, targetColumns: [CSVColumn] = [.last], header: CSVOptions.Header = .auto,
+                delimiter: Character = ",", dropNonfinite: Bool = false) {
+        self.path = path; self.targetsPath = targetsPath; self.targetColumns = targetColumns; self.header = header
+        self.delimiter = delimiter; self.dropNonfinite = dropNonfinite
+    }
+
+    public var isNPY: Bool { path.map { $0.lowercased().hasSuffix(".npy") } ?? false }
+
+    func csvOptions(targetColumns: [CSVColumn]) -> CSVOptions {
+        CSVOptions(header: header, delimiter: delimiter, targetColumns: targetColumns, nonFinite: dropNonfinite ? .dropRows : .error)
+    }
+}
+
+/// Loaded data: features, targets (n × 0 when there are none), and the column names; and what
+/// the pass made while reading them found (`DataOptions.LoadScan`).
+public struct LoadedData<Scalar: BLASScalar> {
+    public var x: Matrix<Scalar>
+    public var y: Matrix<Scalar>
+    public var featureNames: [String]
+    public var targetNames: [String]
+    public var droppedRows: Int
+    public var source: String
+    /// `DataScan.digest` of the data as read (before rows were dropped), when asked for.
+    public var digest: String? = nil
+    /// Column moments of `x` and `y`, when asked for and no row was dropped.
+    public var featureMoments: ColumnMoments? = nil
+    public var targetMoments: ColumnMoments? = nil
+    /// Whether every value of `x` and `y` was checked finite as it was read.
+    public var valuesChecked = true
+}
+
+extension DataSpec {
+    /// What to compute in the pass that checks the values as they are read (each block of rows
+    /// while it is in cache): a digest, and column moments for standardisation.
+    public struct LoadScan: Sendable {
+        public var digest = false
+        public var featureMoments = false
+        public var targetMoments = false
+        public init(digest: Bool = false, featureMoments: Bool = false, targetMoments: Bool = false) {
+            self.digest = digest; self.featureMoments = featureMoments; self.targetMoments = targetMoments
+        }
+    }
+
+    /// Reads features and targets (`withTargets`) or features only. Values are checked finite as
+    /// they are read (a row holding NaN/Inf is an error, or is dropped with --drop-nonfinite; see
+    /// `LoadedData.valuesChecked` for the one exception).
+    /// `rows`: only these rows of a .npy file (one process's shard; .npy only). `mapping`: map .npy
+    /// files into memory instead of reading them, where they hold the training precision as it is
+    /// (processes on one machine then share the pages; features and targets in separate files).
+    public func load<Scalar: BLASScalar>(_: Scalar.Type, withTargets: Bool, scanning: LoadScan = LoadScan(),
+                                  rows: Range<Int>? = nil, mapping: Bool = false) throws -> LoadedData<Scalar> {
+        guard let data = path else { preconditionFailure("DataSpec.load needs a data file (the built-in problem has none)") }
+        let url = URL(fileURLWithPath: data)
+        let separate = withTargets ? targetsPath : nil
+        func makeScan(_ features: Int, _ targets: Int, checking: Bool = true) -> DataScan<Scalar> {
+            DataScan(featureCount: features, targetCount: targets, checkingFinite: checking,
+                     collectingNonFiniteRows: checking && dropNonfinite, digest: scanning.digest,
+                     featureMoments: scanning.featureMoments, targetMoments: scanning.targetMoments)
+        }
+        if isNPY {
+            let shape = try NPYFile.shape(of: url)
+            guard shape.rows > 0 else { throw DataError(.noDataRows, file: url.path, "the array has no data rows (its first dimension is 0)") }
+            if let separate {
+                let targetsURL = URL(fileURLWithPath: separate)
+                if let range = rows {
+                    guard separate.lowercased().hasSuffix(".npy") else { throw DataError(.npyFormat, file: separate, "reading a row range needs the targets in a .npy file too") }
+                    let targetShape = try NPYFile.shape(of: targetsURL)
+                    try checkRows(shape.rows, targetShape.rows, separate)
+                    var scan = makeScan(shape.columns, targetShape.columns)
+                    if mapping,
+                       let x = try NPYFile.map(url, rows: range, as: Scalar.self, visitingRows: { _, rows, _ in scan.addFeatures(rows) }),
+                       let y = try NPYFile.map(targetsURL, rows: range, as: Scalar.self, visitingRows: { _, rows, _ in scan.addTargets(rows) }) {
+                        return try finiteRows(x, y, scan, source: data, firstRow: range.lowerBound)
+                    }
+                    scan = makeScan(shape.columns, targetShape.columns)
+                    let x = try NPYFile.read(url, rows: range, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }.features
+                    let y = try NPYFile.read(targetsURL, rows: range, as: Scalar.self) { _, rows, _ in scan.addTargets(rows) }.features
+                    return try finiteRows(x, y, scan, source: data, firstRow: range.lowerBound)
+                }
+                if separate.lowercased().hasSuffix(".npy") {
+                    let targetColumns = try NPYFile.shape(of: targetsURL).columns
+                    var scan = makeScan(shape.columns, targetColumns)
+                    if mapping {
+                        let x = try NPYFile.map(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
+                        let y = try x == nil ? nil : NPYFile.map(targetsURL, as: Scalar.self) { _, rows, _ in scan.addTargets(rows) }
+                        if let x, let y {
+                            try checkRows(x.rows, y.rows, separate)
+                            return try finiteRows(x, y, scan, source: data)
+                        }
+                        scan = makeScan(shape.columns, targetColumns)   // not mappable as it is: read below
+                    }
+                    let x = try NPYFile.read(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
+                    let y = try NPYFile.read(targetsURL, as: Scalar.self) { _, rows, _ in scan.addTargets(rows) }
+                    try checkRows(x.rows, y.rows, separate)
+                    return try finiteRows(x, y, scan, source: data)
+                }
+                // Targets in a CSV file (whose reader checks its values): scanned after reading.
+                let y = try readTargetsFile(separate, as: Scalar.self)
+                var scan = makeScan(shape.columns, y.cols)
+                let x = try NPYFile.read(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
+                try checkRows(x.rows, y.rows, separate)
+                y.withView { scan.addTargets($0) }
+                return try finiteRows(x, y, scan, source: data)
+            }
+            if !withTargets {
+                var scan = makeScan(shape.columns, 0)
+                let x = try NPYFile.read(url, as: Scalar.self) { _, rows, _ in scan.addFeatures(rows) }
+                return try finiteRows(x, Matrix(rows: x.rows, cols: 0), scan, source: data)
+            }
+            var indices: [Int] = []
+            for column in targetColumns {
+                switch column {
+                case .last: indices.append(shape.columns - 1)
+                case .index(let i): indices.append(i)
+                case .name(let n): throw DataError(.missingColumn, file: data, "a .npy file has no column names (target \"\(n)\"); give a 0-based index")
+                }
+            }
+            // Out-of-range and repeated indices are reported by the reader.
+            let valid = indices.allSatisfy { (0..<shape.columns).contains($0) } && Set(indices).count == indices.count
+            var scan = makeScan(valid ? shape.columns - indices.count : 0, valid ? indices.count : 0)
+            let visit: NPYFile.RowVisitor<Scalar> = { _, features, targets in scan.addFeatures(features); scan.addTargets(targets) }
+            let (x, y) = try rows.map { try NPYFile.read(url, rows: $0, targetColumns: indices, as: Scalar.self, visitingRows: visit) }
+                ?? NPYFile.read(url, targetColumns: indices, as: Scalar.self, visitingRows: visit)
+            return try finiteRows(x, y, scan, source: data, firstRow: rows?.lowerBound ?? 0)
+        }
+        // The CSV reader checks every value it keeps; the digest and moments are taken from each
+        // block of rows as the reader finishes it.
+        let wantScan = scanning.digest || scanning.featureMoments || scanning.targetMoments
+        var scan: DataScan<Scalar>? = nil
+        let table = try CSVReader.read(url, as: Scalar.self,
+                                       options: csvOptions(targetColumns: withTargets && separate == nil ? targetColumns : [])) {
+            _, features, targets in
+            guard wantScan && separate == nil else { return }
+            if scan == nil { scan = makeScan(features.cols, targets.cols, checking: false) }
+            scan!.addFeatures(features); scan!.addTargets(targets)
+        }
+        var result = LoadedData(x: table.features, y: table.targets, featureNames: table.featureNames,
+                                targetNames: table.targetNames, droppedRows: table.droppedRows, source: data)
+        if let separate {
+            let y = try readTargetsFile(separate, as: Scalar.self)
+            try checkRows(result.x.rows, y.rows, separate)
+            result.y = y
+            result.targetNames = []
+        }
+        // The CSV reader has checked every value it kept; a .npy targets file beside a CSV is
+        // left to `Dataset`'s check, as before.
+        if let separate, separate.lowercased().hasSuffix(".npy") { result.valuesChecked = false }
+        if wantScan {
+            if separate != nil {   // targets from another file: scanned here
+                scan = makeScan(result.x.cols, result.y.cols, checking: false)
+                scan!.add(features: result.x, targets: result.y)
+            }
+            result.digest = scan?.digest
+            result.featureMoments = scan?.featureMoments
+            result.targetMoments = scan?.targetMoments
+        }
+        return result
+    }
+
+    private func readTargetsFile<Scalar: BLASScalar>(_ path: String, as _: Scalar.Type) throws -> Matrix<Scalar> {
+        let url = URL(fileURLWithPath: path)
+        if path.lowercased().hasSuffix(".npy") {
+            return try NPYFile.read(url, as: Scalar.self)
+        }
+        return try CSVReader.read(url, as: Scalar.self, options: csvOptions(targetColumns: [])).features
+    }
+
+    private func checkRows(_ xRows: Int, _ yRows: Int, _ targetsPath: String) throws {
+        guard xRows == yRows else {
+            throw DataError(.rowCountMismatch, file: targetsPath,
+                            "has \(yRows) rows but the features in \(path ?? "") have \(xRows): the row counts must match")
+        }
+    }
+
+    /// .npy payloads are raw numbers: a row with NaN/Inf (found by `scan` as the rows were read) is
+    /// an error naming its row and column, or is dropped with --drop-nonfinite.
+    /// `firstRow`: the file row of x's row 0 (a shard's start), for the message.
+    private func finiteRows<Scalar: BLASScalar>(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>, _ scan: DataScan<Scalar>,
+                                                source: String, firstRow: Int = 0) throws -> LoadedData<Scalar> {
+        var loaded = LoadedData(x: x, y: y, featureNames: [], targetNames: [], droppedRows: 0, source: source,
+                                digest: scan.digest, featureMoments: scan.featureMoments, targetMoments: scan.targetMoments)
+        guard let bad = scan.firstNonFinite else { return loaded }
+        if !dropNonfinite {
+            throw DataError(.nonFinite, file: source, "row \(firstRow + bad.row) (0-based), \(bad.inTargets ? "target" : "feature") column \(bad.column) is \(bad.value); values must be finite")
+        }
+        let dropped = scan.nonFiniteRows
+        guard dropped.count < x.rows else { throw DataError(.noDataRows, file: source, "every row holds NaN or Inf") }
+        var keep: [Int] = []
+        keep.reserveCapacity(x.rows - dropped.count)
+        var next = 0
+        for i in 0..<x.rows {
+            if next < dropped.count && dropped[next] == i { next += 1 } else { keep.append(i) }
+        }
+        var kx = Matrix<Scalar>(rows: keep.count, cols: x.cols), ky = Matrix<Scalar>(rows: keep.count, cols: y.cols)
+        x.gatherRows(keep, into: &kx)
+        y.gatherRows(keep, into: &ky)
+        loaded.x = kx; loaded.y = ky
+        loaded.droppedRows = dropped.count
+        loaded.featureMoments = nil; loaded.targetMoments = nil   // they include the dropped rows
+        return loaded
+    }
+}
