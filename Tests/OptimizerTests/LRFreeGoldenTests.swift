@@ -2,12 +2,15 @@ import Testing
 import Descent
 import _TestSupport
 
-/// Step-by-step traces on the 3×4 least-squares problem of `LRFreeGoldenProblem`, printed to 10
-/// decimals by the reference implementations the optimizers cite: `dog-optimizer` 1.0.3
+/// Step-by-step traces on the 3×4 least-squares problem of `LRFreeGoldenProblem`, printed by
+/// `scripts/reference/lr_free_golden.py` (`python3 scripts/reference/lr_free_golden.py`), which runs
+/// the reference implementations the optimizers cite in float64: `dog-optimizer` 1.0.3
 /// (`dog/dog.py`), `dadaptation` 3.2 (`dadaptation/dadapt_sgd.py`) and `schedulefree` 1.4.1
-/// (`schedulefree/sgd_schedulefree.py`), in float64. No script in this repository prints these
-/// short traces; the long ones of `LRFreeTraceTests` come from `scripts/reference/lr_free_traces.py`. Double must match to
-/// 1e-10 (scaled by max(1, |value|); step sizes relatively); Float to what single precision allows.
+/// (`schedulefree/sgd_schedulefree.py`). The script prints all five steps (row k is read after
+/// step k), coordinates as %.10f and step sizes, distances and sums as %.10e; the L-DoG step sizes
+/// below are written in fixed point (%.10f), which is why they are compared only to 1e-8. The long
+/// traces of `LRFreeTraceTests` come from `scripts/reference/lr_free_traces.py`. Double must match to 1e-10
+/// (scaled by max(1, |value|); step sizes relatively); Float to what single precision allows.
 struct LRFreeGoldenTests {
     func dogDefault<T: BLASScalar>(_: T.Type) throws {
         var opt = try DoG<T>(parameterCount: 4)
