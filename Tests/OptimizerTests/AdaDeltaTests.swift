@@ -10,6 +10,7 @@ struct AdaDeltaTests {
         for c in SGDAdaDeltaFixtures.adaDelta {
             var opt = try AdaDelta<T>(parameterCount: 4, decay: c.rho, epsilon: c.epsilon, weightDecay: c.weightDecay)
             let trace = SGDTestProblem.run(&opt, learningRates: c.learningRates)
+            #expect(trace.count == c.x.count, "\(c.name): \(trace.count) steps run, torch trace has \(c.x.count)")
             for (k, (x, expected)) in zip(trace, c.x).enumerated() {
                 let err = maxScaledDifference(x, expected.map { T($0) })
                 #expect(err <= tol, "\(c.name), step \(k): \(x) vs torch \(expected) (scaled error \(err))")

@@ -15,8 +15,12 @@ struct LRFreeTraceTests {
         var opt = optimizer
         var p = F.initial.map { O.Scalar($0) }
         var worst = 0.0
+        #expect(expected.count == F.checkpoints.count && (evaluation?.count ?? F.checkpoints.count) == F.checkpoints.count,
+                "\(label): one reference row per checkpoint")
+        var visited: [Int] = []
         LRFreeTwoGroupModel.run(&opt, parameters: &p, steps: 0..<F.steps, learningRate: learningRate) { done, p, o in
             guard let i = F.checkpoints.firstIndex(of: done) else { return }
+            visited.append(done)
             let d = maxScaledDifference(lrFreeDoubles(p), expected[i])
             worst = max(worst, d)
             #expect(d <= tol, "\(label) \(O.Scalar.self) parameters after \(done) steps differ by \(d)")
@@ -26,6 +30,7 @@ struct LRFreeTraceTests {
                 #expect(e <= tol, "\(label) \(O.Scalar.self) evaluation point after \(done) steps differs by \(e)")
             }
         }
+        #expect(visited == F.checkpoints, "\(label) \(O.Scalar.self): checkpoints reached \(visited), expected \(F.checkpoints)")
         print("trace \(label) \(O.Scalar.self): worst scaled difference \(worst)")
     }
 

@@ -13,6 +13,7 @@ struct SGDTraceTests {
                                  dampening: c.dampening, nesterov: c.nesterov, weightDecay: c.weightDecay,
                                  maximize: c.maximize)
             let trace = SGDTestProblem.run(&opt, learningRates: c.learningRates)
+            #expect(trace.count == c.x.count, "\(c.name): \(trace.count) steps run, torch trace has \(c.x.count)")
             for (k, (x, expected)) in zip(trace, c.x).enumerated() {
                 let err = maxScaledDifference(x, expected.map { T($0) })
                 #expect(err <= tol, "\(c.name), step \(k): \(x) vs torch \(expected) (scaled error \(err))")
@@ -61,6 +62,7 @@ struct SGDTraceTests {
                       ParameterGroup(name: "bias", range: 3..<4, learningRateScale: 2, weightDecay: 0)]
         var opt = try SGD<T>(parameterCount: 4, groups: groups, momentum: 0.9, weightDecay: 0.1)
         let trace = SGDTestProblem.run(&opt, learningRates: SGDAdaDeltaFixtures.sgdGroupsLearningRates)
+        #expect(trace.count == SGDAdaDeltaFixtures.sgdGroups.count, "groups: \(trace.count) steps run, torch trace has \(SGDAdaDeltaFixtures.sgdGroups.count)")
         for (k, (x, expected)) in zip(trace, SGDAdaDeltaFixtures.sgdGroups).enumerated() {
             #expect(maxScaledDifference(x, expected.map { T($0) }) <= SGDTestProblem.tolerance(T.self),
                     "groups, step \(k): \(x) vs torch \(expected)")

@@ -84,6 +84,7 @@ private let tolerance = 1e-12
 @Test func pytorchLearningRatesMatchGoldenValues() throws {
     for (name, schedule) in try torchCases() + momentumCases() {
         let expected = series(try #require(ScheduleFixtures.learningRates[name], "missing fixture \(name)"))
+        #expect(!expected.isEmpty, "\(name): empty fixture series")
         let (worst, step) = try worstDifference(expected) { try schedule.learningRate(at: $0, metrics: []) }
         #expect(worst <= tolerance, "\(name): relative difference \(worst) at step \(step)")
     }
@@ -92,6 +93,7 @@ private let tolerance = 1e-12
 @Test func cyclicAndOneCycleMomentaMatchGoldenValues() throws {
     for (name, schedule) in try momentumCases() {
         let expected = series(try #require(ScheduleFixtures.momenta[name], "missing fixture \(name)"))
+        #expect(!expected.isEmpty, "\(name): empty fixture series")
         let (worst, step) = try worstDifference(expected) { step in let m = try schedule.momentum(at: step, metrics: []); return try #require(m) }
         #expect(worst <= tolerance, "\(name): momentum relative difference \(worst) at step \(step)")
     }
@@ -113,6 +115,7 @@ private let tolerance = 1e-12
     for (name, schedule) in try sklearnCases() {
         #expect(schedule.unit == .sample)
         let expected = series(try #require(ScheduleFixtures.learningRates[name]))
+        #expect(!expected.isEmpty, "\(name): empty fixture series")
         let (worst, step) = try worstDifference(expected) { try schedule.learningRate(at: $0, metrics: []) }
         #expect(worst <= tolerance, "\(name): relative difference \(worst) at step \(step)")
     }
@@ -133,4 +136,5 @@ private let tolerance = 1e-12
 @Test func everyFixtureSeriesIsUsed() throws {
     let used = Set((try torchCases() + momentumCases() + sklearnCases()).map(\.0) + (try plateauCases()).map(\.0) + ["sk_adaptive"])
     #expect(Set(ScheduleFixtures.learningRates.keys) == used)
+    #expect(Set(ScheduleFixtures.momenta.keys) == Set(try momentumCases().map(\.0)))
 }

@@ -20,6 +20,8 @@ struct LRFinderTorchGoldenTests {
             let r = try test.run(objective: &objective, optimizer: &optimizer, parameters: &w, sampler: &sampler)
 
             #expect(r.learningRates.count == c.lrs.count, "\(c.name): \(r.learningRates.count) rows, torch-lr-finder \(c.lrs.count)")
+            #expect(r.smoothedLosses.count == c.smoothedLosses.count,
+                    "\(c.name): \(r.smoothedLosses.count) smoothed losses, torch-lr-finder \(c.smoothedLosses.count)")
             #expect((r.stop == .completed) == (c.lrs.count == c.iterations), "\(c.name): \(r.stop)")
             for (k, (ours, theirs)) in zip(r.learningRates, c.lrs).enumerated() {
                 #expect(isRelativelyClose(ours, theirs, 1e-13), "\(c.name) row \(k): lr \(ours) vs \(theirs)")
