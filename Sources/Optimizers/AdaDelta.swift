@@ -45,16 +45,11 @@ public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         precondition(parameterCount >= 0, "AdaDelta: negative parameter count \(parameterCount)")
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
-        guard decay > 0 && decay < 1 else { throw OptimizerError("AdaDelta: decay must be in (0, 1), got \(decay)") }
-        guard epsilon > 0 && epsilon < 1 else {
-            throw OptimizerError("AdaDelta: epsilon (conditioning constant) must be in (0, 1), got \(epsilon)")
-        }
-        guard learningRate.isFinite && learningRate >= 0 else {
-            throw OptimizerError("AdaDelta: learning rate must be a finite number ≥ 0, got \(learningRate)")
-        }
-        for (field, wd) in [("weight decay", weightDecay)] + groups.compactMap({ g in g.weightDecay.map { ("weight decay of parameter group '\(g.name)'", $0) } }) {
-            guard wd.isFinite && wd >= 0 else { throw OptimizerError("AdaDelta: \(field) must be a finite number ≥ 0, got \(wd)") }
-        }
+        let check = HyperParameterCheck("AdaDelta")
+        try check(decay, "decay", .open(0, 1))
+        try check(epsilon, "epsilon (conditioning constant)", .open(0, 1))
+        try check(learningRate, "learning rate", .nonNegative)
+        try check.weightDecays(weightDecay, "weight decay", groups: groups)
         self.parameterCount = parameterCount
         self.groups = groups
         self.decay = decay

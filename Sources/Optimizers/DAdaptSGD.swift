@@ -46,12 +46,11 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
                 initialDistance: Double = 1e-6, growthRate: Double = .infinity) throws {
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
-        guard initialDistance > 0, initialDistance.isFinite else {
-            throw OptimizerError("dadapt-sgd: initialDistance (d0) must be positive and finite, got \(initialDistance)")
-        }
-        guard growthRate >= 1 else { throw OptimizerError("dadapt-sgd: growthRate must be ≥ 1, got \(growthRate)") }
-        guard momentum >= 0, momentum < 1 else { throw OptimizerError("dadapt-sgd: momentum must be in [0, 1), got \(momentum)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("dadapt-sgd: weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
+        let check = Self.hyperParameters
+        try check(initialDistance, "initialDistance (d0)", .positive)
+        try check(growthRate, "growthRate", .atLeast(1))
+        try check(momentum, "momentum", .closedOpen(0, 1))
+        try check.weightDecays(weightDecay, "weightDecay", groups: groups)
         let scales = Set(groups.map(\.learningRateScale).filter { $0 != 0 })
         guard scales.count <= 1 else {
             throw OptimizerError("dadapt-sgd: parameter groups must share one learningRateScale or use 0, got \(groups.map(\.learningRateScale))")
@@ -67,10 +66,12 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
         s = Array(repeating: 0, count: parameterCount)
     }
 
+    static var hyperParameters: HyperParameterCheck { HyperParameterCheck("dadapt-sgd") }
+
     public var momentum: Double? { momentumValue }
 
     public mutating func setMomentum(_ value: Double) throws {
-        guard value >= 0, value < 1 else { throw OptimizerError("dadapt-sgd: momentum must be in [0, 1), got \(value)") }
+        try Self.hyperParameters(value, "momentum", .closedOpen(0, 1))
         momentumValue = value
     }
 

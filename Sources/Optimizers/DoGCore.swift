@@ -37,19 +37,14 @@ struct DoGCore<Scalar: BLASScalar> {
     init(parameterCount: Int, groups: [ParameterGroup], blocks: [Range<Int>], relativeInitialDistance: Double,
          epsilon: Double, weightDecay: Double, initialStepSize: Double?, kind: String) throws {
         ParameterGroup.validate(groups, count: parameterCount)
-        if initialStepSize == nil {
-            guard relativeInitialDistance > 0, relativeInitialDistance.isFinite else {
-                throw OptimizerError("\(kind): relativeInitialDistance (reps_rel) must be positive and finite, got \(relativeInitialDistance)")
-            }
+        let check = HyperParameterCheck(kind)
+        if let e = initialStepSize {
+            try check(e, "initialStepSize", .positive)
+        } else {
+            try check(relativeInitialDistance, "relativeInitialDistance (reps_rel)", .positive)
         }
-        if let e = initialStepSize, !(e > 0 && e.isFinite) {
-            throw OptimizerError("\(kind): initialStepSize must be positive and finite, got \(e)")
-        }
-        guard epsilon >= 0, epsilon.isFinite else { throw OptimizerError("\(kind): epsilon must be ≥ 0 and finite, got \(epsilon)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("\(kind): weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
-        for g in groups where g.weightDecay.map({ !($0 >= 0 && $0.isFinite) }) ?? false {
-            throw OptimizerError("\(kind): weightDecay of parameter group \(g.name) must be ≥ 0 and finite, got \(g.weightDecay!)")
-        }
+        try check(epsilon, "epsilon", .nonNegative)
+        try check.weightDecays(weightDecay, "weightDecay", groups: groups)
         var laid: [Block] = []
         for r in blocks {
             guard let gi = groups.firstIndex(where: { $0.range.lowerBound <= r.lowerBound && r.upperBound <= $0.range.upperBound }) else {

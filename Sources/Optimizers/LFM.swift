@@ -43,12 +43,11 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
                 relativeInitialDistance: Double = 1e-6, epsilon: Double = 1e-8, weightDecay: Double = 0) throws {
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
-        guard momentum >= 0, momentum < 1 else { throw OptimizerError("lfm: momentum (β) must be in [0, 1), got \(momentum)") }
-        guard relativeInitialDistance > 0, relativeInitialDistance.isFinite else {
-            throw OptimizerError("lfm: relativeInitialDistance (reps_rel) must be positive and finite, got \(relativeInitialDistance)")
-        }
-        guard epsilon >= 0, epsilon.isFinite else { throw OptimizerError("lfm: epsilon must be ≥ 0 and finite, got \(epsilon)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("lfm: weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
+        let check = Self.hyperParameters
+        try check(momentum, "momentum (β)", .closedOpen(0, 1))
+        try check(relativeInitialDistance, "relativeInitialDistance (reps_rel)", .positive)
+        try check(epsilon, "epsilon", .nonNegative)
+        try check.weightDecays(weightDecay, "weightDecay", groups: groups)
         self.parameterCount = parameterCount
         self.groups = groups
         self.beta = momentum
@@ -63,10 +62,12 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
         scratch = Array(repeating: 0, count: parameterCount)
     }
 
+    static var hyperParameters: HyperParameterCheck { HyperParameterCheck("lfm") }
+
     public var momentum: Double? { beta }
 
     public mutating func setMomentum(_ value: Double) throws {
-        guard value >= 0, value < 1 else { throw OptimizerError("lfm: momentum (β) must be in [0, 1), got \(value)") }
+        try Self.hyperParameters(value, "momentum (β)", .closedOpen(0, 1))
         beta = value
     }
 

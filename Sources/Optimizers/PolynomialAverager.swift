@@ -22,7 +22,7 @@ public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
     var average: [Scalar]
 
     public init(_ base: Base, gamma: Double = 8) throws {
-        guard gamma >= 0, gamma.isFinite else { throw OptimizerError("polynomial averaging: gamma must be ≥ 0 and finite, got \(gamma)") }
+        try HyperParameterCheck("polynomial averaging")(gamma, "gamma", .nonNegative)
         self.base = base
         self.gamma = gamma
         average = Array(repeating: 0, count: base.parameterCount)

@@ -51,12 +51,12 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
                 warmupSteps: Int = 0, averagingPower: Double = 0, weightLRPower: Double = 2) throws {
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
-        guard momentum > 0, momentum < 1 else { throw OptimizerError("schedule-free-sgd: momentum must be in (0, 1), got \(momentum)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("schedule-free-sgd: weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
-        guard warmupSteps >= 0 else { throw OptimizerError("schedule-free-sgd: warmupSteps must be ≥ 0, got \(warmupSteps)") }
-        guard averagingPower.isFinite, weightLRPower.isFinite else {
-            throw OptimizerError("schedule-free-sgd: averagingPower (r) and weightLRPower must be finite, got \(averagingPower), \(weightLRPower)")
-        }
+        let check = Self.hyperParameters
+        try check(momentum, "momentum", .open(0, 1))
+        try check.weightDecays(weightDecay, "weightDecay", groups: groups)
+        try check(warmupSteps, "warmupSteps", .nonNegative)
+        try check(averagingPower, "averagingPower (r)", .finite)
+        try check(weightLRPower, "weightLRPower", .finite)
         self.parameterCount = parameterCount
         self.groups = groups
         self.beta = momentum
@@ -69,11 +69,13 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         z = Array(repeating: 0, count: parameterCount)
     }
 
+    static var hyperParameters: HyperParameterCheck { HyperParameterCheck("schedule-free-sgd") }
+
     public var momentum: Double? { beta }
 
     /// Changes β; only in training mode, since x is recovered from y with the β that made it.
     public mutating func setMomentum(_ value: Double) throws {
-        guard value > 0, value < 1 else { throw OptimizerError("schedule-free-sgd: momentum must be in (0, 1), got \(value)") }
+        try Self.hyperParameters(value, "momentum", .open(0, 1))
         guard isTraining else { throw OptimizerError("schedule-free-sgd: cannot change momentum in eval mode; call train(parameters:) first") }
         beta = value
     }
