@@ -27,17 +27,17 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
     public let groups: [ParameterGroup]
     public let weightDecay: Double
     public let growthRate: Double
-    public private(set) var momentumValue: Double
+    public internal(set) var momentumValue: Double
     let maxScale: Double
 
     /// The current distance estimate d (used by the next step).
-    public private(set) var distance: Double
+    public internal(set) var distance: Double
     /// Σ λ_i⟨g_i, s_i⟩
-    public private(set) var numerator: Double = 0
+    public internal(set) var numerator: Double = 0
     /// ‖g₀‖ (0 until the first step).
-    public private(set) var initialGradientNorm: Double = 0
+    public internal(set) var initialGradientNorm: Double = 0
     /// Steps taken.
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
 
     var x0: [Scalar]
     var s: [Scalar]
@@ -124,22 +124,5 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
                 stepCount += 1
             }
         }
-    }
-
-    public func saveState() -> OptimizerState {
-        OptimizerState(kind: name,
-                       scalars: ["distance": distance, "numerator": numerator, "initialGradientNorm": initialGradientNorm,
-                                 "stepCount": Double(stepCount), "momentum": momentumValue],
-                       vectors: ["x0": x0.map { Double($0) }, "s": s.map { Double($0) }])
-    }
-
-    public mutating func restore(_ state: OptimizerState) throws {
-        try state.expect(kind: name)
-        var start = x0, sum = s
-        try state.restoreVector("x0", into: &start)
-        try state.restoreVector("s", into: &sum)
-        let d = try state.scalar("distance"), num = try state.scalar("numerator")
-        let g0 = try state.scalar("initialGradientNorm"), k = try state.count("stepCount"), mu = try state.scalar("momentum")
-        x0 = start; s = sum; distance = d; numerator = num; initialGradientNorm = g0; stepCount = k; momentumValue = mu
     }
 }

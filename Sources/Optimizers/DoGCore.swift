@@ -99,42 +99,4 @@ struct DoGCore<Scalar: BLASScalar> {
         }
         firstStep = false
     }
-
-    /// The block layout as saved: (start, end, group index) per block, flattened. Two optimizers
-    /// with the same parameter count but other groups or layers have other layouts, and the per-block
-    /// r̄, G, η of one mean nothing to the other.
-    var layout: [Double] { blocks.flatMap { [Double($0.range.lowerBound), Double($0.range.upperBound), Double($0.group)] } }
-
-    func save(kind: String) -> OptimizerState {
-        OptimizerState(kind: kind,
-                       scalars: ["firstStep": firstStep ? 1 : 0],
-                       vectors: ["x0": x0.map { Double($0) }, "maxDistance": maxDistance,
-                                 "gradientSquares": gradientSquares, "stepSizes": stepSizes, "layout": layout])
-    }
-
-    mutating func restore(_ state: OptimizerState, kind: String) throws {
-        try state.expect(kind: kind)
-        let flag = try state.scalar("firstStep")
-        guard let saved = state.vectors["layout"] else { throw OptimizerError("\(kind) state has no vector 'layout'") }
-        guard saved == layout else {
-            throw OptimizerError("\(kind) state was saved for blocks \(Self.describe(saved)), this optimizer has \(Self.describe(layout))")
-        }
-        var r = maxDistance, gs = gradientSquares, eta = stepSizes, start = x0
-        try state.restoreVector("x0", into: &start)
-        try state.restoreVector("maxDistance", into: &r)
-        try state.restoreVector("gradientSquares", into: &gs)
-        try state.restoreVector("stepSizes", into: &eta)
-        x0 = start; maxDistance = r; gradientSquares = gs; stepSizes = eta; firstStep = flag != 0
-    }
-
-    /// "[0..<6 (group 0), 6..<8 (group 1)]" for a flattened layout (for error messages).
-    static func describe(_ layout: [Double]) -> String {
-        guard layout.count % 3 == 0, layout.allSatisfy({ $0.isFinite && $0 == $0.rounded() && abs($0) < 0x1p53 }) else {
-            return "(malformed layout of \(layout.count) numbers)"
-        }
-        let parts = stride(from: 0, to: layout.count, by: 3).map { i in
-            "\(Int(layout[i]))..<\(Int(layout[i + 1])) (group \(Int(layout[i + 2])))"
-        }
-        return "[" + parts.joined(separator: ", ") + "]"
-    }
 }

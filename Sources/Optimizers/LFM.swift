@@ -27,13 +27,13 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
     public let relativeInitialDistance: Double
     public let epsilon: Double
     public let weightDecay: Double
-    public private(set) var beta: Double
+    public internal(set) var beta: Double
 
     /// The last step size and r̄ of each group, and Σ‖m_i‖².
-    public private(set) var stepSizes: [Double]
-    public private(set) var maxDistances: [Double]
-    public private(set) var momentumSquares: [Double]
-    public private(set) var stepCount = 0
+    public internal(set) var stepSizes: [Double]
+    public internal(set) var maxDistances: [Double]
+    public internal(set) var momentumSquares: [Double]
+    public internal(set) var stepCount = 0
 
     var x0: [Scalar]
     var m: [Scalar]
@@ -104,24 +104,5 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
             }
         }
         stepCount += 1
-    }
-
-    public func saveState() -> OptimizerState {
-        OptimizerState(kind: name,
-                       scalars: ["stepCount": Double(stepCount), "momentum": beta],
-                       vectors: ["x0": x0.map { Double($0) }, "m": m.map { Double($0) }, "stepSizes": stepSizes,
-                                 "maxDistances": maxDistances, "momentumSquares": momentumSquares])
-    }
-
-    public mutating func restore(_ state: OptimizerState) throws {
-        try state.expect(kind: name)
-        var start = x0, buffer = m, eta = stepSizes, r = maxDistances, sq = momentumSquares
-        try state.restoreVector("x0", into: &start)
-        try state.restoreVector("m", into: &buffer)
-        try state.restoreVector("stepSizes", into: &eta)
-        try state.restoreVector("maxDistances", into: &r)
-        try state.restoreVector("momentumSquares", into: &sq)
-        let k = try state.count("stepCount"), b = try state.scalar("momentum")
-        x0 = start; m = buffer; stepSizes = eta; maxDistances = r; momentumSquares = sq; stepCount = k; beta = b
     }
 }

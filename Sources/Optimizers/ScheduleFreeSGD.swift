@@ -31,15 +31,15 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
     public let warmupSteps: Int
     public let averagingPower: Double
     public let weightLRPower: Double
-    public private(set) var beta: Double
+    public internal(set) var beta: Double
 
     /// Steps taken.
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
     /// Σ w_k and max γ_k, per group.
-    public private(set) var weightSums: [Double]
-    public private(set) var maxRates: [Double]
+    public internal(set) var weightSums: [Double]
+    public internal(set) var maxRates: [Double]
     /// True while the buffer holds y (the default); false after `eval(parameters:)`.
-    public private(set) var isTraining = true
+    public internal(set) var isTraining = true
 
     var z: [Scalar]
     var started = false
@@ -144,23 +144,5 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
             z.withUnsafeBufferPointer { BLAS.axpy(Scalar(1 - beta), $0, parameters) }
         }
         isTraining = true
-    }
-
-    public func saveState() -> OptimizerState {
-        OptimizerState(kind: name,
-                       scalars: ["stepCount": Double(stepCount), "momentum": beta, "started": started ? 1 : 0,
-                                 "training": isTraining ? 1 : 0],
-                       vectors: ["z": z.map { Double($0) }, "weightSums": weightSums, "maxRates": maxRates])
-    }
-
-    public mutating func restore(_ state: OptimizerState) throws {
-        try state.expect(kind: name)
-        var zz = z, ws = weightSums, mr = maxRates
-        try state.restoreVector("z", into: &zz)
-        try state.restoreVector("weightSums", into: &ws)
-        try state.restoreVector("maxRates", into: &mr)
-        let k = try state.count("stepCount"), b = try state.scalar("momentum")
-        let st = try state.scalar("started"), tr = try state.scalar("training")
-        z = zz; weightSums = ws; maxRates = mr; stepCount = k; beta = b; started = st != 0; isTraining = tr != 0
     }
 }
