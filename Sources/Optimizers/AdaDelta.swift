@@ -68,8 +68,8 @@ public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
                        squaredGradientAverage s: UnsafeMutableBufferPointer<Scalar>,
                        squaredUpdateAverage u: UnsafeMutableBufferPointer<Scalar>,
                        decay ρ: Scalar, oneMinusDecay: Scalar, epsilon ε: Scalar,
-                       weightDecay λ: Scalar, learningRate γ: Scalar) {
-        if λ != 0 { BLAS.axpy(λ, θ.readOnly, g) }
+                       weightDecay λ: CoupledL2<Scalar>, learningRate γ: Scalar) {
+        λ.apply(to: g, at: θ)
         for i in 0..<θ.count {
             let gi = g[i]
             let si = s[i] * ρ + oneMinusDecay * gi * gi
@@ -94,14 +94,11 @@ public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         let ρ = Scalar(decay), oneMinusDecay = Scalar(1 - decay), ε = Scalar(epsilon)
         squaredGradientAverage.withUnsafeMutableBufferPointer { allS in
             squaredUpdateAverage.withUnsafeMutableBufferPointer { allU in
-                for group in groups {
-                    let r = group.range
-                    Self.update(parameters: UnsafeMutableBufferPointer(rebasing: parameters[r]),
-                                gradient: UnsafeMutableBufferPointer(rebasing: gradient[r]),
-                                squaredGradientAverage: UnsafeMutableBufferPointer(rebasing: allS[r]),
-                                squaredUpdateAverage: UnsafeMutableBufferPointer(rebasing: allU[r]),
+                groups.forEachStep(weightDecay: weightDecay) { group in
+                    Self.update(parameters: group.slice(parameters), gradient: group.slice(gradient),
+                                squaredGradientAverage: group.slice(allS), squaredUpdateAverage: group.slice(allU),
                                 decay: ρ, oneMinusDecay: oneMinusDecay, epsilon: ε,
-                                weightDecay: Scalar(group.weightDecay ?? weightDecay),
+                                weightDecay: CoupledL2(rounded: group.weightDecay),
                                 learningRate: Scalar(learningRate * group.learningRateScale))
                 }
             }

@@ -128,17 +128,11 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         let dampening = dampening, nesterov = nesterov, mode = weightDecayMode, maximize = maximize
         // The per-group resolution and slicing live on the stack; nothing here allocates.
         func apply(_ allB: UnsafeMutableBufferPointer<Scalar>?) {
-            for group in groups {
-                let lr = learningRate * group.learningRateScale
-                let wd = group.weightDecay ?? weightDecay
-                let rule = UpdateRule(
-                    learningRate: Scalar(lr), momentum: Scalar(momentum), oneMinusDampening: Scalar(1 - dampening),
-                    nesterov: nesterov, weightDecay: Scalar(wd), weightDecayMode: mode,
-                    maximize: maximize, shrink: Scalar(1 - lr * wd))
-                let p = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
-                let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
-                let b = allB.map { UnsafeMutableBufferPointer(rebasing: $0[group.range]) }
-                Self.update(parameters: p, gradient: g, buffer: b, firstStep: firstStep, rule: rule)
+            groups.forEachStep(weightDecay: weightDecay) { group in
+                let rule = UpdateRule(group: group, learningRate: learningRate, momentum: momentum, dampening: dampening,
+                                      nesterov: nesterov, weightDecayMode: mode, maximize: maximize)
+                Self.update(parameters: group.slice(parameters), gradient: group.slice(gradient),
+                            buffer: allB.map { group.slice($0) }, firstStep: firstStep, rule: rule)
             }
         }
         if useMomentum {
