@@ -16,12 +16,15 @@ import LinearAlgebra
 /// ‖x − x₀‖ is the norm of an explicit displacement `x − x₀` (copy + axpy into scratch), never
 /// ‖x‖² − 2⟨x,x₀⟩ + ‖x₀‖²; G, r̄, η are `Double`; sums of squares use `BLAS.dotDouble`.
 /// A block whose G is not positive (ε = 0 and a zero first gradient) is left unchanged, where
-/// `dog.py` raises an assertion error.
+/// `dog.py` raises an assertion error. The arithmetic of one block is `DoGUpdate`; `step` walks
+/// the blocks (each as a `ParameterGroup` carrying its group's scale and weight decay).
 struct DoGCore<Scalar: BLASScalar> {
     struct Block: Sendable { var range: Range<Int>; var group: Int }
 
-    let groups: [ParameterGroup]
+    /// The blocks and the index of the group each lies in (the saved layout).
     let blocks: [Block]
+    /// The blocks as groups: each block's range with its group's learning-rate scale and weight decay.
+    let blockGroups: [ParameterGroup]
     let relativeInitialDistance: Double
     let epsilon: Double
     let weightDecay: Double
@@ -52,8 +55,12 @@ struct DoGCore<Scalar: BLASScalar> {
             }
             laid.append(Block(range: r, group: gi))
         }
-        self.groups = groups
         self.blocks = laid
+        self.blockGroups = laid.map { block in
+            let group = groups[block.group]
+            return ParameterGroup(name: group.name, range: block.range, learningRateScale: group.learningRateScale,
+                                  weightDecay: group.weightDecay)
+        }
         self.relativeInitialDistance = initialStepSize == nil ? relativeInitialDistance : 0
         self.epsilon = epsilon
         self.weightDecay = weightDecay
@@ -69,31 +76,16 @@ struct DoGCore<Scalar: BLASScalar> {
                        learningRate: Double) {
         precondition(parameters.count == x0.count && gradient.count == x0.count,
                      "DoG: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(x0.count)")
-        let first = firstStep
-        // Move the vectors into locals (no copy: ownership passes back at the end) so the
-        // closures below may update the scalar state without overlapping accesses to self.
-        var start: [Scalar] = [], displacement: [Scalar] = []
-        swap(&start, &x0); swap(&displacement, &scratch)
-        defer { swap(&start, &x0); swap(&displacement, &scratch) }
-        start.withUnsafeMutableBufferPointer { x0All in
-            displacement.withUnsafeMutableBufferPointer { uAll in
-                for (j, block) in blocks.enumerated() {
-                    let group = groups[block.group]
-                    let x = UnsafeMutableBufferPointer(rebasing: parameters[block.range])
-                    let g = UnsafeMutableBufferPointer(rebasing: gradient[block.range])
-                    let start = UnsafeMutableBufferPointer(rebasing: x0All[block.range])
-                    let u = UnsafeMutableBufferPointer(rebasing: uAll[block.range])
-                    maxDistance[j] = updatedMaxDistance(maxDistance[j], parameters: x, start: start, scratch: u,
-                                                        firstStep: first, relativeInitialDistance: relativeInitialDistance)
-                    let decay = group.weightDecay ?? weightDecay
-                    if decay > 0 { BLAS.axpy(Scalar(decay), x, g) }
-                    let gg = BLAS.dotDouble(g.readOnly, g.readOnly)
-                    gradientSquares[j] = first ? gg + epsilon : gradientSquares[j] + gg
-                    guard gradientSquares[j] > 0 else { stepSizes[j] = 0; continue }
-                    var eta = learningRate * group.learningRateScale * maxDistance[j] / gradientSquares[j].squareRoot()
-                    if first, let e = initialStepSize { eta = e }
-                    stepSizes[j] = eta
-                    BLAS.axpy(Scalar(-eta), g, x)
+        let rule = DoGUpdate<Scalar>(relativeInitialDistance: relativeInitialDistance, epsilon: epsilon,
+                                     initialStepSize: initialStepSize, firstStep: firstStep)
+        x0.withUnsafeMutableBufferPointer { x0All in
+            scratch.withUnsafeMutableBufferPointer { uAll in
+                blockGroups.forEachStep(weightDecay: weightDecay) { block in
+                    let j = block.index
+                    rule.apply(parameters: block.slice(parameters), gradient: block.slice(gradient),
+                               start: block.slice(x0All), scratch: block.slice(uAll),
+                               maxDistance: &maxDistance[j], gradientSquares: &gradientSquares[j], stepSize: &stepSizes[j],
+                               multiplier: learningRate * block.learningRateScale, weightDecay: CoupledL2(block.weightDecay))
                 }
             }
         }
