@@ -8,7 +8,7 @@ import LinearAlgebra
 ///     η_k = c · r̄_k / √(ε + Σ_{i≤k} ‖m_i‖²)                    (the current m_k is in the sum)
 ///     x_{k+1} = x_k − η_k·m_k
 ///
-/// c = `learningRate` × the group's `learningRateScale`. Defaults: β = 0.9, ε = 1e-8,
+/// c = `learningRate` × the group's `learningRateScale`; one group's step is `LFMUpdate`. Defaults: β = 0.9, ε = 1e-8,
 /// reps_rel = 1e-6 (r_ε relative to ‖x₀‖ as in DoG), weight decay 0 (L2, inside g and so inside m;
 /// `gradient` is used as scratch and is undefined after `step`). Meant for random reshuffling (a new permutation every epoch, the training
 /// engine's default), the setting of the paper's convergence theory.
@@ -75,30 +75,17 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
                               learningRate: Double) {
         precondition(parameters.count == parameterCount && gradient.count == parameterCount,
                      "lfm: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(parameterCount)")
-        let first = stepCount == 0
-        var start: [Scalar] = [], buffer: [Scalar] = [], displacement: [Scalar] = []
-        swap(&start, &x0); swap(&buffer, &m); swap(&displacement, &scratch)
-        defer { swap(&start, &x0); swap(&buffer, &m); swap(&displacement, &scratch) }
-        start.withUnsafeMutableBufferPointer { x0All in
-            buffer.withUnsafeMutableBufferPointer { mAll in
-                displacement.withUnsafeMutableBufferPointer { uAll in
-                    for (j, group) in groups.enumerated() {
-                        let x = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
-                        let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
-                        let x0g = UnsafeMutableBufferPointer(rebasing: x0All[group.range])
-                        let mg = UnsafeMutableBufferPointer(rebasing: mAll[group.range])
-                        let u = UnsafeMutableBufferPointer(rebasing: uAll[group.range])
-                        maxDistances[j] = updatedMaxDistance(maxDistances[j], parameters: x, start: x0g, scratch: u,
-                                                             firstStep: first, relativeInitialDistance: relativeInitialDistance)
-                        let decay = group.weightDecay ?? weightDecay
-                        if decay > 0 { BLAS.axpy(Scalar(decay), x, g) }
-                        BLAS.scal(Scalar(beta), mg)
-                        BLAS.axpy(Scalar(1 - beta), g, mg)
-                        momentumSquares[j] += BLAS.dotDouble(mg.readOnly, mg.readOnly)
-                        let denominator = (epsilon + momentumSquares[j]).squareRoot()
-                        let eta = denominator > 0 ? learningRate * group.learningRateScale * maxDistances[j] / denominator : 0
-                        stepSizes[j] = eta
-                        BLAS.axpy(Scalar(-eta), mg, x)
+        let rule = LFMUpdate<Scalar>(relativeInitialDistance: relativeInitialDistance, epsilon: epsilon, beta: beta,
+                                     firstStep: stepCount == 0)
+        x0.withUnsafeMutableBufferPointer { x0All in
+            m.withUnsafeMutableBufferPointer { mAll in
+                scratch.withUnsafeMutableBufferPointer { uAll in
+                    groups.forEachStep(weightDecay: weightDecay) { group in
+                        let j = group.index
+                        rule.apply(parameters: group.slice(parameters), gradient: group.slice(gradient),
+                                   start: group.slice(x0All), momentum: group.slice(mAll), scratch: group.slice(uAll),
+                                   maxDistance: &maxDistances[j], momentumSquares: &momentumSquares[j], stepSize: &stepSizes[j],
+                                   multiplier: learningRate * group.learningRateScale, weightDecay: CoupledL2(group.weightDecay))
                     }
                 }
             }
