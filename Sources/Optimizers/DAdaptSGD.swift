@@ -17,7 +17,8 @@ import LinearAlgebra
 /// not stored (x is updated as μx + (1−μ)x₀ − (1−μ)s), and a step before which c = 0 or ‖g₀‖ = 0
 /// is skipped and the first step retried next time (the reference divides by zero); a step whose ‖s‖ is 0 changes nothing. The
 /// weight decay follows the reference's math; its in-place change of `p.grad` is not part of the
-/// contract (`gradient` is scratch, undefined after `step`).
+/// contract (`gradient` is scratch, undefined after `step`). The arithmetic is in
+/// DAdaptSGDUpdate.swift (`gradientNorm`, `accumulate`, `nextDistance`, `averagePrimal`).
 ///
 /// Source: Defazio, Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023
 /// (arXiv 2301.07733); reference `dadaptation` 3.2, `dadaptation/dadapt_sgd.py` (v3 "IP" form).
@@ -80,47 +81,26 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
         precondition(parameters.count == parameterCount && gradient.count == parameterCount,
                      "dadapt-sgd: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(parameterCount)")
         let rate = learningRate * maxScale
-        var start: [Scalar] = [], sum: [Scalar] = []
-        swap(&start, &x0); swap(&sum, &s)
-        defer { swap(&start, &x0); swap(&sum, &s) }
-        start.withUnsafeMutableBufferPointer { x0All in
-            sum.withUnsafeMutableBufferPointer { sAll in
+        x0.withUnsafeMutableBufferPointer { x0All in
+            s.withUnsafeMutableBufferPointer { sAll in
                 if stepCount == 0 {
                     BLAS.copy(parameters, x0All)
-                    var squares = 0.0
-                    for group in groups where group.learningRateScale > 0 {
-                        let g = UnsafeBufferPointer(rebasing: gradient[group.range])
-                        squares += BLAS.dotDouble(g, g)
-                    }
-                    initialGradientNorm = squares.squareRoot()
+                    initialGradientNorm = Self.gradientNorm(gradient, groups: groups)
                 }
                 guard initialGradientNorm > 0 || rate == 0 else { return }  // ‖g₀‖ = 0: nothing to adapt to
                 let dlr = rate == 0 ? 0 : distance * rate / initialGradientNorm
                 var num = numerator, sSquares = 0.0
-                for group in groups {
-                    let x = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
-                    let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
-                    let sg = UnsafeMutableBufferPointer(rebasing: sAll[group.range])
-                    let decay = group.weightDecay ?? weightDecay
-                    if decay != 0 { BLAS.axpy(Scalar(decay), x, g) }
-                    if learningRate * group.learningRateScale > 0 {
-                        num += dlr * BLAS.dotDouble(g.readOnly, sg.readOnly)
-                        BLAS.axpy(Scalar(dlr), g, sg)
-                    }
-                    sSquares += BLAS.dotDouble(sg.readOnly, sg.readOnly)
+                groups.forEachStep(weightDecay: weightDecay) { group in
+                    sSquares += Self.accumulate(parameters: group.slice(parameters), gradient: group.slice(gradient),
+                                                sum: group.slice(sAll), stepSize: learningRate * group.learningRateScale > 0 ? dlr : nil,
+                                                weightDecay: CoupledL2(group.weightDecay), numerator: &num)
                 }
                 guard sSquares > 0 else { return }
-                var d = distance
-                if rate > 0 {
-                    let dHat = 2 * num / sSquares.squareRoot()
-                    d = Swift.max(d, Swift.min(dHat, d * growthRate))
-                }
+                let d = rate > 0 ? Self.nextDistance(distance, numerator: num, sumNorm: sSquares.squareRoot(), growthRate: growthRate)
+                                 : distance
                 numerator = num
                 distance = d
-                let ck = 1 - momentumValue
-                BLAS.scal(Scalar(momentumValue), parameters)
-                BLAS.axpy(Scalar(ck), x0All, parameters)
-                BLAS.axpy(Scalar(-ck), sAll, parameters)
+                Self.averagePrimal(parameters: parameters, start: x0All, sum: sAll, momentum: momentumValue)
                 stepCount += 1
             }
         }
