@@ -19,7 +19,7 @@ import LinearAlgebra
 /// is a placeholder (the README suggests 10–50× a classical SGD rate). The weight decay follows
 /// the reference's math (taken at y); its in-place change of `p.grad` is not part of the contract
 /// (`gradient` is scratch, undefined after `step`). z is allocated at construction and filled
-/// from y on the first step.
+/// from y on the first step. One group's arithmetic is `ScheduleFreeUpdate`.
 ///
 /// Source: Defazio et al., "The Road Less Scheduled", NeurIPS 2024 (arXiv 2405.15682); reference
 /// `schedulefree` 1.4.1, `schedulefree/sgd_schedulefree.py`.
@@ -85,43 +85,27 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         precondition(parameters.count == parameterCount && gradient.count == parameterCount,
                      "schedule-free-sgd: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(parameterCount)")
         precondition(isTraining, "schedule-free-sgd: step called in eval mode; call train(parameters:) first")
-        let k = stepCount
-        let warm = k < warmupSteps ? Double(k + 1) / Double(warmupSteps) : 1
-        var zAll: [Scalar] = []
-        swap(&zAll, &z)
-        defer { swap(&zAll, &z) }
-        zAll.withUnsafeMutableBufferPointer { zAll in
+        let rule = ScheduleFreeUpdate<Scalar>(step: stepCount, warmupSteps: warmupSteps, beta: beta,
+                                              averagingPower: averagingPower, weightLRPower: weightLRPower)
+        z.withUnsafeMutableBufferPointer { zAll in
             if !started { BLAS.copy(parameters, zAll) }
-            for (j, group) in groups.enumerated() {
-                let rate = learningRate * group.learningRateScale * warm
-                maxRates[j] = Swift.max(maxRates[j], rate)
-                let w = Self.power(Double(k + 1), averagingPower) * Self.power(maxRates[j], weightLRPower)
-                weightSums[j] += w
-                let c = weightSums[j] == 0 ? 0 : w / weightSums[j]
-                let y = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
-                let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
-                let zg = UnsafeMutableBufferPointer(rebasing: zAll[group.range])
-                let decay = group.weightDecay ?? weightDecay
-                if decay != 0 { BLAS.axpy(Scalar(decay), y, g) }
-                BLAS.scal(Scalar(1 - c), y)
-                BLAS.axpy(Scalar(c), zg, y)
-                BLAS.axpy(Scalar(rate * (beta * (1 - c) - 1)), g, y)
-                BLAS.axpy(Scalar(-rate), g, zg)
+            groups.forEachStep(weightDecay: weightDecay) { group in
+                let j = group.index
+                let rate = rule.rate(learningRate * group.learningRateScale)
+                let c = rule.averagingWeight(rate: rate, maxRate: &maxRates[j], weightSum: &weightSums[j])
+                rule.apply(y: group.slice(parameters), gradient: group.slice(gradient), z: group.slice(zAll),
+                           rate: rate, averagingWeight: c, weightDecay: CoupledL2(group.weightDecay))
             }
         }
         started = true
         stepCount += 1
     }
 
-    /// a^b with 0^0 = 1 (Python's `**`).
-    static func power(_ a: Double, _ b: Double) -> Double { b == 0 ? 1 : Double.pow(a, b) }
-
     /// x = (y − (1−β)·z)/β in training mode; the buffer itself (already x) in eval mode or before the first step.
     public func evaluationPoint(parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>) {
         BLAS.copy(parameters, destination)
         guard isTraining, started else { return }
-        BLAS.scal(Scalar(1 / beta), destination)
-        z.withUnsafeBufferPointer { BLAS.axpy(Scalar(-(1 - beta) / beta), $0, destination) }
+        z.withUnsafeBufferPointer { ScheduleFreeUpdate.average(fromTrainingPoint: destination, z: $0, beta: beta) }
     }
 
     /// Switches the buffer from y to x (before evaluating or saving a model), like `optimizer.eval()`.
@@ -129,8 +113,7 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         precondition(parameters.count == parameterCount, "schedule-free-sgd: parameters have \(parameters.count) elements, optimizer built for \(parameterCount)")
         guard isTraining else { return }
         if started {
-            BLAS.scal(Scalar(1 / beta), parameters)
-            z.withUnsafeBufferPointer { BLAS.axpy(Scalar(-(1 - beta) / beta), $0, parameters) }
+            z.withUnsafeBufferPointer { ScheduleFreeUpdate.average(fromTrainingPoint: parameters, z: $0, beta: beta) }
         }
         isTraining = false
     }
@@ -140,8 +123,7 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         precondition(parameters.count == parameterCount, "schedule-free-sgd: parameters have \(parameters.count) elements, optimizer built for \(parameterCount)")
         guard !isTraining else { return }
         if started {
-            BLAS.scal(Scalar(beta), parameters)
-            z.withUnsafeBufferPointer { BLAS.axpy(Scalar(1 - beta), $0, parameters) }
+            z.withUnsafeBufferPointer { ScheduleFreeUpdate.trainingPoint(fromAverage: parameters, z: $0, beta: beta) }
         }
         isTraining = true
     }
