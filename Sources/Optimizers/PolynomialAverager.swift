@@ -39,12 +39,19 @@ public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
                               learningRate: Double) {
         base.step(parameters: parameters, gradient: gradient, learningRate: learningRate)
-        let w = (1 + gamma) / (Double(t) + gamma)
-        average.withUnsafeMutableBufferPointer { avg in
-            BLAS.scal(Scalar(1 - w), avg)
-            BLAS.axpy(Scalar(w), parameters, avg)
-        }
+        let w = Self.weight(t: t, gamma: gamma)
+        average.withUnsafeMutableBufferPointer { Self.update(average: $0, parameters: parameters, weight: w) }
         t += 1
+    }
+
+    /// w_t = (1 + γ)/(t + γ)
+    static func weight(t: Int, gamma γ: Double) -> Double { (1 + γ) / (Double(t) + γ) }
+
+    /// x̄ ← (1 − w)·x̄;  x̄ ← x̄ + w·x, in place.
+    static func update(average x̄: UnsafeMutableBufferPointer<Scalar>, parameters x: UnsafeMutableBufferPointer<Scalar>,
+                       weight w: Double) {
+        BLAS.scal(Scalar(1 - w), x̄)
+        BLAS.axpy(Scalar(w), x, x̄)
     }
 
     public func evaluationPoint(parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>) {
