@@ -68,7 +68,7 @@ public struct StateCheck: Sendable {
 
     /// A value the math needs in a range (a momentum coefficient, a divisor).
     public func require(_ value: Double, _ field: String, _ requirement: ValueRequirement) throws {
-        if let message = requirement.violation(value) { throw error("has an invalid \(field): \(field) \(message)") }
+        if let message = requirement.violation(value) { throw error("has an invalid \(field): \(message)") }
     }
 
     /// A vector with one element per parameter.

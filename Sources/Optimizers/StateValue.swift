@@ -50,7 +50,7 @@ public enum StateValue: Sendable {
     public subscript(key: String) -> StateValue? {
         get { object?[key] }
         set {
-            guard case .object(var members) = self else { preconditionFailure("StateValue: \(kind) has no member '\(key)'") }
+            guard case .object(var members) = self else { preconditionFailure("StateValue: \(valueDescription) has no member '\(key)'") }
             self = .null
             members[key] = newValue
             self = .object(members)
@@ -58,7 +58,7 @@ public enum StateValue: Sendable {
     }
 
     /// "a number (2.5)", "an object", … for error messages.
-    var kind: String {
+    var valueDescription: String {
         switch self {
         case .null: "null"
         case .bool(let b): "a boolean (\(b))"

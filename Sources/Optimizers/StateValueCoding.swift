@@ -228,7 +228,7 @@ enum TreeDecoding {
     }
 
     static func mismatch<T>(_ type: T.Type, _ expected: String, _ value: StateValue, _ path: [any CodingKey]) -> DecodingError {
-        .typeMismatch(type, .init(codingPath: path, debugDescription: "expected \(expected), found \(value.kind)"))
+        .typeMismatch(type, .init(codingPath: path, debugDescription: "expected \(expected), found \(value.valueDescription)"))
     }
 
     static func bool(_ value: StateValue, _ path: [any CodingKey]) throws -> Bool {

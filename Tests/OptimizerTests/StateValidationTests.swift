@@ -72,6 +72,36 @@ struct StateValidationTests {
     @Test func rejectsBadCountersDouble() throws { try rejectsBadCounters(Double.self) }
     @Test func rejectsBadCountersFloat() throws { try rejectsBadCounters(Float.self) }
 
+    /// Values the math needs in a range (a momentum coefficient that divides, or that
+    /// `setMomentum` would have refused), and vectors of the wrong length, are refused too.
+    func rejectsBadValues<T: BLASScalar>(_: T.Type) throws {
+        let cases: [(make: () throws -> any Optimizer<T>, bad: [Double], vector: String)] = [
+            ({ try SGD<T>(parameterCount: 3, momentum: 0.9) }, [.nan, -1, .infinity], "momentumBuffer"),
+            ({ try LFM<T>(parameterCount: 3) }, [.nan, -0.1, 1], "m"),
+            ({ try DAdaptSGD<T>(parameterCount: 3) }, [.nan, 1, 2], "x0"),
+            ({ try ScheduleFreeSGD<T>(parameterCount: 3) }, [.nan, 0, 1], "z"),
+        ]
+        for (make, bad, vector) in cases {
+            let good = try Self.steppedState(make)
+            for value in bad {
+                var target = try make()
+                let before = target.saveState()
+                let error = #expect(throws: OptimizerError.self, "\(good.kind): momentum \(value) was accepted") {
+                    try target.restore(Self.replacing(good, ["momentum"], with: .number(value)))
+                }
+                #expect(error?.description.contains("\(good.kind) state has an invalid momentum") == true, "\(error?.description ?? "")")
+                #expect(target.saveState() == before)
+            }
+            let short = Self.replacing(good, [vector], with: .numbers([1, 2]))
+            var target = try make()
+            let error = #expect(throws: OptimizerError.self) { try target.restore(short) }
+            #expect(error?.description == "\(good.kind) state vector '\(vector)' has 2 elements, expected 3 (one per parameter)")
+        }
+    }
+
+    @Test func rejectsBadValuesDouble() throws { try rejectsBadValues(Double.self) }
+    @Test func rejectsBadValuesFloat() throws { try rejectsBadValues(Float.self) }
+
     /// Counters: decoding makes them whole numbers (or throws), `StateCheck.counter` bounds them.
     @Test func countHelper() throws {
         struct Counters: Codable { var a: Int; var b: Int; var c: Int?; var missing: Int? }
