@@ -39,14 +39,16 @@ let package = Package(
             name: "LinearAlgebra",
             dependencies: ["Collective", "CBLAS", "CLAPACKE", "CKernels", .product(name: "RealModule", package: "swift-numerics"),
                            .product(name: "Atomics", package: "swift-atomics")]),
-        .target(name: "Optimizers", dependencies: ["LinearAlgebra"]),
-        .target(name: "Schedules"),
+        // Hyper-parameter requirements and their messages, shared by optimizers and schedules (no dependencies).
+        .target(name: "Validation"),
+        .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Validation"]),
+        .target(name: "Schedules", dependencies: ["Validation"]),
         .target(name: "Training", dependencies: ["Collective", "LinearAlgebra", "Optimizers", "Schedules"]),
         .target(name: "DataFiles", dependencies: ["LinearAlgebra"]),
         // MPICommunicator; every file is inside `#if MPI`, so without the trait this target is empty.
         .target(name: "DescentMPI",
                 dependencies: ["Collective", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
-        .target(name: "Descent", dependencies: ["Collective", "LinearAlgebra", "Optimizers", "Schedules", "Training", "DataFiles",
+        .target(name: "Descent", dependencies: ["Collective", "LinearAlgebra", "Validation", "Optimizers", "Schedules", "Training", "DataFiles",
                                                 .target(name: "DescentMPI", condition: .when(traits: ["MPI"]))]),
 
         // MARK: Command line

@@ -9,6 +9,9 @@ import Foundation
 /// `{ "configurationFingerprint", "epoch", "formatVersion", "model": <ModelDocument>,
 ///    "optimizer": <OptimizerState>, "rngState": [UInt64 …], "schedule": <ScheduleState>, "step" }`.
 /// `epoch` counts completed epochs and `step` completed updates. Written atomically.
+/// The optimizer state of the CLI's checkpoints is the `OptimizerState` envelope,
+/// `{"kind", "version", "payload": {…}}`; one written before that envelope existed (string-keyed
+/// `scalars`/`vectors`) fails to decode with a message naming that format.
 public struct CheckpointDocument<OptimizerState: Codable & Sendable, ScheduleState: Codable & Sendable>: Codable, Sendable {
     public static var currentFormatVersion: Int { 1 }
 

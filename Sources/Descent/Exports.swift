@@ -1,5 +1,6 @@
 // `import Descent` brings in every layer of the library.
 @_exported import LinearAlgebra
+@_exported import Validation
 @_exported import Optimizers
 @_exported import Schedules
 @_exported import Training

@@ -45,16 +45,11 @@ public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         precondition(parameterCount >= 0, "AdaDelta: negative parameter count \(parameterCount)")
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
-        guard decay > 0 && decay < 1 else { throw OptimizerError("AdaDelta: decay must be in (0, 1), got \(decay)") }
-        guard epsilon > 0 && epsilon < 1 else {
-            throw OptimizerError("AdaDelta: epsilon (conditioning constant) must be in (0, 1), got \(epsilon)")
-        }
-        guard learningRate.isFinite && learningRate >= 0 else {
-            throw OptimizerError("AdaDelta: learning rate must be a finite number ≥ 0, got \(learningRate)")
-        }
-        for (field, wd) in [("weight decay", weightDecay)] + groups.compactMap({ g in g.weightDecay.map { ("weight decay of parameter group '\(g.name)'", $0) } }) {
-            guard wd.isFinite && wd >= 0 else { throw OptimizerError("AdaDelta: \(field) must be a finite number ≥ 0, got \(wd)") }
-        }
+        let check = HyperParameterCheck("AdaDelta")
+        try check(decay, "decay", .open(0, 1))
+        try check(epsilon, "epsilon (conditioning constant)", .open(0, 1))
+        try check(learningRate, "learning rate", .nonNegative)
+        try check.weightDecays(weightDecay, "weight decay", groups: groups)
         self.parameterCount = parameterCount
         self.groups = groups
         self.decay = decay
@@ -73,8 +68,8 @@ public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
                        squaredGradientAverage s: UnsafeMutableBufferPointer<Scalar>,
                        squaredUpdateAverage u: UnsafeMutableBufferPointer<Scalar>,
                        decay ρ: Scalar, oneMinusDecay: Scalar, epsilon ε: Scalar,
-                       weightDecay λ: Scalar, learningRate γ: Scalar) {
-        if λ != 0 { BLAS.axpy(λ, θ.readOnly, g) }
+                       weightDecay λ: CoupledL2<Scalar>, learningRate γ: Scalar) {
+        λ.apply(to: g, at: θ)
         for i in 0..<θ.count {
             let gi = g[i]
             let si = s[i] * ρ + oneMinusDecay * gi * gi
@@ -99,14 +94,11 @@ public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         let ρ = Scalar(decay), oneMinusDecay = Scalar(1 - decay), ε = Scalar(epsilon)
         squaredGradientAverage.withUnsafeMutableBufferPointer { allS in
             squaredUpdateAverage.withUnsafeMutableBufferPointer { allU in
-                for group in groups {
-                    let r = group.range
-                    Self.update(parameters: UnsafeMutableBufferPointer(rebasing: parameters[r]),
-                                gradient: UnsafeMutableBufferPointer(rebasing: gradient[r]),
-                                squaredGradientAverage: UnsafeMutableBufferPointer(rebasing: allS[r]),
-                                squaredUpdateAverage: UnsafeMutableBufferPointer(rebasing: allU[r]),
+                groups.forEachStep(weightDecay: weightDecay) { group in
+                    Self.update(parameters: group.slice(parameters), gradient: group.slice(gradient),
+                                squaredGradientAverage: group.slice(allS), squaredUpdateAverage: group.slice(allU),
                                 decay: ρ, oneMinusDecay: oneMinusDecay, epsilon: ε,
-                                weightDecay: Scalar(group.weightDecay ?? weightDecay),
+                                weightDecay: CoupledL2(rounded: group.weightDecay),
                                 learningRate: Scalar(learningRate * group.learningRateScale))
                 }
             }

@@ -17,7 +17,8 @@ import LinearAlgebra
 /// not stored (x is updated as μx + (1−μ)x₀ − (1−μ)s), and a step before which c = 0 or ‖g₀‖ = 0
 /// is skipped and the first step retried next time (the reference divides by zero); a step whose ‖s‖ is 0 changes nothing. The
 /// weight decay follows the reference's math; its in-place change of `p.grad` is not part of the
-/// contract (`gradient` is scratch, undefined after `step`).
+/// contract (`gradient` is scratch, undefined after `step`). The arithmetic is in
+/// DAdaptSGDUpdate.swift (`gradientNorm`, `accumulate`, `nextDistance`, `averagePrimal`).
 ///
 /// Source: Defazio, Mishchenko, "Learning-Rate-Free Learning by D-Adaptation", ICML 2023
 /// (arXiv 2301.07733); reference `dadaptation` 3.2, `dadaptation/dadapt_sgd.py` (v3 "IP" form).
@@ -27,17 +28,17 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
     public let groups: [ParameterGroup]
     public let weightDecay: Double
     public let growthRate: Double
-    public private(set) var momentumValue: Double
+    public internal(set) var momentumValue: Double
     let maxScale: Double
 
     /// The current distance estimate d (used by the next step).
-    public private(set) var distance: Double
+    public internal(set) var distance: Double
     /// Σ λ_i⟨g_i, s_i⟩
-    public private(set) var numerator: Double = 0
+    public internal(set) var numerator: Double = 0
     /// ‖g₀‖ (0 until the first step).
-    public private(set) var initialGradientNorm: Double = 0
+    public internal(set) var initialGradientNorm: Double = 0
     /// Steps taken.
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
 
     var x0: [Scalar]
     var s: [Scalar]
@@ -46,12 +47,11 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
                 initialDistance: Double = 1e-6, growthRate: Double = .infinity) throws {
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
-        guard initialDistance > 0, initialDistance.isFinite else {
-            throw OptimizerError("dadapt-sgd: initialDistance (d0) must be positive and finite, got \(initialDistance)")
-        }
-        guard growthRate >= 1 else { throw OptimizerError("dadapt-sgd: growthRate must be ≥ 1, got \(growthRate)") }
-        guard momentum >= 0, momentum < 1 else { throw OptimizerError("dadapt-sgd: momentum must be in [0, 1), got \(momentum)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("dadapt-sgd: weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
+        let check = Self.hyperParameters
+        try check(initialDistance, "initialDistance (d0)", .positive)
+        try check(growthRate, "growthRate", .atLeast(1))
+        try check(momentum, "momentum", .closedOpen(0, 1))
+        try check.weightDecays(weightDecay, "weightDecay", groups: groups)
         let scales = Set(groups.map(\.learningRateScale).filter { $0 != 0 })
         guard scales.count <= 1 else {
             throw OptimizerError("dadapt-sgd: parameter groups must share one learningRateScale or use 0, got \(groups.map(\.learningRateScale))")
@@ -67,10 +67,12 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
         s = Array(repeating: 0, count: parameterCount)
     }
 
+    static var hyperParameters: HyperParameterCheck { HyperParameterCheck("dadapt-sgd") }
+
     public var momentum: Double? { momentumValue }
 
     public mutating func setMomentum(_ value: Double) throws {
-        guard value >= 0, value < 1 else { throw OptimizerError("dadapt-sgd: momentum must be in [0, 1), got \(value)") }
+        try Self.hyperParameters(value, "momentum", .closedOpen(0, 1))
         momentumValue = value
     }
 
@@ -79,66 +81,28 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
         precondition(parameters.count == parameterCount && gradient.count == parameterCount,
                      "dadapt-sgd: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(parameterCount)")
         let rate = learningRate * maxScale
-        var start: [Scalar] = [], sum: [Scalar] = []
-        swap(&start, &x0); swap(&sum, &s)
-        defer { swap(&start, &x0); swap(&sum, &s) }
-        start.withUnsafeMutableBufferPointer { x0All in
-            sum.withUnsafeMutableBufferPointer { sAll in
+        x0.withUnsafeMutableBufferPointer { x0All in
+            s.withUnsafeMutableBufferPointer { sAll in
                 if stepCount == 0 {
                     BLAS.copy(parameters, x0All)
-                    var squares = 0.0
-                    for group in groups where group.learningRateScale > 0 {
-                        let g = UnsafeBufferPointer(rebasing: gradient[group.range])
-                        squares += BLAS.dotDouble(g, g)
-                    }
-                    initialGradientNorm = squares.squareRoot()
+                    initialGradientNorm = Self.gradientNorm(gradient, groups: groups)
                 }
                 guard initialGradientNorm > 0 || rate == 0 else { return }  // ‖g₀‖ = 0: nothing to adapt to
                 let dlr = rate == 0 ? 0 : distance * rate / initialGradientNorm
                 var num = numerator, sSquares = 0.0
-                for group in groups {
-                    let x = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
-                    let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
-                    let sg = UnsafeMutableBufferPointer(rebasing: sAll[group.range])
-                    let decay = group.weightDecay ?? weightDecay
-                    if decay != 0 { BLAS.axpy(Scalar(decay), x, g) }
-                    if learningRate * group.learningRateScale > 0 {
-                        num += dlr * BLAS.dotDouble(g.readOnly, sg.readOnly)
-                        BLAS.axpy(Scalar(dlr), g, sg)
-                    }
-                    sSquares += BLAS.dotDouble(sg.readOnly, sg.readOnly)
+                groups.forEachStep(weightDecay: weightDecay) { group in
+                    sSquares += Self.accumulate(parameters: group.slice(parameters), gradient: group.slice(gradient),
+                                                sum: group.slice(sAll), stepSize: learningRate * group.learningRateScale > 0 ? dlr : nil,
+                                                weightDecay: CoupledL2(group.weightDecay), numerator: &num)
                 }
                 guard sSquares > 0 else { return }
-                var d = distance
-                if rate > 0 {
-                    let dHat = 2 * num / sSquares.squareRoot()
-                    d = Swift.max(d, Swift.min(dHat, d * growthRate))
-                }
+                let d = rate > 0 ? Self.nextDistance(distance, numerator: num, sumNorm: sSquares.squareRoot(), growthRate: growthRate)
+                                 : distance
                 numerator = num
                 distance = d
-                let ck = 1 - momentumValue
-                BLAS.scal(Scalar(momentumValue), parameters)
-                BLAS.axpy(Scalar(ck), x0All, parameters)
-                BLAS.axpy(Scalar(-ck), sAll, parameters)
+                Self.averagePrimal(parameters: parameters, start: x0All, sum: sAll, momentum: momentumValue)
                 stepCount += 1
             }
         }
-    }
-
-    public func saveState() -> OptimizerState {
-        OptimizerState(kind: name,
-                       scalars: ["distance": distance, "numerator": numerator, "initialGradientNorm": initialGradientNorm,
-                                 "stepCount": Double(stepCount), "momentum": momentumValue],
-                       vectors: ["x0": x0.map { Double($0) }, "s": s.map { Double($0) }])
-    }
-
-    public mutating func restore(_ state: OptimizerState) throws {
-        try state.expect(kind: name)
-        var start = x0, sum = s
-        try state.restoreVector("x0", into: &start)
-        try state.restoreVector("s", into: &sum)
-        let d = try state.scalar("distance"), num = try state.scalar("numerator")
-        let g0 = try state.scalar("initialGradientNorm"), k = try state.count("stepCount"), mu = try state.scalar("momentum")
-        x0 = start; s = sum; distance = d; numerator = num; initialGradientNorm = g0; stepCount = k; momentumValue = mu
     }
 }

@@ -46,6 +46,5 @@ public struct DoG<Scalar: BLASScalar>: Optimizer {
         core.step(parameters: parameters, gradient: gradient, learningRate: learningRate)
     }
 
-    public func saveState() -> OptimizerState { core.save(kind: name) }
-    public mutating func restore(_ state: OptimizerState) throws { try core.restore(state, kind: name) }
+    public mutating func restore(_ saved: OptimizerState) throws { core.install(try validatedState(from: saved)) }
 }

@@ -16,12 +16,15 @@ import LinearAlgebra
 /// ‖x − x₀‖ is the norm of an explicit displacement `x − x₀` (copy + axpy into scratch), never
 /// ‖x‖² − 2⟨x,x₀⟩ + ‖x₀‖²; G, r̄, η are `Double`; sums of squares use `BLAS.dotDouble`.
 /// A block whose G is not positive (ε = 0 and a zero first gradient) is left unchanged, where
-/// `dog.py` raises an assertion error.
+/// `dog.py` raises an assertion error. The arithmetic of one block is `DoGUpdate`; `step` walks
+/// the blocks (each as a `ParameterGroup` carrying its group's scale and weight decay).
 struct DoGCore<Scalar: BLASScalar> {
     struct Block: Sendable { var range: Range<Int>; var group: Int }
 
-    let groups: [ParameterGroup]
+    /// The blocks and the index of the group each lies in (the saved layout).
     let blocks: [Block]
+    /// The blocks as groups: each block's range with its group's learning-rate scale and weight decay.
+    let blockGroups: [ParameterGroup]
     let relativeInitialDistance: Double
     let epsilon: Double
     let weightDecay: Double
@@ -37,19 +40,14 @@ struct DoGCore<Scalar: BLASScalar> {
     init(parameterCount: Int, groups: [ParameterGroup], blocks: [Range<Int>], relativeInitialDistance: Double,
          epsilon: Double, weightDecay: Double, initialStepSize: Double?, kind: String) throws {
         ParameterGroup.validate(groups, count: parameterCount)
-        if initialStepSize == nil {
-            guard relativeInitialDistance > 0, relativeInitialDistance.isFinite else {
-                throw OptimizerError("\(kind): relativeInitialDistance (reps_rel) must be positive and finite, got \(relativeInitialDistance)")
-            }
+        let check = HyperParameterCheck(kind)
+        if let e = initialStepSize {
+            try check(e, "initialStepSize", .positive)
+        } else {
+            try check(relativeInitialDistance, "relativeInitialDistance (reps_rel)", .positive)
         }
-        if let e = initialStepSize, !(e > 0 && e.isFinite) {
-            throw OptimizerError("\(kind): initialStepSize must be positive and finite, got \(e)")
-        }
-        guard epsilon >= 0, epsilon.isFinite else { throw OptimizerError("\(kind): epsilon must be ≥ 0 and finite, got \(epsilon)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("\(kind): weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
-        for g in groups where g.weightDecay.map({ !($0 >= 0 && $0.isFinite) }) ?? false {
-            throw OptimizerError("\(kind): weightDecay of parameter group \(g.name) must be ≥ 0 and finite, got \(g.weightDecay!)")
-        }
+        try check(epsilon, "epsilon", .nonNegative)
+        try check.weightDecays(weightDecay, "weightDecay", groups: groups)
         var laid: [Block] = []
         for r in blocks {
             guard let gi = groups.firstIndex(where: { $0.range.lowerBound <= r.lowerBound && r.upperBound <= $0.range.upperBound }) else {
@@ -57,8 +55,12 @@ struct DoGCore<Scalar: BLASScalar> {
             }
             laid.append(Block(range: r, group: gi))
         }
-        self.groups = groups
         self.blocks = laid
+        self.blockGroups = laid.map { block in
+            let group = groups[block.group]
+            return ParameterGroup(name: group.name, range: block.range, learningRateScale: group.learningRateScale,
+                                  weightDecay: group.weightDecay)
+        }
         self.relativeInitialDistance = initialStepSize == nil ? relativeInitialDistance : 0
         self.epsilon = epsilon
         self.weightDecay = weightDecay
@@ -74,72 +76,19 @@ struct DoGCore<Scalar: BLASScalar> {
                        learningRate: Double) {
         precondition(parameters.count == x0.count && gradient.count == x0.count,
                      "DoG: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(x0.count)")
-        let first = firstStep
-        // Move the vectors into locals (no copy: ownership passes back at the end) so the
-        // closures below may update the scalar state without overlapping accesses to self.
-        var start: [Scalar] = [], displacement: [Scalar] = []
-        swap(&start, &x0); swap(&displacement, &scratch)
-        defer { swap(&start, &x0); swap(&displacement, &scratch) }
-        start.withUnsafeMutableBufferPointer { x0All in
-            displacement.withUnsafeMutableBufferPointer { uAll in
-                for (j, block) in blocks.enumerated() {
-                    let group = groups[block.group]
-                    let x = UnsafeMutableBufferPointer(rebasing: parameters[block.range])
-                    let g = UnsafeMutableBufferPointer(rebasing: gradient[block.range])
-                    let start = UnsafeMutableBufferPointer(rebasing: x0All[block.range])
-                    let u = UnsafeMutableBufferPointer(rebasing: uAll[block.range])
-                    maxDistance[j] = updatedMaxDistance(maxDistance[j], parameters: x, start: start, scratch: u,
-                                                        firstStep: first, relativeInitialDistance: relativeInitialDistance)
-                    let decay = group.weightDecay ?? weightDecay
-                    if decay > 0 { BLAS.axpy(Scalar(decay), x, g) }
-                    let gg = BLAS.dotDouble(g.readOnly, g.readOnly)
-                    gradientSquares[j] = first ? gg + epsilon : gradientSquares[j] + gg
-                    guard gradientSquares[j] > 0 else { stepSizes[j] = 0; continue }
-                    var eta = learningRate * group.learningRateScale * maxDistance[j] / gradientSquares[j].squareRoot()
-                    if first, let e = initialStepSize { eta = e }
-                    stepSizes[j] = eta
-                    BLAS.axpy(Scalar(-eta), g, x)
+        let rule = DoGUpdate<Scalar>(relativeInitialDistance: relativeInitialDistance, epsilon: epsilon,
+                                     initialStepSize: initialStepSize, firstStep: firstStep)
+        x0.withUnsafeMutableBufferPointer { x0All in
+            scratch.withUnsafeMutableBufferPointer { uAll in
+                blockGroups.forEachStep(weightDecay: weightDecay) { block in
+                    let j = block.index
+                    rule.apply(parameters: block.slice(parameters), gradient: block.slice(gradient),
+                               start: block.slice(x0All), scratch: block.slice(uAll),
+                               maxDistance: &maxDistance[j], gradientSquares: &gradientSquares[j], stepSize: &stepSizes[j],
+                               multiplier: learningRate * block.learningRateScale, weightDecay: CoupledL2(block.weightDecay))
                 }
             }
         }
         firstStep = false
-    }
-
-    /// The block layout as saved: (start, end, group index) per block, flattened. Two optimizers
-    /// with the same parameter count but other groups or layers have other layouts, and the per-block
-    /// r̄, G, η of one mean nothing to the other.
-    var layout: [Double] { blocks.flatMap { [Double($0.range.lowerBound), Double($0.range.upperBound), Double($0.group)] } }
-
-    func save(kind: String) -> OptimizerState {
-        OptimizerState(kind: kind,
-                       scalars: ["firstStep": firstStep ? 1 : 0],
-                       vectors: ["x0": x0.map { Double($0) }, "maxDistance": maxDistance,
-                                 "gradientSquares": gradientSquares, "stepSizes": stepSizes, "layout": layout])
-    }
-
-    mutating func restore(_ state: OptimizerState, kind: String) throws {
-        try state.expect(kind: kind)
-        let flag = try state.scalar("firstStep")
-        guard let saved = state.vectors["layout"] else { throw OptimizerError("\(kind) state has no vector 'layout'") }
-        guard saved == layout else {
-            throw OptimizerError("\(kind) state was saved for blocks \(Self.describe(saved)), this optimizer has \(Self.describe(layout))")
-        }
-        var r = maxDistance, gs = gradientSquares, eta = stepSizes, start = x0
-        try state.restoreVector("x0", into: &start)
-        try state.restoreVector("maxDistance", into: &r)
-        try state.restoreVector("gradientSquares", into: &gs)
-        try state.restoreVector("stepSizes", into: &eta)
-        x0 = start; maxDistance = r; gradientSquares = gs; stepSizes = eta; firstStep = flag != 0
-    }
-
-    /// "[0..<6 (group 0), 6..<8 (group 1)]" for a flattened layout (for error messages).
-    static func describe(_ layout: [Double]) -> String {
-        guard layout.count % 3 == 0, layout.allSatisfy({ $0.isFinite && $0 == $0.rounded() && abs($0) < 0x1p53 }) else {
-            return "(malformed layout of \(layout.count) numbers)"
-        }
-        let parts = stride(from: 0, to: layout.count, by: 3).map { i in
-            "\(Int(layout[i]))..<\(Int(layout[i + 1])) (group \(Int(layout[i + 2])))"
-        }
-        return "[" + parts.joined(separator: ", ") + "]"
     }
 }

@@ -8,7 +8,7 @@ import LinearAlgebra
 ///     η_k = c · r̄_k / √(ε + Σ_{i≤k} ‖m_i‖²)                    (the current m_k is in the sum)
 ///     x_{k+1} = x_k − η_k·m_k
 ///
-/// c = `learningRate` × the group's `learningRateScale`. Defaults: β = 0.9, ε = 1e-8,
+/// c = `learningRate` × the group's `learningRateScale`; one group's step is `LFMUpdate`. Defaults: β = 0.9, ε = 1e-8,
 /// reps_rel = 1e-6 (r_ε relative to ‖x₀‖ as in DoG), weight decay 0 (L2, inside g and so inside m;
 /// `gradient` is used as scratch and is undefined after `step`). Meant for random reshuffling (a new permutation every epoch, the training
 /// engine's default), the setting of the paper's convergence theory.
@@ -28,13 +28,13 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
     public let relativeInitialDistance: Double
     public let epsilon: Double
     public let weightDecay: Double
-    public private(set) var beta: Double
+    public internal(set) var beta: Double
 
     /// The last step size and r̄ of each group, and Σ‖m_i‖².
-    public private(set) var stepSizes: [Double]
-    public private(set) var maxDistances: [Double]
-    public private(set) var momentumSquares: [Double]
-    public private(set) var stepCount = 0
+    public internal(set) var stepSizes: [Double]
+    public internal(set) var maxDistances: [Double]
+    public internal(set) var momentumSquares: [Double]
+    public internal(set) var stepCount = 0
 
     var x0: [Scalar]
     var m: [Scalar]
@@ -44,12 +44,11 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
                 relativeInitialDistance: Double = 1e-6, epsilon: Double = 1e-8, weightDecay: Double = 0) throws {
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
-        guard momentum >= 0, momentum < 1 else { throw OptimizerError("lfm: momentum (β) must be in [0, 1), got \(momentum)") }
-        guard relativeInitialDistance > 0, relativeInitialDistance.isFinite else {
-            throw OptimizerError("lfm: relativeInitialDistance (reps_rel) must be positive and finite, got \(relativeInitialDistance)")
-        }
-        guard epsilon >= 0, epsilon.isFinite else { throw OptimizerError("lfm: epsilon must be ≥ 0 and finite, got \(epsilon)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("lfm: weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
+        let check = Self.hyperParameters
+        try check(momentum, "momentum (β)", .closedOpen(0, 1))
+        try check(relativeInitialDistance, "relativeInitialDistance (reps_rel)", .positive)
+        try check(epsilon, "epsilon", .nonNegative)
+        try check.weightDecays(weightDecay, "weightDecay", groups: groups)
         self.parameterCount = parameterCount
         self.groups = groups
         self.beta = momentum
@@ -64,10 +63,12 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
         scratch = Array(repeating: 0, count: parameterCount)
     }
 
+    static var hyperParameters: HyperParameterCheck { HyperParameterCheck("lfm") }
+
     public var momentum: Double? { beta }
 
     public mutating func setMomentum(_ value: Double) throws {
-        guard value >= 0, value < 1 else { throw OptimizerError("lfm: momentum (β) must be in [0, 1), got \(value)") }
+        try Self.hyperParameters(value, "momentum (β)", .closedOpen(0, 1))
         beta = value
     }
 
@@ -75,53 +76,21 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
                               learningRate: Double) {
         precondition(parameters.count == parameterCount && gradient.count == parameterCount,
                      "lfm: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(parameterCount)")
-        let first = stepCount == 0
-        var start: [Scalar] = [], buffer: [Scalar] = [], displacement: [Scalar] = []
-        swap(&start, &x0); swap(&buffer, &m); swap(&displacement, &scratch)
-        defer { swap(&start, &x0); swap(&buffer, &m); swap(&displacement, &scratch) }
-        start.withUnsafeMutableBufferPointer { x0All in
-            buffer.withUnsafeMutableBufferPointer { mAll in
-                displacement.withUnsafeMutableBufferPointer { uAll in
-                    for (j, group) in groups.enumerated() {
-                        let x = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
-                        let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
-                        let x0g = UnsafeMutableBufferPointer(rebasing: x0All[group.range])
-                        let mg = UnsafeMutableBufferPointer(rebasing: mAll[group.range])
-                        let u = UnsafeMutableBufferPointer(rebasing: uAll[group.range])
-                        maxDistances[j] = updatedMaxDistance(maxDistances[j], parameters: x, start: x0g, scratch: u,
-                                                             firstStep: first, relativeInitialDistance: relativeInitialDistance)
-                        let decay = group.weightDecay ?? weightDecay
-                        if decay > 0 { BLAS.axpy(Scalar(decay), x, g) }
-                        BLAS.scal(Scalar(beta), mg)
-                        BLAS.axpy(Scalar(1 - beta), g, mg)
-                        momentumSquares[j] += BLAS.dotDouble(mg.readOnly, mg.readOnly)
-                        let denominator = (epsilon + momentumSquares[j]).squareRoot()
-                        let eta = denominator > 0 ? learningRate * group.learningRateScale * maxDistances[j] / denominator : 0
-                        stepSizes[j] = eta
-                        BLAS.axpy(Scalar(-eta), mg, x)
+        let rule = LFMUpdate<Scalar>(relativeInitialDistance: relativeInitialDistance, epsilon: epsilon, beta: beta,
+                                     firstStep: stepCount == 0)
+        x0.withUnsafeMutableBufferPointer { x0All in
+            m.withUnsafeMutableBufferPointer { mAll in
+                scratch.withUnsafeMutableBufferPointer { uAll in
+                    groups.forEachStep(weightDecay: weightDecay) { group in
+                        let j = group.index
+                        rule.apply(parameters: group.slice(parameters), gradient: group.slice(gradient),
+                                   start: group.slice(x0All), momentum: group.slice(mAll), scratch: group.slice(uAll),
+                                   maxDistance: &maxDistances[j], momentumSquares: &momentumSquares[j], stepSize: &stepSizes[j],
+                                   multiplier: learningRate * group.learningRateScale, weightDecay: CoupledL2(group.weightDecay))
                     }
                 }
             }
         }
         stepCount += 1
-    }
-
-    public func saveState() -> OptimizerState {
-        OptimizerState(kind: name,
-                       scalars: ["stepCount": Double(stepCount), "momentum": beta],
-                       vectors: ["x0": x0.map { Double($0) }, "m": m.map { Double($0) }, "stepSizes": stepSizes,
-                                 "maxDistances": maxDistances, "momentumSquares": momentumSquares])
-    }
-
-    public mutating func restore(_ state: OptimizerState) throws {
-        try state.expect(kind: name)
-        var start = x0, buffer = m, eta = stepSizes, r = maxDistances, sq = momentumSquares
-        try state.restoreVector("x0", into: &start)
-        try state.restoreVector("m", into: &buffer)
-        try state.restoreVector("stepSizes", into: &eta)
-        try state.restoreVector("maxDistances", into: &r)
-        try state.restoreVector("momentumSquares", into: &sq)
-        let k = try state.count("stepCount"), b = try state.scalar("momentum")
-        x0 = start; m = buffer; stepSizes = eta; maxDistances = r; momentumSquares = sq; stepCount = k; beta = b
     }
 }

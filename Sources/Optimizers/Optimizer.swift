@@ -33,7 +33,10 @@ public protocol Optimizer<Scalar> {
     func evaluationPoint(parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>)
 
     /// A complete snapshot of the state; `restore` makes the optimizer continue bit-identically.
+    /// Optimizers with a typed state adopt `OptimizerWithTypedState`, which writes the envelope.
     func saveState() -> OptimizerState
+    /// Restores a `saveState()` snapshot, or throws `OptimizerError` and leaves the optimizer
+    /// unchanged (another kind or version, a missing or malformed entry, another shape).
     mutating func restore(_ state: OptimizerState) throws
 
     /// For model averaging (local SGD): how many state elements are averaged across processes with

@@ -8,21 +8,21 @@ import LinearAlgebra
 /// x_t is the parameter buffer after the wrapped optimizer's t-th step. Before the first step
 /// `evaluationPoint` is the wrapped optimizer's. Default γ = 8. Chosen as an `Optimizer` wrapper
 /// so the training loop needs nothing new: it steps, evaluates and saves it like any optimizer.
-/// Its state is the wrapped optimizer's (keys prefixed `base.`) plus t and x̄.
+/// Its state (`PolynomialAveragingState`) is t, γ and x̄ with the wrapped optimizer's state nested.
 ///
 /// Source: Shamir, Zhang, "Stochastic Gradient Descent for Non-smooth Optimization", ICML 2013
 /// (polynomial-decay averaging); as used by DoG, reference `dog-optimizer` 1.0.3 `dog/averager.py`
 /// (`PolynomialDecayAverager`).
 public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
     public typealias Scalar = Base.Scalar
-    public private(set) var base: Base
+    public internal(set) var base: Base
     public let gamma: Double
     /// The index of the next average update (1 before the first step).
-    public private(set) var t = 1
+    public internal(set) var t = 1
     var average: [Scalar]
 
     public init(_ base: Base, gamma: Double = 8) throws {
-        guard gamma >= 0, gamma.isFinite else { throw OptimizerError("polynomial averaging: gamma must be ≥ 0 and finite, got \(gamma)") }
+        try HyperParameterCheck("polynomial averaging")(gamma, "gamma", .nonNegative)
         self.base = base
         self.gamma = gamma
         average = Array(repeating: 0, count: base.parameterCount)
@@ -39,12 +39,19 @@ public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
                               learningRate: Double) {
         base.step(parameters: parameters, gradient: gradient, learningRate: learningRate)
-        let w = (1 + gamma) / (Double(t) + gamma)
-        average.withUnsafeMutableBufferPointer { avg in
-            BLAS.scal(Scalar(1 - w), avg)
-            BLAS.axpy(Scalar(w), parameters, avg)
-        }
+        let w = Self.weight(t: t, gamma: gamma)
+        average.withUnsafeMutableBufferPointer { Self.update(average: $0, parameters: parameters, weight: w) }
         t += 1
+    }
+
+    /// w_t = (1 + γ)/(t + γ)
+    static func weight(t: Int, gamma γ: Double) -> Double { (1 + γ) / (Double(t) + γ) }
+
+    /// x̄ ← (1 − w)·x̄;  x̄ ← x̄ + w·x, in place.
+    static func update(average x̄: UnsafeMutableBufferPointer<Scalar>, parameters x: UnsafeMutableBufferPointer<Scalar>,
+                       weight w: Double) {
+        BLAS.scal(Scalar(1 - w), x̄)
+        BLAS.axpy(Scalar(w), x, x̄)
     }
 
     public func evaluationPoint(parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>) {
@@ -53,29 +60,5 @@ public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
         } else {
             average.withUnsafeBufferPointer { BLAS.copy($0, destination) }
         }
-    }
-
-    public func saveState() -> OptimizerState {
-        let inner = base.saveState()
-        var state = OptimizerState(kind: name, scalars: ["t": Double(t), "gamma": gamma], vectors: ["average": average.map { Double($0) }])
-        for (k, v) in inner.scalars { state.scalars["base." + k] = v }
-        for (k, v) in inner.vectors { state.vectors["base." + k] = v }
-        return state
-    }
-
-    public mutating func restore(_ state: OptimizerState) throws {
-        try state.expect(kind: name)
-        var inner = OptimizerState(kind: base.saveState().kind)
-        for (k, v) in state.scalars where k.hasPrefix("base.") { inner.scalars[String(k.dropFirst(5))] = v }
-        for (k, v) in state.vectors where k.hasPrefix("base.") { inner.vectors[String(k.dropFirst(5))] = v }
-        let savedGamma = try state.scalar("gamma")
-        guard savedGamma == gamma else {
-            throw OptimizerError("\(name) state was saved with gamma \(savedGamma), this averager has gamma \(gamma)")
-        }
-        var avg = average
-        try state.restoreVector("average", into: &avg)
-        let tt = try state.count("t", atLeast: 1)
-        try base.restore(inner)
-        average = avg; t = tt
     }
 }

@@ -23,12 +23,9 @@ extension SGD {
                                    momentum: Double = 0,
                                    nag: Bool = false,
                                    weightDecay: Double = 0) throws -> SGD {
-        guard momentum.isFinite && momentum >= 0 && momentum < 1 else {
-            throw OptimizerError("microsoftml SGD: momentum must be in [0, 1), got \(momentum)")
-        }
-        guard weightDecay.isFinite && weightDecay >= 0 && weightDecay < 1 else {
-            throw OptimizerError("microsoftml SGD: weight_decay must be in [0, 1), got \(weightDecay)")
-        }
+        let check = HyperParameterCheck("microsoftml SGD")
+        try check(momentum, "momentum", .closedOpen(0, 1))
+        try check(weightDecay, "weight_decay", .closedOpen(0, 1))
         if nag && momentum == 0 {
             throw OptimizerError("microsoftml SGD: nag (Nesterov) requires momentum > 0, got momentum 0")
         }

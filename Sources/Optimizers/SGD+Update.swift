@@ -7,14 +7,29 @@ extension SGD {
     struct UpdateRule {
         @usableFromInline var learningRate: Scalar
         @usableFromInline var momentum: Scalar
-        /// `1 − τ`, computed in Double by the caller (as PyTorch computes `1 - dampening` in Python).
+        /// `1 − τ`, computed in Double (as PyTorch computes `1 - dampening` in Python).
         @usableFromInline var oneMinusDampening: Scalar
         @usableFromInline var nesterov: Bool
-        @usableFromInline var weightDecay: Scalar
-        @usableFromInline var weightDecayMode: WeightDecayMode
+        /// g ← g + λθ (`.coupledL2`; off otherwise and for λ = 0).
+        @usableFromInline var coupledL2: CoupledL2<Scalar>
         @usableFromInline var maximize: Bool
-        /// `1 − γλ`, the shrink factor of `.shrinkAfterStep` (computed in Double by the caller).
-        @usableFromInline var shrink: Scalar
+        /// `1 − γλ`, the factor of `.shrinkAfterStep` (computed in Double); nil when there is no shrink.
+        @usableFromInline var shrink: Scalar?
+
+        /// The rule for `group` at the scheduled rate `learningRate` (γ = rate × the group's scale).
+        @inlinable
+        init(group: GroupStep, learningRate: Double, momentum: Double, dampening: Double, nesterov: Bool,
+             weightDecayMode: WeightDecayMode, maximize: Bool) {
+            let lr = learningRate * group.learningRateScale
+            let wd = group.weightDecay
+            self.learningRate = Scalar(lr)
+            self.momentum = Scalar(momentum)
+            self.oneMinusDampening = Scalar(1 - dampening)
+            self.nesterov = nesterov
+            self.coupledL2 = weightDecayMode == .coupledL2 ? CoupledL2(rounded: wd) : .off
+            self.maximize = maximize
+            self.shrink = weightDecayMode == .shrinkAfterStep && Scalar(wd) != 0 ? Scalar(1 - lr * wd) : nil
+        }
     }
 
     /// One PyTorch 2.x SGD update of a slice, in place, in one pass over the elements:
@@ -45,10 +60,7 @@ extension SGD {
         guard n > 0, let t = θ.baseAddress, let gp = g.baseAddress else { return }
         // One loop per case, each without branches inside, so that every one vectorises.
         if r.maximize { for j in 0..<n { gp[j] = -gp[j] } }
-        if r.weightDecayMode == .coupledL2 && r.weightDecay != 0 {
-            let decay = r.weightDecay
-            for j in 0..<n { gp[j] += decay * t[j] }
-        }
+        r.coupledL2.apply(to: g, at: θ)
         let (step, mu, damp) = (-r.learningRate, r.momentum, r.oneMinusDampening)
         if let bp = b?.baseAddress, r.momentum != 0 {
             switch (firstStep, r.nesterov) {
@@ -67,8 +79,7 @@ extension SGD {
         } else {
             for j in 0..<n { t[j] += step * gp[j] }
         }
-        if r.weightDecayMode == .shrinkAfterStep && r.weightDecay != 0 {
-            let shrink = r.shrink
+        if let shrink = r.shrink {
             for j in 0..<n { t[j] *= shrink }
         }
     }

@@ -67,13 +67,11 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         precondition(parameterCount >= 0, "SGD: negative parameter count \(parameterCount)")
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
-        try Self.requireNonNegative(learningRate, "learning rate")
-        try Self.requireNonNegative(momentum, "momentum")
-        try Self.requireNonNegative(dampening, "dampening")
-        try Self.requireNonNegative(weightDecay, "weight decay")
-        for g in groups {
-            if let wd = g.weightDecay { try Self.requireNonNegative(wd, "weight decay of parameter group '\(g.name)'") }
-        }
+        let check = Self.hyperParameters
+        try check(learningRate, "learning rate", .nonNegative)
+        try check(momentum, "momentum", .nonNegative)
+        try check(dampening, "dampening", .nonNegative)
+        try check.weightDecays(weightDecay, "weight decay", groups: groups)
         if nesterov && (momentum <= 0 || dampening != 0) {
             throw OptimizerError("SGD: nesterov requires momentum > 0 and dampening = 0, got momentum \(momentum) and dampening \(dampening)")
         }
@@ -90,12 +88,7 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         self.buffer = momentum > 0 ? [Scalar](repeating: 0, count: parameterCount) : []
     }
 
-    static func requireNonNegative(_ value: Double, _ field: String) throws {
-        guard value.isFinite && value >= 0 else {
-            throw OptimizerError("SGD: \(field) must be a finite number ≥ 0, got \(value)")
-        }
-    }
-
+    static var hyperParameters: HyperParameterCheck { HyperParameterCheck("SGD") }
 
     public var momentum: Double? { hasMomentum ? currentMomentum : nil }
 
@@ -114,7 +107,7 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         guard hasMomentum else {
             throw OptimizerError("SGD was built without momentum (momentum 0), so momentum cannot be set to \(value); build it with momentum > 0 to cycle momentum")
         }
-        try Self.requireNonNegative(value, "momentum")
+        try Self.hyperParameters(value, "momentum", .nonNegative)
         if nesterov && value == 0 { throw OptimizerError("SGD: nesterov requires momentum > 0, got momentum 0") }
         currentMomentum = value
     }
@@ -135,17 +128,11 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         let dampening = dampening, nesterov = nesterov, mode = weightDecayMode, maximize = maximize
         // The per-group resolution and slicing live on the stack; nothing here allocates.
         func apply(_ allB: UnsafeMutableBufferPointer<Scalar>?) {
-            for group in groups {
-                let lr = learningRate * group.learningRateScale
-                let wd = group.weightDecay ?? weightDecay
-                let rule = UpdateRule(
-                    learningRate: Scalar(lr), momentum: Scalar(momentum), oneMinusDampening: Scalar(1 - dampening),
-                    nesterov: nesterov, weightDecay: Scalar(wd), weightDecayMode: mode,
-                    maximize: maximize, shrink: Scalar(1 - lr * wd))
-                let p = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
-                let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
-                let b = allB.map { UnsafeMutableBufferPointer(rebasing: $0[group.range]) }
-                Self.update(parameters: p, gradient: g, buffer: b, firstStep: firstStep, rule: rule)
+            groups.forEachStep(weightDecay: weightDecay) { group in
+                let rule = UpdateRule(group: group, learningRate: learningRate, momentum: momentum, dampening: dampening,
+                                      nesterov: nesterov, weightDecayMode: mode, maximize: maximize)
+                Self.update(parameters: group.slice(parameters), gradient: group.slice(gradient),
+                            buffer: allB.map { group.slice($0) }, firstStep: firstStep, rule: rule)
             }
         }
         if useMomentum {

@@ -19,7 +19,7 @@ import LinearAlgebra
 /// is a placeholder (the README suggests 10–50× a classical SGD rate). The weight decay follows
 /// the reference's math (taken at y); its in-place change of `p.grad` is not part of the contract
 /// (`gradient` is scratch, undefined after `step`). z is allocated at construction and filled
-/// from y on the first step.
+/// from y on the first step. One group's arithmetic is `ScheduleFreeUpdate`.
 ///
 /// Source: Defazio et al., "The Road Less Scheduled", NeurIPS 2024 (arXiv 2405.15682); reference
 /// `schedulefree` 1.4.1, `schedulefree/sgd_schedulefree.py`.
@@ -31,15 +31,15 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
     public let warmupSteps: Int
     public let averagingPower: Double
     public let weightLRPower: Double
-    public private(set) var beta: Double
+    public internal(set) var beta: Double
 
     /// Steps taken.
-    public private(set) var stepCount = 0
+    public internal(set) var stepCount = 0
     /// Σ w_k and max γ_k, per group.
-    public private(set) var weightSums: [Double]
-    public private(set) var maxRates: [Double]
+    public internal(set) var weightSums: [Double]
+    public internal(set) var maxRates: [Double]
     /// True while the buffer holds y (the default); false after `eval(parameters:)`.
-    public private(set) var isTraining = true
+    public internal(set) var isTraining = true
 
     var z: [Scalar]
     var started = false
@@ -51,12 +51,12 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
                 warmupSteps: Int = 0, averagingPower: Double = 0, weightLRPower: Double = 2) throws {
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
-        guard momentum > 0, momentum < 1 else { throw OptimizerError("schedule-free-sgd: momentum must be in (0, 1), got \(momentum)") }
-        guard weightDecay >= 0, weightDecay.isFinite else { throw OptimizerError("schedule-free-sgd: weightDecay must be ≥ 0 and finite, got \(weightDecay)") }
-        guard warmupSteps >= 0 else { throw OptimizerError("schedule-free-sgd: warmupSteps must be ≥ 0, got \(warmupSteps)") }
-        guard averagingPower.isFinite, weightLRPower.isFinite else {
-            throw OptimizerError("schedule-free-sgd: averagingPower (r) and weightLRPower must be finite, got \(averagingPower), \(weightLRPower)")
-        }
+        let check = Self.hyperParameters
+        try check(momentum, "momentum", .open(0, 1))
+        try check.weightDecays(weightDecay, "weightDecay", groups: groups)
+        try check(warmupSteps, "warmupSteps", .nonNegative)
+        try check(averagingPower, "averagingPower (r)", .finite)
+        try check(weightLRPower, "weightLRPower", .finite)
         self.parameterCount = parameterCount
         self.groups = groups
         self.beta = momentum
@@ -69,11 +69,13 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         z = Array(repeating: 0, count: parameterCount)
     }
 
+    static var hyperParameters: HyperParameterCheck { HyperParameterCheck("schedule-free-sgd") }
+
     public var momentum: Double? { beta }
 
     /// Changes β; only in training mode, since x is recovered from y with the β that made it.
     public mutating func setMomentum(_ value: Double) throws {
-        guard value > 0, value < 1 else { throw OptimizerError("schedule-free-sgd: momentum must be in (0, 1), got \(value)") }
+        try Self.hyperParameters(value, "momentum", .open(0, 1))
         guard isTraining else { throw OptimizerError("schedule-free-sgd: cannot change momentum in eval mode; call train(parameters:) first") }
         beta = value
     }
@@ -83,43 +85,27 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         precondition(parameters.count == parameterCount && gradient.count == parameterCount,
                      "schedule-free-sgd: parameters have \(parameters.count) elements and gradient \(gradient.count), optimizer built for \(parameterCount)")
         precondition(isTraining, "schedule-free-sgd: step called in eval mode; call train(parameters:) first")
-        let k = stepCount
-        let warm = k < warmupSteps ? Double(k + 1) / Double(warmupSteps) : 1
-        var zAll: [Scalar] = []
-        swap(&zAll, &z)
-        defer { swap(&zAll, &z) }
-        zAll.withUnsafeMutableBufferPointer { zAll in
+        let rule = ScheduleFreeUpdate<Scalar>(step: stepCount, warmupSteps: warmupSteps, beta: beta,
+                                              averagingPower: averagingPower, weightLRPower: weightLRPower)
+        z.withUnsafeMutableBufferPointer { zAll in
             if !started { BLAS.copy(parameters, zAll) }
-            for (j, group) in groups.enumerated() {
-                let rate = learningRate * group.learningRateScale * warm
-                maxRates[j] = Swift.max(maxRates[j], rate)
-                let w = Self.power(Double(k + 1), averagingPower) * Self.power(maxRates[j], weightLRPower)
-                weightSums[j] += w
-                let c = weightSums[j] == 0 ? 0 : w / weightSums[j]
-                let y = UnsafeMutableBufferPointer(rebasing: parameters[group.range])
-                let g = UnsafeMutableBufferPointer(rebasing: gradient[group.range])
-                let zg = UnsafeMutableBufferPointer(rebasing: zAll[group.range])
-                let decay = group.weightDecay ?? weightDecay
-                if decay != 0 { BLAS.axpy(Scalar(decay), y, g) }
-                BLAS.scal(Scalar(1 - c), y)
-                BLAS.axpy(Scalar(c), zg, y)
-                BLAS.axpy(Scalar(rate * (beta * (1 - c) - 1)), g, y)
-                BLAS.axpy(Scalar(-rate), g, zg)
+            groups.forEachStep(weightDecay: weightDecay) { group in
+                let j = group.index
+                let rate = rule.rate(learningRate * group.learningRateScale)
+                let c = rule.averagingWeight(rate: rate, maxRate: &maxRates[j], weightSum: &weightSums[j])
+                rule.apply(y: group.slice(parameters), gradient: group.slice(gradient), z: group.slice(zAll),
+                           rate: rate, averagingWeight: c, weightDecay: CoupledL2(group.weightDecay))
             }
         }
         started = true
         stepCount += 1
     }
 
-    /// a^b with 0^0 = 1 (Python's `**`).
-    static func power(_ a: Double, _ b: Double) -> Double { b == 0 ? 1 : Double.pow(a, b) }
-
     /// x = (y − (1−β)·z)/β in training mode; the buffer itself (already x) in eval mode or before the first step.
     public func evaluationPoint(parameters: UnsafeBufferPointer<Scalar>, into destination: UnsafeMutableBufferPointer<Scalar>) {
         BLAS.copy(parameters, destination)
         guard isTraining, started else { return }
-        BLAS.scal(Scalar(1 / beta), destination)
-        z.withUnsafeBufferPointer { BLAS.axpy(Scalar(-(1 - beta) / beta), $0, destination) }
+        z.withUnsafeBufferPointer { ScheduleFreeUpdate.average(fromTrainingPoint: destination, z: $0, beta: beta) }
     }
 
     /// Switches the buffer from y to x (before evaluating or saving a model), like `optimizer.eval()`.
@@ -127,8 +113,7 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         precondition(parameters.count == parameterCount, "schedule-free-sgd: parameters have \(parameters.count) elements, optimizer built for \(parameterCount)")
         guard isTraining else { return }
         if started {
-            BLAS.scal(Scalar(1 / beta), parameters)
-            z.withUnsafeBufferPointer { BLAS.axpy(Scalar(-(1 - beta) / beta), $0, parameters) }
+            z.withUnsafeBufferPointer { ScheduleFreeUpdate.average(fromTrainingPoint: parameters, z: $0, beta: beta) }
         }
         isTraining = false
     }
@@ -138,27 +123,8 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         precondition(parameters.count == parameterCount, "schedule-free-sgd: parameters have \(parameters.count) elements, optimizer built for \(parameterCount)")
         guard !isTraining else { return }
         if started {
-            BLAS.scal(Scalar(beta), parameters)
-            z.withUnsafeBufferPointer { BLAS.axpy(Scalar(1 - beta), $0, parameters) }
+            z.withUnsafeBufferPointer { ScheduleFreeUpdate.trainingPoint(fromAverage: parameters, z: $0, beta: beta) }
         }
         isTraining = true
-    }
-
-    public func saveState() -> OptimizerState {
-        OptimizerState(kind: name,
-                       scalars: ["stepCount": Double(stepCount), "momentum": beta, "started": started ? 1 : 0,
-                                 "training": isTraining ? 1 : 0],
-                       vectors: ["z": z.map { Double($0) }, "weightSums": weightSums, "maxRates": maxRates])
-    }
-
-    public mutating func restore(_ state: OptimizerState) throws {
-        try state.expect(kind: name)
-        var zz = z, ws = weightSums, mr = maxRates
-        try state.restoreVector("z", into: &zz)
-        try state.restoreVector("weightSums", into: &ws)
-        try state.restoreVector("maxRates", into: &mr)
-        let k = try state.count("stepCount"), b = try state.scalar("momentum")
-        let st = try state.scalar("started"), tr = try state.scalar("training")
-        z = zz; weightSums = ws; maxRates = mr; stepCount = k; beta = b; started = st != 0; isTraining = tr != 0
     }
 }

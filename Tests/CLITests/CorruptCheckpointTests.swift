@@ -71,10 +71,33 @@ import Descent
         for bad: Any in ["NaN", "Infinity", 2.5, -3] {
             try expectCleanFailure(dir, try editedTrainer(doc) { t in
                 var o = t["optimizer"] as! [String: Any]
-                var scalars = o["scalars"] as! [String: Any]; scalars["steps"] = bad; o["scalars"] = scalars
+                var payload = o["payload"] as! [String: Any]; payload["stepCount"] = bad; o["payload"] = payload
                 t["optimizer"] = o
-            }, "invalid steps")
+            }, "sgd state has an invalid stepCount")
         }
+    }
+
+    /// A checkpoint written before typed optimizer states holds `{kind, scalars, vectors}`; this
+    /// build cannot resume it and says so, naming the old format.
+    @Test func optimizerStateBeforeVersion1() throws {
+        let (dir, doc) = try genuine()
+        let old: [String: Any] = ["kind": "sgd", "scalars": ["steps": 18, "momentum": 0.9, "bufferInitialized": 1],
+                                  "vectors": ["momentumBuffer": [0.01, -0.02, 0.03]]]
+        let bothOld = try editedTrainer(doc) { t in t["optimizer"] = old }
+        var document = try #require(try JSONSerialization.jsonObject(with: bothOld) as? [String: Any])
+        document["optimizer"] = old
+        let expected = "optimizer state is in the format before version 1 (string-keyed scalars/vectors)"
+        try expectCleanFailure(dir, try JSONSerialization.data(withJSONObject: document), "bad.json: optimizer: this \(expected)")
+        // Only the loop state's copy in the old format: the message points there.
+        try expectCleanFailure(dir, try editedTrainer(doc) { t in t["optimizer"] = old }, "schedule.trainer.optimizer: this \(expected)")
+    }
+
+    /// A state of a newer format version than this build reads is refused, naming both versions.
+    @Test func optimizerStateOfNewerVersion() throws {
+        let (dir, doc) = try genuine()
+        try expectCleanFailure(dir, try editedTrainer(doc) { t in
+            var o = t["optimizer"] as! [String: Any]; o["version"] = 2; t["optimizer"] = o
+        }, "sgd state has format version 2, newer than the version this build reads (1)")
     }
 
     @Test func negativeCounter() throws {

@@ -5,6 +5,8 @@ import _TestSupport
 /// `PolynomialAveraging` against closed forms, driven by a stub optimizer whose t-th step sets
 /// every parameter to t (so the iterates are known exactly).
 struct AveragerTests {
+    struct CounterState: Decodable { var t: Int }
+
     struct Counter<Scalar: BLASScalar>: Optimizer {
         var name: String { "counter" }
         let parameterCount: Int
@@ -13,8 +15,11 @@ struct AveragerTests {
             t += 1
             for i in parameters.indices { parameters[i] = Scalar(t) + Scalar(i) }
         }
-        func saveState() -> OptimizerState { OptimizerState(kind: name, scalars: ["t": Double(t)]) }
-        mutating func restore(_ state: OptimizerState) throws { t = Int(try state.scalar("t")) }
+        func saveState() -> OptimizerState { OptimizerState(kind: name, version: 1, payload: ["t": .number(Double(t))]) }
+        mutating func restore(_ state: OptimizerState) throws {
+            try state.expect(kind: name)
+            t = try state.decodePayload(CounterState.self).t
+        }
     }
 
     func closedForms<T: BLASScalar>(_: T.Type) throws {

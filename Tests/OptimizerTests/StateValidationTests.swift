@@ -5,17 +5,36 @@ import Descent
 /// settings) must be a thrown `OptimizerError`, never a trap: counters that are NaN, ±∞, fractional
 /// or negative, an averager's γ that differs, a DoG/L-DoG block layout that differs.
 struct StateValidationTests {
-    /// Each optimizer with a counter, the key of that counter, and a factory for a fresh one.
-    static func counted<T: BLASScalar>(_: T.Type) throws -> [(key: String, make: () throws -> any Optimizer<T>)] {
+    /// Each optimizer with a counter, the path of that counter in the payload (through the wrapped
+    /// optimizer's envelope for an averager), and a factory for a fresh one.
+    static func counted<T: BLASScalar>(_: T.Type) throws -> [(key: [String], make: () throws -> any Optimizer<T>)] {
         [
-            ("steps", { try SGD<T>(parameterCount: 3, momentum: 0.9) }),
-            ("steps", { try AdaDelta<T>(parameterCount: 3) }),
-            ("stepCount", { try DAdaptSGD<T>(parameterCount: 3) }),
-            ("stepCount", { try LFM<T>(parameterCount: 3) }),
-            ("stepCount", { try ScheduleFreeSGD<T>(parameterCount: 3) }),
-            ("t", { try PolynomialAveraging(DoG<T>(parameterCount: 3)) }),
-            ("base.stepCount", { try PolynomialAveraging(DAdaptSGD<T>(parameterCount: 3)) }),
+            (["stepCount"], { try SGD<T>(parameterCount: 3, momentum: 0.9) }),
+            (["stepCount"], { try AdaDelta<T>(parameterCount: 3) }),
+            (["stepCount"], { try DAdaptSGD<T>(parameterCount: 3) }),
+            (["stepCount"], { try LFM<T>(parameterCount: 3) }),
+            (["stepCount"], { try ScheduleFreeSGD<T>(parameterCount: 3) }),
+            (["t"], { try PolynomialAveraging(DoG<T>(parameterCount: 3)) }),
+            (["base", "payload", "stepCount"], { try PolynomialAveraging(DAdaptSGD<T>(parameterCount: 3)) }),
         ]
+    }
+
+    /// The payload member at `path` (nil when missing).
+    static func member(_ state: OptimizerState, _ path: [String]) -> StateValue? {
+        path.reduce(Optional(state.payload)) { value, key in value?[key] }
+    }
+
+    /// `state` with the payload member at `path` replaced (nil removes it).
+    static func replacing(_ state: OptimizerState, _ path: [String], with value: StateValue?) -> OptimizerState {
+        func replace(_ node: StateValue, _ path: ArraySlice<String>) -> StateValue {
+            var node = node
+            guard let key = path.first else { return value ?? .null }
+            if path.count == 1 { node[key] = value } else { node[key] = replace(node[key] ?? [:], path.dropFirst()) }
+            return node
+        }
+        var copy = state
+        copy.payload = replace(state.payload, path[...])
+        return copy
     }
 
     /// One step on f(x) = ½‖x‖² from (1, −2, 0.5), then the snapshot.
@@ -35,15 +54,17 @@ struct StateValidationTests {
     func rejectsBadCounters<T: BLASScalar>(_: T.Type) throws {
         for (key, make) in try Self.counted(T.self) {
             let good = try Self.steppedState(make)
-            #expect(good.scalars[key] != nil, "\(good.kind) has no scalar \(key)")
+            #expect(Self.member(good, key)?.number != nil, "\(good.kind) has no counter \(key)")
             var fresh = try make()
             try fresh.restore(good)   // the untouched snapshot restores
             #expect(fresh.saveState() == good)
             for bad in [Double.nan, .infinity, -.infinity, 2.5, -1, 0x1p60] {
-                var corrupt = good
-                corrupt.scalars[key] = bad
+                let corrupt = Self.replacing(good, key, with: .number(bad))
                 var target = try make()
-                #expect(throws: OptimizerError.self, "\(good.kind): \(key) = \(bad) was accepted") { try target.restore(corrupt) }
+                let before = target.saveState()
+                let error = #expect(throws: OptimizerError.self, "\(good.kind): \(key) = \(bad) was accepted") { try target.restore(corrupt) }
+                #expect(error?.description.contains("invalid \(key.last!)") == true, "\(error?.description ?? "")")
+                #expect(target.saveState() == before, "\(good.kind): a failed restore changed the optimizer")
             }
         }
     }
@@ -51,13 +72,54 @@ struct StateValidationTests {
     @Test func rejectsBadCountersDouble() throws { try rejectsBadCounters(Double.self) }
     @Test func rejectsBadCountersFloat() throws { try rejectsBadCounters(Float.self) }
 
+    /// Values the math needs in a range (a momentum coefficient that divides, or that
+    /// `setMomentum` would have refused), and vectors of the wrong length, are refused too.
+    func rejectsBadValues<T: BLASScalar>(_: T.Type) throws {
+        let cases: [(make: () throws -> any Optimizer<T>, bad: [Double], vector: String)] = [
+            ({ try SGD<T>(parameterCount: 3, momentum: 0.9) }, [.nan, -1, .infinity], "momentumBuffer"),
+            ({ try LFM<T>(parameterCount: 3) }, [.nan, -0.1, 1], "m"),
+            ({ try DAdaptSGD<T>(parameterCount: 3) }, [.nan, 1, 2], "x0"),
+            ({ try ScheduleFreeSGD<T>(parameterCount: 3) }, [.nan, 0, 1], "z"),
+        ]
+        for (make, bad, vector) in cases {
+            let good = try Self.steppedState(make)
+            for value in bad {
+                var target = try make()
+                let before = target.saveState()
+                let error = #expect(throws: OptimizerError.self, "\(good.kind): momentum \(value) was accepted") {
+                    try target.restore(Self.replacing(good, ["momentum"], with: .number(value)))
+                }
+                #expect(error?.description.contains("\(good.kind) state has an invalid momentum") == true, "\(error?.description ?? "")")
+                #expect(target.saveState() == before)
+            }
+            let short = Self.replacing(good, [vector], with: .numbers([1, 2]))
+            var target = try make()
+            let error = #expect(throws: OptimizerError.self) { try target.restore(short) }
+            #expect(error?.description == "\(good.kind) state vector '\(vector)' has 2 elements, expected 3 (one per parameter)")
+        }
+    }
+
+    @Test func rejectsBadValuesDouble() throws { try rejectsBadValues(Double.self) }
+    @Test func rejectsBadValuesFloat() throws { try rejectsBadValues(Float.self) }
+
+    /// Counters: decoding makes them whole numbers (or throws), `StateCheck.counter` bounds them.
     @Test func countHelper() throws {
-        let s = OptimizerState(kind: "k", scalars: ["a": 7, "b": 0, "c": 0.5])
-        #expect(try s.count("a") == 7)
-        #expect(try s.count("b") == 0)
-        #expect(throws: OptimizerError.self) { try s.count("b", atLeast: 1) }
-        #expect(throws: OptimizerError.self) { try s.count("c") }
-        #expect(throws: OptimizerError.self) { try s.count("missing") }
+        struct Counters: Codable { var a: Int; var b: Int; var c: Int?; var missing: Int? }
+        let s = OptimizerState(kind: "k", version: 1, payload: ["a": 7, "b": 0])
+        let decoded = try s.decodePayload(Counters.self)
+        #expect(decoded.a == 7 && decoded.b == 0)
+        let check = StateCheck(kind: "k", parameterCount: 0)
+        try check.counter(decoded.a, "a")
+        try check.counter(decoded.b, "b")
+        #expect(throws: OptimizerError.self) { try check.counter(decoded.b, "b", atLeast: 1) }
+        #expect(throws: OptimizerError.self) { try check.counter(1 << 53, "a") }
+        let fraction = #expect(throws: OptimizerError.self) {
+            try OptimizerState(kind: "k", version: 1, payload: ["a": 7, "b": 0, "c": 0.5]).decodePayload(Counters.self)
+        }
+        #expect(fraction?.description == "k state has an invalid c: expected a whole number, found 0.5")
+        struct Required: Codable { var missing: Int }
+        let missing = #expect(throws: OptimizerError.self) { try s.decodePayload(Required.self) }
+        #expect(missing?.description == "k state has no 'missing'")
     }
 
     func averagerChecksGamma<T: BLASScalar>(_: T.Type) throws {
@@ -66,8 +128,7 @@ struct StateValidationTests {
         try same.restore(saved)
         var other = try PolynomialAveraging(DoG<T>(parameterCount: 3), gamma: 4)
         #expect(throws: OptimizerError.self) { try other.restore(saved) }
-        var missing = saved
-        missing.scalars["gamma"] = nil
+        let missing = Self.replacing(saved, ["gamma"], with: nil)
         #expect(throws: OptimizerError.self) { try same.restore(missing) }
     }
 

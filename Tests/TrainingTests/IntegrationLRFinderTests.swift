@@ -44,7 +44,8 @@ struct IntegrationLRFinderTests {
         stack.sampler.startEpoch()
         for j in 0..<5 { stack.update(batch: j, learningRate: 0.01) }
         let (p0, o0, s0) = (stack.parameters, stack.optimizer.saveState(), stack.sampler.state)
-        #expect(o0.scalars["bufferInitialized"] == 1 && o0.vectors["momentumBuffer"]!.contains { $0 != 0 })
+        let sgd0 = try o0.decodePayload(SGDState.self)
+        #expect(sgd0.bufferInitialized && sgd0.momentumBuffer!.contains { $0 != 0 })
         var untouched = stack  // value copies; the objective's workspace is shared but holds nothing between calls
 
         let test = try LRRangeTest(sweep: LRSweep(start: 1e-5, end: 10, iterations: 100))

@@ -45,7 +45,7 @@ struct IntegrationLRFreeTests {
         let (trainer, result) = try run("Schedule-Free SGD", { try ScheduleFreeSGD<T>(parameterCount: $0) },
                                         threshold: 1e-6, as: T.self)
         let y = trainer.currentParameters.map { Double($0) }
-        let z = try #require(trainer.state.optimizer.vectors["z"])
+        let z = try trainer.state.optimizer.decodePayload(ScheduleFreeSGDState.self).z
         let beta = try #require(trainer.optimizer.momentum)
         let x = zip(y, z).map { ($0 - (1 - beta) * $1) / beta }
         let tol = Integration.tolerance(T.self, float: 1e-5, double: 1e-13)

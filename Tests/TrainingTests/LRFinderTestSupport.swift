@@ -1,8 +1,16 @@
 import Descent
 
 /// Heavy-ball momentum in PyTorch's convention (b₁ = g, b = μb + g, p ← p − lr·b), test-local so the
-/// range test's restore is checked against an optimizer whose state really changes every step.
-struct TestMomentumSGD<Scalar: BLASScalar>: Optimizer {
+/// range test's restore is checked against an optimizer whose state really changes every step. Its
+/// typed state goes through `OptimizerWithTypedState`, as a library user's optimizer would.
+struct TestMomentumSGD<Scalar: BLASScalar>: OptimizerWithTypedState {
+    struct State: OptimizerStatePayload {
+        static var version: Int { 1 }
+        var steps: Int
+        var momentum: Double
+        var buffer: [Double]
+    }
+
     var name: String { "test-momentum" }
     let parameterCount: Int
     var mu: Double
@@ -25,14 +33,16 @@ struct TestMomentumSGD<Scalar: BLASScalar>: Optimizer {
         steps += 1
     }
 
-    func saveState() -> OptimizerState {
-        OptimizerState(kind: name, scalars: ["steps": Double(steps), "momentum": mu], vectors: ["buffer": buffer.map(Double.init)])
+    var state: State { State(steps: steps, momentum: mu, buffer: buffer.map(Double.init)) }
+
+    func validate(_ state: State, _ check: StateCheck) throws {
+        try check.counter(state.steps, "steps")
+        try check.perParameter(state.buffer, "buffer")
     }
 
-    mutating func restore(_ state: OptimizerState) throws {
-        try state.expect(kind: name)
-        steps = Int(try state.scalar("steps")); mu = try state.scalar("momentum")
-        try state.restoreVector("buffer", into: &buffer)
+    mutating func restore(_ saved: OptimizerState) throws {
+        let s = try validatedState(from: saved)
+        steps = s.steps; mu = s.momentum; buffer = s.buffer.map { Scalar($0) }
     }
 }
 

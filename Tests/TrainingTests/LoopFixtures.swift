@@ -160,14 +160,18 @@ struct HeavyBall<T: BLASScalar>: Optimizer {
         }
     }
 
+    private struct Saved: Codable { var momentum: Double; var velocity: [Double] }
+
     func saveState() -> OptimizerState {
-        OptimizerState(kind: name, scalars: ["momentum": mu], vectors: ["velocity": velocity.map { Double($0) }])
+        OptimizerState(kind: name, version: 1, encoding: Saved(momentum: mu, velocity: velocity.map { Double($0) }))
     }
 
     mutating func restore(_ state: OptimizerState) throws {
         try state.expect(kind: name)
-        mu = try state.scalar("momentum")
-        try state.restoreVector("velocity", into: &velocity)
+        let saved = try state.decodePayload(Saved.self)
+        guard saved.velocity.count == velocity.count else { throw OptimizerError("heavy-ball state has \(saved.velocity.count) velocities") }
+        mu = saved.momentum
+        velocity = saved.velocity.map { T($0) }
     }
 }
 

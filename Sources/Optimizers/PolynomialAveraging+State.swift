@@ -1,0 +1,41 @@
+/// `PolynomialAveraging`'s state, format version 1: t, γ (which must match on restore), x̄, and
+/// the wrapped optimizer's own envelope.
+public struct PolynomialAveragingState: OptimizerStatePayload {
+    public static let version = 1
+    /// The index of the next average update (1 before the first step).
+    public var t: Int
+    /// The γ the average was built with.
+    public var gamma: Double
+    /// x̄, one element per parameter.
+    public var average: [Double]
+    /// The wrapped optimizer's state.
+    public var base: OptimizerState
+
+    public init(t: Int, gamma: Double, average: [Double], base: OptimizerState) {
+        self.t = t; self.gamma = gamma; self.average = average; self.base = base
+    }
+}
+
+extension PolynomialAveraging: OptimizerWithTypedState {
+    public typealias State = PolynomialAveragingState
+
+    public var state: PolynomialAveragingState {
+        PolynomialAveragingState(t: t, gamma: gamma, average: average.map { Double($0) }, base: base.saveState())
+    }
+
+    /// The averager's own fields; the wrapped state is checked by the wrapped optimizer's `restore`.
+    public func validate(_ s: PolynomialAveragingState, _ check: StateCheck) throws {
+        try check.counter(s.t, "t", atLeast: 1)
+        try check.matches(s.gamma, gamma, "gamma")
+        try check.perParameter(s.average, "average")
+    }
+
+    /// Restores the averager and the wrapped optimizer; throws, leaving both unchanged, when either
+    /// state does not fit (the wrapped optimizer's restore is the last step that can throw).
+    public mutating func restore(_ saved: OptimizerState) throws {
+        let s = try validatedState(from: saved)
+        try base.restore(s.base)
+        t = s.t
+        average = s.average.map { Scalar($0) }
+    }
+}
