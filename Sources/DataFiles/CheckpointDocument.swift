@@ -1,33 +1,26 @@
 import Foundation
 
-/// Everything needed to resume training exactly: the model, the optimizer's and the schedule's
-/// state (opaque `Codable` values the caller supplies, e.g. `OptimizerState`), the random
-/// generator's state, the epoch and step counters, and a fingerprint of the configuration that
-/// produced it (a resumed run compares its own).
+/// Everything needed to resume training exactly, one copy of each part: the format version, the
+/// fingerprint of the run that wrote it (a resumed run compares its own, see `TrainingRecipe`), the
+/// model at the point training would return (usable as a model file), and the training loop's
+/// state (an opaque `Codable` value the caller supplies; the CLI's holds the precision and the
+/// `TrainerState`, which carries the optimizer's state, the sampler and its generator, and the
+/// counters).
 ///
-/// JSON, format version 1, keys sorted:
-/// `{ "configurationFingerprint", "epoch", "formatVersion", "model": <ModelDocument>,
-///    "optimizer": <OptimizerState>, "rngState": [UInt64 …], "schedule": <ScheduleState>, "step" }`.
-/// `epoch` counts completed epochs and `step` completed updates. Written atomically.
-/// The optimizer state of the CLI's checkpoints is the `OptimizerState` envelope,
-/// `{"kind", "version", "payload": {…}}`; one written before that envelope existed (string-keyed
-/// `scalars`/`vectors`) fails to decode with a message naming that format.
-public struct CheckpointDocument<OptimizerState: Codable & Sendable, ScheduleState: Codable & Sendable>: Codable, Sendable {
-    public static var currentFormatVersion: Int { 1 }
+/// JSON, format version 2, keys sorted:
+/// `{ "configurationFingerprint", "formatVersion", "model": <ModelDocument>, "state": <State> }`.
+/// Written atomically. Format 1 (before version 2 stored the loop state once and optimizer states
+/// as typed `{kind, version, payload}` envelopes) is refused with a message naming it.
+public struct CheckpointDocument<State: Codable & Sendable>: Codable, Sendable {
+    public static var currentFormatVersion: Int { 2 }
 
     public var formatVersion: Int
-    public var model: ModelDocument
-    public var optimizer: OptimizerState
-    public var schedule: ScheduleState
-    public var rngState: [UInt64]
-    public var epoch: Int
-    public var step: Int
     public var configurationFingerprint: String
+    public var model: ModelDocument
+    public var state: State
 
-    public init(model: ModelDocument, optimizer: OptimizerState, schedule: ScheduleState, rngState: [UInt64],
-                epoch: Int, step: Int, configurationFingerprint: String, formatVersion: Int = 1) {
-        self.formatVersion = formatVersion; self.model = model; self.optimizer = optimizer
-        self.schedule = schedule; self.rngState = rngState; self.epoch = epoch; self.step = step
+    public init(model: ModelDocument, state: State, configurationFingerprint: String, formatVersion: Int = 2) {
+        self.formatVersion = formatVersion; self.model = model; self.state = state
         self.configurationFingerprint = configurationFingerprint
     }
 
@@ -44,6 +37,11 @@ public struct CheckpointDocument<OptimizerState: Codable & Sendable, ScheduleSta
     public static func load(from url: URL, expectedFingerprint: String? = nil) throws -> Self {
         let file = url.path
         let data = try JSONSupport.read(url)
+        if try JSONSupport.decode(CheckpointVersionProbe.self, from: data, file: file).formatVersion == 1 {
+            throw DataError(.unsupportedVersion, file: file,
+                            "this checkpoint is in format 1 (written before checkpoints held one copy of the loop state and typed "
+                            + "optimizer states); this build reads format \(currentFormatVersion) and cannot resume it: start the run again")
+        }
         try JSONSupport.checkVersion(data, current: currentFormatVersion, what: "checkpoint", file: file)
         if let expectedFingerprint {
             guard let found = try JSONSupport.decode(FingerprintProbe.self, from: data, file: file).configurationFingerprint else {
@@ -59,9 +57,6 @@ public struct CheckpointDocument<OptimizerState: Codable & Sendable, ScheduleSta
     public func validate(file: String) throws {
         try JSONSupport.checkVersion(formatVersion, current: Self.currentFormatVersion, what: "checkpoint", file: file)
         try model.validate(file: file)
-        guard epoch >= 0, step >= 0 else {
-            throw DataError(.invalidValue, file: file, "epoch \(epoch) and step \(step) must not be negative")
-        }
     }
 
     /// Throws when the checkpoint was written under another configuration.
@@ -76,6 +71,9 @@ public struct CheckpointDocument<OptimizerState: Codable & Sendable, ScheduleSta
         }
     }
 }
+
+/// The version field, read first to name format 1.
+private struct CheckpointVersionProbe: Decodable { var formatVersion: Int? }
 
 /// The one field `CheckpointDocument.load` reads before the rest.
 private struct FingerprintProbe: Decodable { var configurationFingerprint: String? }

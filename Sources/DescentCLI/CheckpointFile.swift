@@ -1,8 +1,8 @@
 import Descent
 import Foundation
 
-/// What a checkpoint stores beyond the model and the optimizer: the training loop's complete state
-/// (sampler and its generator, counters, the schedule's metric history, early stopping, averages,
+/// What a checkpoint stores beyond the model: the training loop's complete state (the optimizer's state,
+/// the sampler and its generator, counters, the schedule's metric history, early stopping, averages,
 /// history), from which `Trainer(resumingFrom:)` continues bit-identically. Schedules are pure
 /// functions of (step, metric history), so this is the schedule's whole state too.
 struct LoopCheckpointState<Scalar: BLASScalar>: Codable, Sendable {
@@ -10,7 +10,7 @@ struct LoopCheckpointState<Scalar: BLASScalar>: Codable, Sendable {
     var trainer: TrainerState<Scalar>
 }
 
-typealias TrainingCheckpoint<Scalar: BLASScalar> = CheckpointDocument<OptimizerState, LoopCheckpointState<Scalar>>
+typealias TrainingCheckpoint<Scalar: BLASScalar> = CheckpointDocument<LoopCheckpointState<Scalar>>
 
 /// Checkpoint files: `CheckpointDocument`'s schema, validation, version and fingerprint checks, and
 /// atomic writing (the library's JSON carries the loop state's legitimate non-finite numbers, e.g.

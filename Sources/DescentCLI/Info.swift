@@ -32,7 +32,7 @@ struct Info: ParsableCommand {
         try ComputeOptions.setThreads(threads)
         let r = Report(descent: DescentCommand.version, blasCore: BLASRuntime.coreName, blasThreads: BLASRuntime.threads,
                        blasConfiguration: BLASRuntime.configuration, modelFormatVersion: ModelDocument.currentFormatVersion,
-                       checkpointFormatVersion: CheckpointDocument<OptimizerState, Int>.currentFormatVersion,
+                       checkpointFormatVersion: CheckpointDocument<Int>.currentFormatVersion,
                        blasWarning: BLASRuntime.kernelWarning)
         if let warning = r.blasWarning { Terminal.note("warning: \(warning)") }
         if json { Terminal.out(JSONText.encode(r)); return }

@@ -184,16 +184,16 @@ struct TrainRun<Scalar: BLASScalar> {
                     // A sharded run's data digest depends on the process count: say so when that is the difference.
                     if let g = self.group, g.settings.sharding == .sharded,
                        let other = try? CheckpointFile.load(path, fingerprint: nil, as: Scalar.self),
-                       let was = other.schedule.trainer.dataParallel, was.processes != g.size {
+                       let was = other.state.trainer.dataParallel, was.processes != g.size {
                         throw DataError(.shapeMismatch, file: path, "the checkpoint is from a sharded run on \(was.processes) processes; "
                                         + "it resumes only on \(was.processes) (each process's shard depends on the count), this run has \(g.size)")
                     }
                     throw error
                 }
-                guard checkpoint.schedule.dtype == dtype else {
-                    throw DataError(.shapeMismatch, file: path, "the checkpoint is in \(checkpoint.schedule.dtype) precision, this run uses \(dtype)")
+                guard checkpoint.state.dtype == dtype else {
+                    throw DataError(.shapeMismatch, file: path, "the checkpoint is in \(checkpoint.state.dtype) precision, this run uses \(dtype)")
                 }
-                return checkpoint.schedule.trainer
+                return checkpoint.state.trainer
             }
             if state.finished == .completed && state.epoch < configuration.epochs { state.finished = nil }
             trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
@@ -320,10 +320,8 @@ struct TrainRun<Scalar: BLASScalar> {
                                       standardization: context.setup.documentStandardization,
                                       featureNames: context.setup.featureNames, targetNames: context.setup.targetNames,
                                       training: ["checkpoint": "epoch \(state.epoch), step \(state.step)"])
-        let document = TrainingCheckpoint<Scalar>(
-            model: model, optimizer: state.optimizer, schedule: LoopCheckpointState(dtype: dtype, trainer: state),
-            rngState: state.sampler.generator, epoch: state.epoch, step: state.step,
-            configurationFingerprint: context.fingerprint)
+        let document = TrainingCheckpoint<Scalar>(model: model, state: LoopCheckpointState(dtype: dtype, trainer: state),
+                                                  configurationFingerprint: context.fingerprint)
         try CheckpointFile.save(document, to: path)
     }
 }

@@ -21,7 +21,7 @@ import Descent
         #expect(saved == written, "checkpoint model \(saved) differs from the returned model \(written)")
 
         // The comparison can fail: the raw iterate in the loop state is not the average.
-        let loop = try #require((checkpoint["schedule"] as? [String: Any])?["trainer"] as? [String: Any])
+        let loop = try #require((checkpoint["state"] as? [String: Any])?["trainer"] as? [String: Any])
         let raw = try #require(loop["parameters"] as? [Double])
         let average = try #require(loop["average"] as? [Double])
         #expect(raw != average)

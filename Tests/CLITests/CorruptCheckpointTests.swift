@@ -29,14 +29,14 @@ import Descent
         #expect(!dir.exists("m.json"), sourceLocation: sourceLocation)
     }
 
-    /// Applies `edit` to the loop state (`schedule.trainer`) of the checkpoint and serialises it.
+    /// Applies `edit` to the loop state (`state.trainer`) of the checkpoint and serialises it.
     func editedTrainer(_ document: [String: Any], _ edit: (inout [String: Any]) -> Void) throws -> Data {
         var doc = document
-        var schedule = try #require(doc["schedule"] as? [String: Any])
+        var schedule = try #require(doc["state"] as? [String: Any])
         var trainer = try #require(schedule["trainer"] as? [String: Any])
         edit(&trainer)
         schedule["trainer"] = trainer
-        doc["schedule"] = schedule
+        doc["state"] = schedule
         return try JSONSerialization.data(withJSONObject: doc)
     }
 
@@ -83,13 +83,12 @@ import Descent
         let (dir, doc) = try genuine()
         let old: [String: Any] = ["kind": "sgd", "scalars": ["steps": 18, "momentum": 0.9, "bufferInitialized": 1],
                                   "vectors": ["momentumBuffer": [0.01, -0.02, 0.03]]]
-        let bothOld = try editedTrainer(doc) { t in t["optimizer"] = old }
-        var document = try #require(try JSONSerialization.jsonObject(with: bothOld) as? [String: Any])
-        document["optimizer"] = old
         let expected = "optimizer state is in the format before version 1 (string-keyed scalars/vectors)"
-        try expectCleanFailure(dir, try JSONSerialization.data(withJSONObject: document), "bad.json: optimizer: this \(expected)")
-        // Only the loop state's copy in the old format: the message points there.
-        try expectCleanFailure(dir, try editedTrainer(doc) { t in t["optimizer"] = old }, "schedule.trainer.optimizer: this \(expected)")
+        try expectCleanFailure(dir, try editedTrainer(doc) { t in t["optimizer"] = old }, "state.trainer.optimizer: this \(expected)")
+        // A whole checkpoint of format 1 (which stored the loop state twice) is refused, naming it.
+        var document = doc
+        document["formatVersion"] = 1
+        try expectCleanFailure(dir, try JSONSerialization.data(withJSONObject: document), "this checkpoint is in format 1")
     }
 
     /// A state of a newer format version than this build reads is refused, naming both versions.

@@ -27,7 +27,7 @@ import Descent
         #expect(killed.signaled, "killed by SIGKILL, not finished: status \(killed.status) \(killed.stderr)")
         #expect(!dir.exists("B.json"))
         let checkpoint = try JSONSerialization.jsonObject(with: dir.bytes("ck.json")) as? [String: Any]
-        let epoch = try #require(checkpoint?["epoch"] as? Int)
+        let epoch = try #require(((checkpoint?["state"] as? [String: Any])?["trainer"] as? [String: Any])?["epoch"] as? Int)
         #expect(epoch < 5)
 
         let b = try CLI.run(args + ["-o", "B.json", "--checkpoint", "ck.json", "--resume", "ck.json"], in: dir.url)

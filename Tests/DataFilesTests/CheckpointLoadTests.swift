@@ -13,13 +13,13 @@ struct CheckpointLoadTests {
         let dir = TemporaryDirectory(); defer { dir.cleanUp() }
         let url = dir.path("ck.json")
         try CheckpointDocumentTests().sample().save(to: url)
-        #expect(try Checkpoint.load(from: url, expectedFingerprint: "abc123").step == 120)
+        #expect(try Checkpoint.load(from: url, expectedFingerprint: "abc123").state.step == 120)
         let other = dataError { try Checkpoint.load(from: url, expectedFingerprint: "def456") }
         #expect(other?.kind == .shapeMismatch)
         #expect(other?.message.hasPrefix("the checkpoint was written with other data or settings (fingerprint abc123, this run's is def456)") == true)
 
         var object = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
-        object["schedule"] = ["something": "else"]
+        object["state"] = ["something": "else"]
         try JSONSerialization.data(withJSONObject: object).write(to: url)
         #expect(dataError { try Checkpoint.load(from: url, expectedFingerprint: "def456") }?.kind == .shapeMismatch)
         #expect(dataError { try Checkpoint.load(from: url, expectedFingerprint: "abc123") }?.kind == .decoding)
