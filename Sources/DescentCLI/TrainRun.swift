@@ -86,8 +86,12 @@ struct TrainRun<Scalar: BLASScalar> {
             }
         }
         var scheduleText = training.schedule ?? (embedded && training.lr == nil ? EmbeddedProblem.schedule(updates: epochs * batchesPerEpoch) : nil)
-        if training.isAutoLR, let text = scheduleText { scheduleText = try Self.withRangeTestBounds(text, max: learningRate) }
-        let schedule = try scheduleText.map { try parseSchedule($0, baseLearningRate: learningRate) }
+        // --lr auto hands the range test's rate to the schedule by value: the base rate, and the peak
+        // of a cyclic or one-cycle schedule without max= (starting at max/4, Smith's rule). The
+        // schedule's own text form then records the values it took.
+        let peak = training.isAutoLR ? SchedulePeak(max: learningRate, divisor: 4) : nil
+        let schedule = try scheduleText.map { try parseSchedule($0, baseLearningRate: learningRate, peak: peak) }
+        if training.isAutoLR, let s = schedule { scheduleText = String(describing: s) }
 
         // The schedule is the one source of every update's rate (a constant one without --schedule).
         let configuration = TrainingConfiguration(
@@ -151,23 +155,6 @@ struct TrainRun<Scalar: BLASScalar> {
         var lrNote: String?
         /// "2 (Open MPI v4.1.4), sharding exact, sync every-step, global batch" for a distributed run.
         var processes: String? = nil
-    }
-
-    /// `cyclic` and `onecycle` take their peak from the range test when the text does not give one,
-    /// and then start a quarter of the way up (Smith 2015 §3.3: base = max/4): `cyclic` gets
-    /// `base=max/4` and `onecycle` `div=4` (instead of PyTorch's 25) unless the text sets them.
-    static func withRangeTestBounds(_ text: String, max lr: Double) throws -> String {
-        guard !text.contains(" then@"), !text.contains(" * ") else { return text }
-        let divisor = 4
-        let bounds = try smithBounds(max: lr, divisor: Double(divisor))
-        func add(_ field: String) -> String { text.contains(":") ? text + "," + field : text + ":" + field }
-        if text.hasPrefix("cyclic"), !text.contains("max=") {
-            return add(text.contains("base=") ? "max=\(bounds.max)" : "max=\(bounds.max),base=\(bounds.base)")
-        }
-        if text.hasPrefix("onecycle"), !text.contains("max=") {
-            return add(text.contains("div=") ? "max=\(bounds.max)" : "max=\(bounds.max),div=\(divisor)")
-        }
-        return text
     }
 
     func loop<Opt: Optimizer>(_ optimizer: Opt, objective: SupervisedObjective<Scalar>,

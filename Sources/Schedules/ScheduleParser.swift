@@ -1,3 +1,7 @@
+/// Every kind `parseSchedule` knows, in the table's order.
+public let scheduleKinds = ["constant", "linear", "step", "multistep", "exp", "poly", "cosine", "restarts", "cyclic", "onecycle",
+                            "plateau", "invscaling", "optimal", "adaptive", "mml"]
+
 /// Parses the compact text form of a schedule, as the CLI takes it (`--schedule`).
 ///
 ///     kind[:field=value,field=value,…]
@@ -26,11 +30,12 @@
 /// Composition: `A then@m B then@n C` runs A, then B from step m, then C from step n
 /// (`SequentialSchedule`); `A * B` multiplies factors (`ChainedSchedule`); `*` binds tighter.
 /// Errors are `ScheduleError`s whose `field` is `kind.field` (e.g. `cosine.T`).
-/// Every kind `parseSchedule` knows, in the table's order.
-public let scheduleKinds = ["constant", "linear", "step", "multistep", "exp", "poly", "cosine", "restarts", "cyclic", "onecycle",
-                            "plateau", "invscaling", "optimal", "adaptive", "mml"]
-
-public func parseSchedule(_ text: String, baseLearningRate: Double) throws -> any LearningRateSchedule {
+///
+/// `peak`, when given (a learning-rate range test's suggestion, handed over by value), is the
+/// peak of a lone `cyclic` or `onecycle` whose text has no `max`: `cyclic` then cycles between
+/// max/divisor and max unless the text sets `base`, and `onecycle` starts at max/divisor unless the
+/// text sets `div` (Smith's rule). Other kinds and composed schedules ignore it.
+public func parseSchedule(_ text: String, baseLearningRate: Double, peak: SchedulePeak? = nil) throws -> any LearningRateSchedule {
     let trimmed = text.trimmedSpaces()
     if trimmed.isEmpty { throw ScheduleError(field: "schedule", "is empty") }
     let parts = trimmed.split(separator: " then@", omittingEmptySubsequences: false)
@@ -47,7 +52,16 @@ public func parseSchedule(_ text: String, baseLearningRate: Double) throws -> an
         }
         return try SequentialSchedule(children, milestones: milestones)
     }
+    if let peak, !trimmed.contains(" * ") { return try parseLeaf(trimmed, baseLearningRate, peak: peak) }
     return try parseChain(trimmed, baseLearningRate)
+}
+
+/// A peak learning rate handed to `parseSchedule` by value (see there).
+public struct SchedulePeak: Sendable, Equatable {
+    public var max: Double
+    /// The start is max/divisor (Smith's rule: 4).
+    public var divisor: Double
+    public init(max: Double, divisor: Double = 4) { self.max = max; self.divisor = divisor }
 }
 
 private func parseChain(_ text: String, _ lr: Double) throws -> any LearningRateSchedule {
@@ -140,7 +154,7 @@ private struct Fields {
     }
 }
 
-private func parseLeaf(_ text: String, _ lr: Double) throws -> any LearningRateSchedule {
+private func parseLeaf(_ text: String, _ lr: Double, peak: SchedulePeak? = nil) throws -> any LearningRateSchedule {
     let trimmed = text.trimmedSpaces()
     let head = trimmed.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
     let kind = String(head[0])
@@ -173,16 +187,20 @@ private func parseLeaf(_ text: String, _ lr: Double) throws -> any LearningRateS
                                                       minimumLearningRate: f.double("min", 0), unit: f.unit(.epoch))
         case "cyclic":
             let up = try f.int("up", 2000)
-            schedule = try CyclicSchedule(baseLearningRate: f.double("base", lr), maxLearningRate: f.double("max"), stepSizeUp: up,
+            let peakMax = f.values["max"] == nil ? peak?.max : nil
+            schedule = try CyclicSchedule(baseLearningRate: peakMax.map { try f.double("base", $0 / peak!.divisor) } ?? f.double("base", lr),
+                                          maxLearningRate: peakMax ?? f.double("max"), stepSizeUp: up,
                                           stepSizeDown: f.int("down", up),
                                           mode: f.choice("mode", .triangular, CyclicSchedule.Mode.allCases.map { ($0.rawValue, $0) }),
                                           gamma: f.double("gamma", 1), cycleMomentum: f.momentum(), unit: f.unit(.batch))
         case "onecycle":
             let phases = try f.int("phases", 2)
             if phases != 2 && phases != 3 { throw f.error("phases", "expected 2 or 3, got \(phases)") }
-            schedule = try OneCycleSchedule(maxLearningRate: f.double("max", lr), totalSteps: f.int("steps"), pctStart: f.double("pct", 0.3),
+            let peakMax = f.values["max"] == nil ? peak?.max : nil
+            schedule = try OneCycleSchedule(maxLearningRate: peakMax ?? f.double("max", lr), totalSteps: f.int("steps"), pctStart: f.double("pct", 0.3),
                                             annealing: f.choice("anneal", .cos, OneCycleSchedule.Annealing.allCases.map { ($0.rawValue, $0) }),
-                                            divFactor: f.double("div", 25), finalDivFactor: f.double("final", 1e4), threePhase: phases == 3,
+                                            divFactor: f.double("div", peakMax == nil ? 25 : peak!.divisor), finalDivFactor: f.double("final", 1e4),
+                                            threePhase: phases == 3,
                                             cycleMomentum: f.momentum(), unit: f.unit(.batch))
         case "plateau":
             schedule = try PlateauSchedule(baseLearningRate: lr,

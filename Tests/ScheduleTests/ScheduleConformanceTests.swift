@@ -70,3 +70,26 @@ struct ScheduleConformanceTests {
         }
     }
 }
+
+/// A range test's peak handed to the parser by value (`SchedulePeak`), as `--lr auto` does.
+struct SchedulePeakTests {
+    @Test func peakFillsOnlyWhatTheTextLeavesOut() throws {
+        let peak = SchedulePeak(max: 0.8, divisor: 4)
+        let cyclic = try parseSchedule("cyclic:up=10", baseLearningRate: 0.8, peak: peak)
+        #expect(try cyclic.learningRate(at: 0, metrics: []) == 0.2 && cyclic.learningRate(at: 10, metrics: []) == 0.8)
+        let ownBase = try parseSchedule("cyclic:up=10,base=0.1", baseLearningRate: 0.8, peak: peak)
+        #expect(try ownBase.learningRate(at: 0, metrics: []) == 0.1)
+        let ownMax = try parseSchedule("cyclic:up=10,max=0.5", baseLearningRate: 0.8, peak: peak)
+        #expect(try ownMax.learningRate(at: 10, metrics: []) == 0.5 && ownMax.learningRate(at: 0, metrics: []) == 0.8)
+        let onecycle = try parseSchedule("onecycle:steps=100", baseLearningRate: 0.8, peak: peak)
+        #expect(abs(try onecycle.learningRate(at: 0, metrics: []) - 0.2) < 1e-15)
+        let ownDiv = try parseSchedule("onecycle:steps=100,div=10", baseLearningRate: 0.8, peak: peak)
+        #expect(abs(try ownDiv.learningRate(at: 0, metrics: []) - 0.08) < 1e-15)
+        // The description records the values taken, and parses back without the peak.
+        let back = try parseSchedule(String(describing: cyclic), baseLearningRate: 0.8)
+        #expect(try back.learningRate(at: 0, metrics: []) == 0.2)
+        // Composed schedules and other kinds ignore it.
+        let cosine = try parseSchedule("cosine:T=10", baseLearningRate: 0.8, peak: peak)
+        #expect(try cosine.learningRate(at: 0, metrics: []) == 0.8)
+    }
+}
