@@ -298,7 +298,7 @@ func combined() throws {
 func everyOptimizer() throws {
     let (x, y) = problem(2048, 8, seed: 31, as: Double.self)
     let (vx, vy) = problem(512, 8, seed: 32, as: Double.self)
-    func run<Opt: Optimizer>(_ make: () throws -> Opt, dataParallel: DataParallel?) throws -> TrainingResult<Double> where Opt.Scalar == Double {
+    func run<Opt: Optimizer>(_ optimizer: Opt, rate: Double, dataParallel: DataParallel?) throws -> TrainingResult<Double> where Opt.Scalar == Double {
         let o = try objective(x, y, batch: 64)
         let r = DataParallel.share(of: vx.rows, rank: dataParallel?.rank ?? 0, size: dataParallel?.size ?? 1)
         let validation: ValidationEvaluator<Double> = { p in
@@ -307,27 +307,25 @@ func everyOptimizer() throws {
             return (e.loss, e.r2)
         }
         let c = TrainingConfiguration(epochs: 4, batchSize: .size(64), seed: 2,
-                                      schedule: try parseSchedule("plateau:patience=0,factor=0.5", baseLearningRate: 1),
+                                      schedule: try parseSchedule("plateau:patience=0,factor=0.5", baseLearningRate: rate),
                                       earlyStopping: EarlyStopping(patience: 2))
-        let t = try Trainer(objective: o, optimizer: try make(), configuration: c, validation: validation,
+        let t = try Trainer(objective: o, optimizer: optimizer, configuration: c, validation: validation,
                             initialParameters: [Double](repeating: 0, count: 9), dataParallel: dataParallel)
         return try t.run()
     }
-    func compare<Opt: Optimizer>(_ name: String, _ make: () throws -> Opt) throws where Opt.Scalar == Double {
-        let single = try run(make, dataParallel: nil)
-        let parallel = try run(make, dataParallel: DataParallel(communicator: world))
+    // Every optimizer of the registry, with its defaults (and SGD's momentum, to exercise its buffer).
+    for spec in OptimizerRegistry.all {
+        var settings = try OptimizerSettings(spec.name)
+        if spec.field(named: "momentum") != nil, settings.number("momentum") == 0 { try settings.set("momentum", .number(0.9)) }
+        let rate = spec.defaultLearningRate
+        let single = try run(try settings.make(Double.self, groups: ParameterGroup.all(9), learningRate: rate), rate: rate, dataParallel: nil)
+        let parallel = try run(try settings.make(Double.self, groups: ParameterGroup.all(9), learningRate: rate), rate: rate,
+                               dataParallel: DataParallel(communicator: world))
         let diff = relativeDifference(parallel.parameters, single.parameters)
         let same = try world.allAgree(digest(parallel.parameters))
-        check("exact, \(name) with a plateau schedule, early stopping and a combined validation set: \(size) processes vs 1",
+        check("exact, \(settings) with a plateau schedule, early stopping and a combined validation set: \(size) processes vs 1",
               diff <= 1e-10 && same && parallel.history.count == single.history.count, "max relative difference \(diff)")
     }
-    try compare("sgd") { try SGD<Double>(parameterCount: 9, learningRate: 0.05, momentum: 0.9, nesterov: true) }
-    try compare("dog") { try DoG<Double>(parameterCount: 9) }
-    try compare("ldog") { try LDoG<Double>(parameterCount: 9) }
-    try compare("dadapt-sgd") { try DAdaptSGD<Double>(parameterCount: 9, momentum: 0.9) }
-    try compare("schedule-free") { try ScheduleFreeSGD<Double>(parameterCount: 9) }
-    try compare("adadelta") { try AdaDelta<Double>(parameterCount: 9) }
-    try compare("lfm") { try LFM<Double>(parameterCount: 9) }
 }
 
 // MARK: The README's library example (verbatim between the markers)
