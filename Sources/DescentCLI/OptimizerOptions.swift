@@ -141,7 +141,8 @@ struct OptimizerOptions: ParsableArguments {
     /// Builds the optimizer for `groups` (a model's parameter groups).
     func make<Scalar: BLASScalar>(_ settings: OptimizerSettings, _: Scalar.Type, groups: [ParameterGroup],
                                   learningRate: Double) throws -> any Optimizer<Scalar> {
-        try settings.make(Scalar.self, groups: noBiasDecay ? groups.withoutDecayOnBiases() : groups, learningRate: learningRate)
+        try settings.make(Scalar.self, groups: noBiasDecay ? groups.withoutDecayOnBiases() : groups, learningRate: learningRate,
+                          averageFrom: averageFrom)
     }
 
     /// A one-line description for the run header, the model file and the fingerprint: the

@@ -97,8 +97,7 @@ struct TrainRun<Scalar: BLASScalar> {
         let configuration = TrainingConfiguration(
             epochs: epochs, batchSize: batchSize, shuffle: training.shuffle, dropLast: training.dropLast, seed: training.seed,
             schedule: try schedule ?? TrainingConfiguration.constant(learningRate),
-            scheduleMetric: training.scheduleMetric?.quantity, earlyStopping: training.earlyStoppingRule,
-            averaging: optimizerOptions.averageFrom.map { IterateAveraging(start: $0) })
+            scheduleMetric: training.scheduleMetric?.quantity, earlyStopping: training.earlyStoppingRule)
 
         var initialDigest: String? = nil
         if case .some(let path) = command.model.initial, path != "zeros", path != "random" {

@@ -9,15 +9,10 @@ enum DoGFields {
         .number("init_eta", default: nil, in: .positive, help: "the first step size (replaces reps_rel)"),
         .number("average_gamma", default: 8, in: .nonNegative, help: "polynomial iterate averaging γ (0 turns it off)"),
     ]
-
-    /// The optimizer, wrapped in polynomial averaging unless γ = 0.
-    static func averaged<O: Optimizer>(_ o: O, _ s: OptimizerSettings) throws -> any Optimizer<O.Scalar> {
-        let gamma = s.number("average_gamma")!
-        return gamma > 0 ? try PolynomialAveraging(o, gamma: gamma) : o
-    }
 }
 
-/// `dog` (see `DoG`), with polynomial averaging (γ = 8) by default as its authors recommend.
+/// `dog` (see `DoG`), with polynomial averaging (`average_gamma`, γ = 8) by default as its authors
+/// recommend; `OptimizerSettings.make` applies it.
 public struct DoGSpec: OptimizerSpec {
     public init() {}
     public var name: String { "dog" }
@@ -27,9 +22,9 @@ public struct DoGSpec: OptimizerSpec {
 
     public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
                                          as _: Scalar.Type) throws -> any Optimizer<Scalar> {
-        try DoGFields.averaged(DoG<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups,
-                                           relativeInitialDistance: s.number("reps_rel")!, epsilon: s.number("eps")!,
-                                           weightDecay: s.number("weight_decay")!, initialStepSize: s.number("init_eta")), s)
+        try DoG<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups,
+                        relativeInitialDistance: s.number("reps_rel")!, epsilon: s.number("eps")!,
+                        weightDecay: s.number("weight_decay")!, initialStepSize: s.number("init_eta"))
     }
 }
 
@@ -44,8 +39,8 @@ public struct LDoGSpec: OptimizerSpec {
 
     public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
                                          as _: Scalar.Type) throws -> any Optimizer<Scalar> {
-        try DoGFields.averaged(LDoG<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups,
-                                            relativeInitialDistance: s.number("reps_rel")!, epsilon: s.number("eps")!,
-                                            weightDecay: s.number("weight_decay")!, initialStepSize: s.number("init_eta")), s)
+        try LDoG<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups,
+                         relativeInitialDistance: s.number("reps_rel")!, epsilon: s.number("eps")!,
+                         weightDecay: s.number("weight_decay")!, initialStepSize: s.number("init_eta"))
     }
 }

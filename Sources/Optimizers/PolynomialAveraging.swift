@@ -1,31 +1,42 @@
 import LinearAlgebra
 
-/// Wraps an optimizer and keeps the polynomial-decay average of its iterates, which
-/// `evaluationPoint` returns (evaluate and save x̄, train on x). DoG and L-DoG need it.
+/// Iterate averaging, the library's one averaging mechanism: wraps an optimizer and keeps a
+/// weighted average of its evaluation points, which `evaluationPoint` returns (evaluate and save
+/// x̄, train on x). From the wrapped optimizer's update `start` on (0-based), the t-th averaged point
+/// enters with weight
 ///
-///     t = 1, 2, …:  w_t = (1 + γ)/(t + γ),   x̄_t = (1 − w_t)·x̄_{t−1} + w_t·x_t     (w_1 = 1, so x̄_1 = x_1)
+///     w_t = (1 + γ)/(t + γ),   x̄_t = (1 − w_t)·x̄_{t−1} + w_t·x_t     (t = 1, 2, …; w_1 = 1, so x̄_1 = x_1)
 ///
-/// x_t is the parameter buffer after the wrapped optimizer's t-th step. Before the first step
-/// `evaluationPoint` is the wrapped optimizer's. Default γ = 8. Chosen as an `Optimizer` wrapper
-/// so the training loop needs nothing new: it steps, evaluates and saves it like any optimizer.
-/// Its state (`PolynomialAveragingState`) is t, γ and x̄ with the wrapped optimizer's state nested.
-///
-/// Source: Shamir, Zhang, "Stochastic Gradient Descent for Non-smooth Optimization", ICML 2013
-/// (polynomial-decay averaging); as used by DoG, reference `dog-optimizer` 1.0.3 `dog/averager.py`
-/// (`PolynomialDecayAverager`).
+/// where x_t is the wrapped optimizer's evaluation point after the update (the parameters for most
+/// methods). γ = 0 is the uniform running mean (averaged SGD, Polyak–Ruppert; scikit-learn's
+/// `average=k`, PyTorch's `ASGD(t0=…)` without its decay); γ > 0 is polynomial-decay averaging
+/// (Shamir & Zhang, ICML 2013), which DoG and L-DoG use with γ = 8 (reference `dog-optimizer` 1.0.3,
+/// `dog/averager.py`, `PolynomialDecayAverager`). Until the first averaged update `evaluationPoint`
+/// is the wrapped optimizer's. Its state (`PolynomialAveragingState`) is the counters, γ, the start
+/// and x̄, with the wrapped optimizer's state nested: one state path, and one evaluation point that
+/// the training loop, validation, early stopping and checkpoints all use.
 public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
     public typealias Scalar = Base.Scalar
     public internal(set) var base: Base
     public let gamma: Double
-    /// The index of the next average update (1 before the first step).
+    /// The wrapped optimizer's first update (0-based) whose result is averaged.
+    public let start: Int
+    /// The index of the next average update (1 before the first averaged update).
     public internal(set) var t = 1
+    /// Updates the wrapped optimizer has taken.
+    public internal(set) var steps = 0
     var average: [Scalar]
+    /// Scratch for the wrapped optimizer's evaluation point.
+    var point: [Scalar]
 
-    public init(_ base: Base, gamma: Double = 8) throws {
+    public init(_ base: Base, gamma: Double = 8, start: Int = 0) throws {
         try HyperParameterCheck("polynomial averaging")(gamma, "gamma", .nonNegative)
+        guard start >= 0 else { throw OptimizerError("averaging: the start update must be at least 0, got \(start)") }
         self.base = base
         self.gamma = gamma
+        self.start = start
         average = Array(repeating: 0, count: base.parameterCount)
+        point = average
     }
 
     public var name: String { base.name + "+average" }
@@ -39,8 +50,14 @@ public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
                               learningRate: Double) {
         base.step(parameters: parameters, gradient: gradient, learningRate: learningRate)
+        steps += 1
+        guard steps > start else { return }
         let w = Self.weight(t: t, gamma: gamma)
-        average.withUnsafeMutableBufferPointer { Self.update(average: $0, parameters: parameters, weight: w) }
+        let b = base
+        point.withUnsafeMutableBufferPointer { x in
+            b.evaluationPoint(parameters: UnsafeBufferPointer(parameters), into: x)
+            average.withUnsafeMutableBufferPointer { Self.update(average: $0, parameters: x, weight: w) }
+        }
         t += 1
     }
 

@@ -107,10 +107,9 @@ import _TestSupport
             _ = try Trainer(objective: o, optimizer: try DoG<Double>(parameterCount: 4), configuration: c,
                             initialParameters: [Double](repeating: 0, count: 4), dataParallel: dp)
         }
-        var averaged = c
-        averaged.averaging = IterateAveraging(start: 0)
+        // Iterate averaging is an optimizer wrapper, whose state (the average) cannot be averaged either.
         #expect(throws: TrainingError.self) {
-            _ = try Trainer(objective: o, optimizer: try SGD<Double>(parameterCount: 4, learningRate: 0.1), configuration: averaged,
+            _ = try Trainer(objective: o, optimizer: try PolynomialAveraging(SGD<Double>(parameterCount: 4), gamma: 0), configuration: c,
                             initialParameters: [Double](repeating: 0, count: 4), dataParallel: dp)
         }
     }

@@ -2,7 +2,7 @@ import Testing
 import Descent
 import _TestSupport
 
-/// Iterate averaging against the closed form. GD with rate η on f(x) = ½·Σ aᵢ(xᵢ − cᵢ)² gives
+/// Iterate averaging (`PolynomialAveraging` with γ = 0, from update 5) against the closed form. GD with rate η on f(x) = ½·Σ aᵢ(xᵢ − cᵢ)² gives
 /// x_k,i = cᵢ + (x₀,i − cᵢ)·qᵢᵏ with qᵢ = 1 − η·aᵢ, so the mean of x_{s+1} … x_K is
 /// cᵢ + (x₀,i − cᵢ)·(Σ_{k=s+1…K} qᵢᵏ)/(K − s).
 struct LoopAveragingTests {
@@ -29,8 +29,9 @@ struct LoopAveragingTests {
             return f
         }
         var evaluated: [[T]] = []
-        let config = try TrainingConfiguration(epochs: 20, batchSize: .full, learningRate: eta, averaging: IterateAveraging(start: 5))
-        let result = try Trainer(objective: objective, optimizer: PlainGradientStep<T>(parameterCount: 3),
+        let config = try TrainingConfiguration(epochs: 20, batchSize: .full, learningRate: eta)
+        let averaged = try PolynomialAveraging(PlainGradientStep<T>(parameterCount: 3), gamma: 0, start: 5)
+        let result = try Trainer(objective: objective, optimizer: averaged,
                                  configuration: config, validation: { p in evaluated.append(Array(p)); return (0, nil) },
                                  initialParameters: x0.map { T($0) }).run()
         #expect(result.steps == 20)
@@ -46,15 +47,24 @@ struct LoopAveragingTests {
     @Test func averagingDouble() throws { try averaging(Double.self, tol: 1e-13) }
     @Test func averagingFloat() throws { try averaging(Float.self, tol: 1e-6) }
 
-    /// The running-mean kernel on its own: m terms give their arithmetic mean.
-    @Test func accumulateIsTheMean() {
+    /// γ = 0 weighs every averaged point alike: m points give their arithmetic mean; γ > 0 weighs
+    /// later points more (w_t = (1 + γ)/(t + γ)).
+    @Test func uniformAndPolynomialWeights() throws {
         let xs: [[Double]] = [[1, -2], [4, 0.5], [-3, 7], [10, 1]]
-        var avg: [Double] = [99, 99]
-        avg.withUnsafeMutableBufferPointer { out in
-            for (m, x) in xs.enumerated() {
-                x.withUnsafeBufferPointer { IterateAveraging.accumulate($0, into: out, count: m + 1) }
+        func run(gamma: Double) throws -> [Double] {
+            var avg = try PolynomialAveraging(PlainGradientStep<Double>(parameterCount: 2), gamma: gamma)
+            var out = [Double](repeating: 0, count: 2)
+            for x in xs {
+                var p = x, g = [0.0, 0.0]   // a zero gradient: the step leaves p = x
+                avg.step(parameters: &p, gradient: &g, learningRate: 1)
             }
+            out.withUnsafeMutableBufferPointer { o in [0.0, 0].withUnsafeBufferPointer { avg.evaluationPoint(parameters: $0, into: o) } }
+            return out
         }
-        #expect(allClose(avg, [3, 1.625], tol: 1e-15))
+        #expect(allClose(try run(gamma: 0), [3, 1.625], tol: 1e-15))
+        // γ = 1: weights 1, 2/3, 2/4, 2/5 give x̄ = Σ_t (2t/(n(n+1)))·x_t for n = 4.
+        let n = 4.0
+        let expected = (0..<2).map { j in (0..<4).reduce(0.0) { $0 + 2 * Double($1 + 1) / (n * (n + 1)) * xs[$1][j] } }
+        #expect(allClose(try run(gamma: 1), expected, tol: 1e-14))
     }
 }

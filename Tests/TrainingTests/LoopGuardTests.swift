@@ -86,9 +86,7 @@ struct LoopGuardTests {
         #expect(message { try make(TrainingConfiguration(epochs: 1, batchSize: .full, learningRate: 0.1,
                                                          earlyStopping: EarlyStopping(patience: -2))) }
             .contains("patience"))
-        #expect(message { try make(TrainingConfiguration(epochs: 1, batchSize: .full, learningRate: 0.1,
-                                                         averaging: IterateAveraging(start: -1))) }
-            .contains("averaging"))
+        #expect(throws: OptimizerError.self) { _ = try PolynomialAveraging(PlainGradientStep<Double>(parameterCount: 3), gamma: 0, start: -1) }
         #expect(message { try make(TrainingConfiguration(epochs: 1, batchSize: .full, learningRate: 0.1)) } == "")
         #expect(throws: TrainingError.self) {
             _ = try Trainer(objective: problem.objective(), optimizer: PlainGradientStep<Double>(parameterCount: 3),

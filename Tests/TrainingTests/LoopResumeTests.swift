@@ -16,13 +16,14 @@ struct LoopResumeTests {
             train = try LoopProblem(rows: 40, features: 3, noise: 0.3, seed: 41)
             held = try LoopProblem(rows: 15, features: 3, noise: 0.3, seed: 42)
             config = TrainingConfiguration(epochs: 12, batchSize: .size(7), shuffle: .reshuffle, seed: 77, schedule: HalveOnRiseWithMomentum(initial: 0.2, cycleMomentum: true),
-                                           earlyStopping: EarlyStopping(patience: 100), averaging: IterateAveraging(start: 10))
+                                           earlyStopping: EarlyStopping(patience: 100))
         }
 
-        func trainer(resumingFrom state: TrainerState<T>? = nil) throws -> Trainer<LoopLeastSquares<T>, HeavyBall<T>> {
+        func trainer(resumingFrom state: TrainerState<T>? = nil) throws -> Trainer<LoopLeastSquares<T>, PolynomialAveraging<HeavyBall<T>>> {
             let heldObjective = held.objective()
             let validation: ValidationEvaluator<T> = { p in (heldObjective.fullLoss(p), Double(p[0])) }
-            let optimizer = HeavyBall<T>(parameterCount: 4, momentum: 0.9)
+            // Averaging from update 10 on, so that checkpoints inside and outside the averaged stretch are covered.
+            let optimizer = try PolynomialAveraging(HeavyBall<T>(parameterCount: 4, momentum: 0.9), gamma: 0, start: 10)
             if let state {
                 return try Trainer(objective: train.objective(), optimizer: optimizer, configuration: config,
                                    validation: validation, resumingFrom: state)

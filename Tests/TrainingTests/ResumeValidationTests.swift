@@ -27,9 +27,6 @@ struct ResumeValidationTests {
             ("step", { $0.step = -1 }),
             ("samplesSeen", { $0.samplesSeen = -7 }),
             ("step overflow", { $0.step = Int.max }),
-            ("average missing", { $0.averageCount = 3; $0.average = nil }),
-            ("average without count", { $0.averageCount = 0; $0.average = Array(repeating: 0, count: 4) }),
-            ("average count", { $0.averageCount = -1 }),
         ]
         for (label, edit) in edits {
             var bad = good

@@ -84,9 +84,19 @@ public struct OptimizerSettings: Sendable, Equatable, Hashable, CustomStringConv
     /// The learning rate to use when none is given.
     public var defaultLearningRate: Double { spec.defaultLearningRate }
 
-    /// Builds the optimizer for `groups`.
-    public func make<Scalar: BLASScalar>(_: Scalar.Type, groups: [ParameterGroup], learningRate: Double) throws -> any Optimizer<Scalar> {
-        try spec.make(self, groups: groups, learningRate: learningRate, as: Scalar.self)
+    /// Builds the optimizer for `groups`, wrapped in the library's iterate averaging
+    /// (`PolynomialAveraging`) when it averages: from update `averageFrom` on when given, with the
+    /// settings' `average_gamma` as γ (DoG and L-DoG: 8 unless set, and then from update 0 even
+    /// without `averageFrom`) or γ = 0, the uniform mean.
+    public func make<Scalar: BLASScalar>(_: Scalar.Type, groups: [ParameterGroup], learningRate: Double,
+                                         averageFrom: Int? = nil) throws -> any Optimizer<Scalar> {
+        let bare = try spec.make(self, groups: groups, learningRate: learningRate, as: Scalar.self)
+        let gamma = spec.field(named: "average_gamma") == nil ? 0 : number("average_gamma") ?? 0
+        guard let start = averageFrom ?? (gamma > 0 ? 0 : nil) else { return bare }
+        func averaged<O: Optimizer>(_ o: O) throws -> any Optimizer<Scalar> where O.Scalar == Scalar {
+            try PolynomialAveraging(o, gamma: gamma, start: start)
+        }
+        return try averaged(bare)
     }
 
     public var description: String {

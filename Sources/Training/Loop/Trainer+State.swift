@@ -7,7 +7,6 @@ extension Trainer {
         TrainerState(epoch: epoch, step: step, samplesSeen: samplesSeen, batchInEpoch: batchInEpoch,
                      epochLossSum: epochLossSum, epochSamples: epochSamples, lastLearningRate: lastLearningRate,
                      sampler: sampler.state, optimizer: optimizer.saveState(), parameters: Array(parameters),
-                     averageCount: averageCount, average: averageCount > 0 ? Array(average) : nil,
                      earlyStopping: tracker, bestParameters: hasBest ? Array(best) : nil,
                      metricHistory: metricHistory, history: history, finished: finished,
                      dataParallel: parallel?.settings.record)
@@ -27,11 +26,8 @@ extension Trainer {
         // Counters only grow by one update at a time; beyond 2⁵³ a file is corrupt (and near Int.max
         // the next update would overflow).
         for (name, v) in [("epoch", s.epoch), ("step", s.step), ("samplesSeen", s.samplesSeen),
-                          ("epochSamples", s.epochSamples), ("averageCount", s.averageCount)] where v < 0 || v > 1 << 53 {
+                          ("epochSamples", s.epochSamples)] where v < 0 || v > 1 << 53 {
             throw TrainingError("the saved state has an invalid \(name) (\(v))")
-        }
-        guard (s.averageCount > 0) == (s.average != nil) else {
-            throw TrainingError("the saved state's average count (\(s.averageCount)) and average disagree")
         }
         guard s.sampler.order.count == sampler.sampleCount else {
             throw TrainingError("the saved state is for \(s.sampler.order.count) samples, the objective has \(sampler.sampleCount)")
@@ -39,7 +35,7 @@ extension Trainer {
         guard s.batchInEpoch >= 0 && s.batchInEpoch <= batchesPerEpoch else {
             throw TrainingError("the saved state is at batch \(s.batchInEpoch) of an epoch with \(batchesPerEpoch) batches")
         }
-        for (name, v) in [("average", s.average), ("best parameters", s.bestParameters)] {
+        for (name, v) in [("best parameters", s.bestParameters)] {
             if let v, v.count != p { throw TrainingError("the saved \(name) have \(v.count) elements, expected \(p)") }
         }
         guard (s.earlyStopping == nil) == (configuration.earlyStopping == nil) else {
@@ -56,8 +52,6 @@ extension Trainer {
         sampler = restoredSampler
         epoch = s.epoch; step = s.step; samplesSeen = s.samplesSeen; batchInEpoch = s.batchInEpoch
         epochLossSum = s.epochLossSum; epochSamples = s.epochSamples; lastLearningRate = s.lastLearningRate
-        averageCount = s.averageCount
-        if let a = s.average { _ = average.update(fromContentsOf: a) }
         tracker = s.earlyStopping
         hasBest = s.bestParameters != nil
         if let b = s.bestParameters { _ = best.update(fromContentsOf: b) }
@@ -105,8 +99,8 @@ extension Trainer {
     /// The current raw parameters (a copy).
     public var currentParameters: [Scalar] { Array(parameters) }
 
-    /// The parameters `run()` would return if training stopped now (a copy): the running average once
-    /// averaging has started, else the optimizer's evaluation point (falling back to the raw parameters
+    /// The parameters `run()` would return if training stopped now (a copy): the optimizer's
+    /// evaluation point (an averaging optimizer's average) (falling back to the raw parameters
     /// when that is not finite); the best epoch's point once a run with `restoreBest` has finished.
     /// This is what a checkpoint's model should hold.
     public var currentResultPoint: [Scalar] {

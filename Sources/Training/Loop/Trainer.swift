@@ -13,8 +13,9 @@ public typealias ValidationEvaluator<Scalar: BLASScalar> = (UnsafeBufferPointer<
 /// One update (step t): pick the learning rate (the schedule's value at its unit's counter, or the
 /// constant rate) and the momentum if the schedule cycles it; evaluate the batch loss and gradient at
 /// the current parameters; check both are finite; keep a copy of the parameters; let the optimizer
-/// update them; check the result is finite (else restore the copy); fold the new point into the
-/// running mean when averaging is on. Any non-finite value stops training at that update with
+/// update them; check the result is finite (else restore the copy). Iterate averaging is the
+/// optimizer's (`PolynomialAveraging`), so the point evaluated and returned is always the optimizer's
+/// evaluation point. Any non-finite value stops training at that update with
 /// `.diverged(step:reason:)` and the last finite parameters. At an epoch end: the training loss (the
 /// batch losses' size-weighted mean), the validation evaluation, the schedule's metric history,
 /// early stopping, the history record, then the `afterEpoch` hook.
@@ -46,7 +47,6 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     var lastLearningRate = 0.0
     /// The schedule's rate when it is a plain constant (read once, not at every update).
     var constantRate: Double?
-    var averageCount = 0
     var tracker: EarlyStopping.Tracker?
     var hasBest = false
     var metricHistory: [Double] = []
@@ -59,7 +59,6 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     let lastFinite: UnsafeMutableBufferPointer<Scalar>
     /// Scratch for the evaluation point.
     let point: UnsafeMutableBufferPointer<Scalar>
-    let average: UnsafeMutableBufferPointer<Scalar>
     let best: UnsafeMutableBufferPointer<Scalar>
     /// Stays zero: the other side of the finiteness check's dot product.
     let zeros: UnsafeMutableBufferPointer<Scalar>
@@ -100,9 +99,6 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
                 throw TrainingError("local SGD (averaging every few updates) averages the parameters and momentum buffers, "
                                     + "but \(optimizer.name) keeps state that cannot be averaged; use sgd, or synchronise every step")
             }
-            guard configuration.averaging == nil else {
-                throw TrainingError("iterate averaging cannot be combined with local SGD; synchronise every step to use it")
-            }
         }
         self.objective = objective
         self.optimizer = optimizer
@@ -122,7 +118,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
             return u
         }
         parameters = buffer(); gradient = buffer(); lastFinite = buffer(); point = buffer()
-        average = buffer(); best = buffer(); zeros = buffer()
+        best = buffer(); zeros = buffer()
         _ = parameters.update(fromContentsOf: initialParameters)
         parallel = dataParallel.map { DataParallelRuntime($0, parameterCount: p, stateCount: optimizer.averagedStateCount ?? 0) }
         if let parallel {
@@ -148,7 +144,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     }
 
     deinit {
-        for b in [parameters, gradient, lastFinite, point, average, best, zeros] { b.deallocate() }
+        for b in [parameters, gradient, lastFinite, point, best, zeros] { b.deallocate() }
     }
 
     /// Seconds spent in collectives so far (0 for a plain run): the gradient and loss allreduce of
@@ -248,11 +244,6 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         guard DivergenceGuard.allFinite(parameters.readOnly, zeros: zeros.readOnly) else {
             BLAS.copy(lastFinite.readOnly, parameters)
             return try diverged(.nonFiniteParameters)
-        }
-        if let a = configuration.averaging, step >= a.start {
-            averageCount += 1
-            optimizer.evaluationPoint(parameters: parameters.readOnly, into: point)
-            IterateAveraging.accumulate(point.readOnly, into: average, count: averageCount)
         }
         step += 1
         samplesSeen += count
@@ -364,14 +355,10 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         }
     }
 
-    /// Writes the point to evaluate and return: the running average when averaging has started,
-    /// else the optimizer's evaluation point.
+    /// Writes the point to evaluate and return: the optimizer's evaluation point (an averaging
+    /// optimizer's average, Schedule-Free's x, the parameters for most methods).
     func writeCurrentPoint(into destination: UnsafeMutableBufferPointer<Scalar>) {
-        if averageCount > 0 {
-            BLAS.copy(average.readOnly, destination)
-        } else {
-            optimizer.evaluationPoint(parameters: parameters.readOnly, into: destination)
-        }
+        optimizer.evaluationPoint(parameters: parameters.readOnly, into: destination)
     }
 
     func value(of q: MonitoredQuantity, training: Double, validationLoss: Double?, validationMetric: Double?) throws -> Double {

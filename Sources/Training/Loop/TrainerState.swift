@@ -28,9 +28,6 @@ public struct TrainerState<Scalar: BLASScalar>: Codable, Equatable, Sendable {
     public var sampler: BatchSampler.State
     public var optimizer: OptimizerState
     public var parameters: [Scalar]
-    /// Terms in the running mean (0 = averaging not started) and the mean itself.
-    public var averageCount: Int
-    public var average: [Scalar]?
     public var earlyStopping: EarlyStopping.Tracker?
     public var bestParameters: [Scalar]?
     /// The per-epoch values fed to metric-driven schedules.

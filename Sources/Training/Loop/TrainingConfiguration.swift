@@ -52,25 +52,24 @@ public struct TrainingConfiguration: Sendable {
     /// loss when an evaluator is given, else the training loss.
     public var scheduleMetric: MonitoredQuantity?
     public var earlyStopping: EarlyStopping?
-    public var averaging: IterateAveraging?
 
     /// A run whose rates come from `schedule`.
     public init(epochs: Int, batchSize: BatchSize = .size(32), shuffle: ShuffleMode = .reshuffle,
                 dropLast: Bool = false, seed: UInt64 = 0, schedule: any LearningRateSchedule,
-                scheduleMetric: MonitoredQuantity? = nil, earlyStopping: EarlyStopping? = nil, averaging: IterateAveraging? = nil) {
+                scheduleMetric: MonitoredQuantity? = nil, earlyStopping: EarlyStopping? = nil) {
         self.epochs = epochs; self.batchSize = batchSize; self.shuffle = shuffle; self.dropLast = dropLast
         self.seed = seed; self.schedule = schedule
-        self.scheduleMetric = scheduleMetric; self.earlyStopping = earlyStopping; self.averaging = averaging
+        self.scheduleMetric = scheduleMetric; self.earlyStopping = earlyStopping
     }
 
     /// A run at the constant rate `learningRate` (a `ConstantSchedule`). Throws unless the rate is
     /// positive and finite.
     public init(epochs: Int, batchSize: BatchSize = .size(32), shuffle: ShuffleMode = .reshuffle,
                 dropLast: Bool = false, seed: UInt64 = 0, learningRate: Double,
-                scheduleMetric: MonitoredQuantity? = nil, earlyStopping: EarlyStopping? = nil, averaging: IterateAveraging? = nil) throws {
+                scheduleMetric: MonitoredQuantity? = nil, earlyStopping: EarlyStopping? = nil) throws {
         self.init(epochs: epochs, batchSize: batchSize, shuffle: shuffle, dropLast: dropLast, seed: seed,
                   schedule: try Self.constant(learningRate), scheduleMetric: scheduleMetric,
-                  earlyStopping: earlyStopping, averaging: averaging)
+                  earlyStopping: earlyStopping)
     }
 
     /// The constant-rate schedule of the `learningRate:` initialiser; throws unless the rate is
@@ -121,6 +120,5 @@ public struct TrainingConfiguration: Sendable {
             }
         }
         if let e = earlyStopping { try e.validate() }
-        if let a = averaging { try a.validate() }
     }
 }

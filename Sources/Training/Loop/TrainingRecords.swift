@@ -82,8 +82,8 @@ public enum StopReason: Codable, Equatable, Sendable, CustomStringConvertible {
 public struct TrainingResult<Scalar: BLASScalar>: Sendable {
     public var stopReason: StopReason
     /// The parameters to use: the best epoch's point (early stopping with `restoreBest`, when training
-    /// completed or stopped early), else the running average (iterate averaging, once started), else
-    /// the optimizer's evaluation point. After a divergence: from the last finite iterate, never NaN.
+    /// completed or stopped early), else the optimizer's evaluation point (an averaging optimizer's
+    /// average, see `PolynomialAveraging`). After a divergence: from the last finite iterate, never NaN.
     public var parameters: [Scalar]
     public var history: [EpochRecord]
     /// Updates done.
