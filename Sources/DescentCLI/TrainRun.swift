@@ -31,113 +31,41 @@ struct TrainRun<Scalar: BLASScalar> {
                                      (output.plot, "--plot"), (output.checkpoint, "--checkpoint")])
             for path in [output.checkpoint, output.output].compactMap({ $0 }) { OutputPath.removeStaleTemporaries(of: path) }
         }
-        let setup = try TrainingSetup<Scalar>(data: command.data.spec(), model: command.model.spec(), preparation: training.preparation,
-                                              dataParallel: group?.settings)
-        let embedded = setup.isEmbedded
-        let optimizerOptions = command.optimizer
-        let settings = try optimizerOptions.settings(embedded: embedded)
-        let n = setup.train.sampleCount
-        let batchSize = try training.parsedBatchSize(default: embedded ? EmbeddedProblem.batchSize : 32)
-        let epochs = training.epochs ?? (embedded ? EmbeddedProblem.epochs : 20)
-        let b = batchSize.resolved(sampleCount: n)
-        // Sharded: each process takes B/N of its n local samples per update (the trainer checks B is a multiple of N).
-        let localBatch = group.map { $0.settings.sharding == .sharded ? max(1, batchSize.resolved(sampleCount: n * $0.size) / $0.size) : b } ?? b
-        let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: localBatch, dropLast: training.dropLast)
-        guard batchesPerEpoch >= 1 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
-
-        let objective = try agreed { try setup.objective(maximumBatchSize: b, threads: compute.threads) }
-        let validation: ValidationEvaluator<Scalar>? = setup.validation.map { v in
-            guard let group else { return objective.evaluator(x: v.x, y: v.y) }
-            let (vx, vy) = ownPart(v.x, v.y)
-            return { p in
-                let e = try objective.evaluate(parameters: p, x: vx, y: vy, over: group.communicator)
-                return (e.loss, e.primaryMetric)
-            }
-        }
-
-        // Learning rate, possibly from a range test, and the schedule.
-        var learningRate = try training.learningRate(default: optimizerOptions.defaultLearningRate(settings))
-        var lrNote: String? = nil
-        if training.isAutoLR {
-            let finder = RangeTestSettings.defaults
-            var optimizer = try optimizerOptions.make(settings, Scalar.self, groups: setup.model.parameterGroups, learningRate: 1)
-            var parameters = setup.initialParameters
-            let result: LRRangeTestResult
-            if let group {
-                // Every process runs the same test on the reduced losses, so all get the same suggestion.
-                try group.communicator.broadcast(&parameters)
-                let sharded = group.settings.sharding == .sharded
-                var rangeObjective = DataParallelObjective(objective, dataParallel: group.settings)
-                var sampler = BatchSampler(sampleCount: n, batchSize: localBatch, mode: training.shuffle,
-                                           dropLast: training.dropLast,
-                                           seed: sharded ? DataParallel.shardSeed(training.seed, rank: group.rank) : training.seed)
-                result = try finder.test().run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
-            } else {
-                var rangeObjective = objective
-                var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: training.shuffle, dropLast: training.dropLast, seed: training.seed)
-                result = try finder.test().run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
-            }
-            switch result.suggest(.steepest) {
-            case .rate(let lr, _):
-                learningRate = lr
-                lrNote = "--lr auto: range test suggests \(Format.number(lr)) (steepest descent of the smoothed loss)"
-            case .unreliable(let reason):
-                throw CLIError("--lr auto: the range test gave no reliable suggestion: \(reason); run `descent lr-find` to see the curve, or give --lr")
-            }
-        }
-        var scheduleText = training.schedule ?? (embedded && training.lr == nil ? EmbeddedProblem.schedule(updates: epochs * batchesPerEpoch) : nil)
-        // --lr auto hands the range test's rate to the schedule by value: the base rate, and the peak
-        // of a cyclic or one-cycle schedule without max= (starting at max/4, Smith's rule). The
-        // schedule's own text form then records the values it took.
-        let peak = training.isAutoLR ? SchedulePeak(max: learningRate, divisor: 4) : nil
-        let schedule = try scheduleText.map { try parseSchedule($0, baseLearningRate: learningRate, peak: peak) }
-        if training.isAutoLR, let s = schedule { scheduleText = String(describing: s) }
-
-        // The schedule is the one source of every update's rate (a constant one without --schedule).
-        let configuration = TrainingConfiguration(
-            epochs: epochs, batchSize: batchSize, shuffle: training.shuffle, dropLast: training.dropLast, seed: training.seed,
-            schedule: try schedule ?? TrainingConfiguration.constant(learningRate),
-            scheduleMetric: training.scheduleMetric?.quantity, earlyStopping: training.earlyStoppingRule)
-
-        var initialDigest: String? = nil
-        if case .some(let path) = command.model.initial, path != "zeros", path != "random" {
-            var p = Fingerprint(); setup.initialParameters.withUnsafeBytes { p.add($0) }; initialDigest = p.hex
-        }
-        var distributedMode: String? = nil
-        if let g = group, g.settings.sharding != .exact || g.settings.synchronization != .everyStep {
-            // A plain run's checkpoint resumes under --distributed exact every-step, and back.
-            distributedMode = "\(g.settings.sharding.rawValue) \(g.settings.synchronization)"
-        }
-        let data = command.data
-        let recipe = TrainingRecipe(
-            data: .init(path: data.data, targetsPath: data.targets, targetColumns: data.target, header: data.header.rawValue,
-                        delimiter: data.delimiter, dropNonfinite: data.dropNonfinite, digest: setup.dataDigest,
-                        description: setup.dataDescription),
-            precision: dtype, model: "\(setup.shape)", loss: setup.loss.description, initial: setup.initialDescription,
-            initialDigest: initialDigest, optimizer: settings, noBiasDecay: optimizerOptions.noBiasDecay,
-            averageFrom: optimizerOptions.averageFrom, learningRate: learningRate, schedule: scheduleText,
-            scheduleMetric: training.scheduleMetric?.rawValue, batchSize: batchSize, epochs: epochs, shuffle: training.shuffle,
-            dropLast: training.dropLast, seed: training.seed, validationSplit: training.validationSplit,
-            standardize: training.standardize.rawValue,
-            earlyStopping: training.earlyStopping.map { .init(patience: $0, minDelta: training.minDelta, monitor: training.monitor?.rawValue) },
-            dataParallel: distributedMode)
-
-        let context = RunContext(setup: setup, recipe: recipe, optimizerSummary: recipe.optimizerSummary, learningRate: learningRate,
-                                 scheduleText: scheduleText, batchSize: b, epochs: epochs, fingerprint: recipe.fingerprint, lrNote: lrNote,
+        let prepared = try plan().prepare(Scalar.self, dataParallel: group?.settings)
+        let setup = prepared.setup, b = prepared.batch
+        let lrNote = training.isAutoLR ? "--lr auto: range test suggests \(Format.number(prepared.learningRate)) (steepest descent of the smoothed loss)" : nil
+        let recipe = prepared.recipe
+        let context = RunContext(setup: setup, recipe: recipe, optimizerSummary: recipe.optimizerSummary, learningRate: prepared.learningRate,
+                                 scheduleText: prepared.scheduleText, batchSize: b, epochs: prepared.configuration.epochs,
+                                 fingerprint: recipe.fingerprint, lrNote: lrNote,
                                  processes: group.map {
                                      "\($0.size) (\($0.communicator.implementation)), sharding \($0.settings.sharding.rawValue), "
                                          + "sync \($0.settings.synchronization), batch \(b) is the global batch"
                                  })
-        let optimizer = try optimizerOptions.make(settings, Scalar.self, groups: setup.model.parameterGroups, learningRate: learningRate)
-        try loop(optimizer, objective: objective, validation: validation, configuration: configuration, context: context)
+        try loop(prepared.makeOptimizer(), prepared: prepared, context: context)
     }
 
-    /// This process's rows of (x, y) for a combined evaluation: its share in `.exact` mode (every
-    /// process holds all rows), all of them in `.sharded` mode.
-    func ownPart(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) -> (Matrix<Scalar>, Matrix<Scalar>) {
-        guard let group, group.settings.sharding == .exact else { return (x, y) }
-        let r = DataParallel.share(of: x.rows, rank: group.rank, size: group.size)
-        return (x.rows(r), y.rows(r))
+    /// The run the flags ask for, as the library's `RunPlan`.
+    func plan() throws -> RunPlan {
+        let embedded = command.data.data == nil
+        var plan = RunPlan(data: try command.data.spec(), model: try command.model.spec(), preparation: training.preparation,
+                           optimizer: try command.optimizer.settings(embedded: embedded))
+        plan.noBiasDecay = command.optimizer.noBiasDecay
+        plan.averageFrom = command.optimizer.averageFrom
+        if training.isAutoLR {
+            plan.learningRate = .rangeTest(try RangeTestSettings.defaults.test())
+        } else if training.lr != nil {
+            plan.learningRate = .given(try training.learningRate(default: 0))
+        }
+        plan.schedule = training.schedule
+        plan.scheduleMetric = training.scheduleMetric?.quantity
+        plan.batchSize = training.batchSize == nil ? nil : try training.parsedBatchSize()
+        plan.epochs = training.epochs
+        plan.shuffle = training.shuffle
+        plan.dropLast = training.dropLast
+        plan.earlyStopping = training.earlyStoppingRule
+        plan.threads = compute.threads
+        return plan
     }
 
     /// The values the loop and the report share.
@@ -156,9 +84,8 @@ struct TrainRun<Scalar: BLASScalar> {
         var processes: String? = nil
     }
 
-    func loop<Opt: Optimizer>(_ optimizer: Opt, objective: SupervisedObjective<Scalar>,
-                              validation: ValidationEvaluator<Scalar>?, configuration: TrainingConfiguration,
-                              context: RunContext) throws where Opt.Scalar == Scalar {
+    func loop<Opt: Optimizer>(_ optimizer: Opt, prepared: PreparedRun<Scalar>, context: RunContext) throws where Opt.Scalar == Scalar {
+        let (objective, validation, configuration) = (prepared.objective, prepared.validation, prepared.configuration)
         let trainer: Trainer<SupervisedObjective<Scalar>, Opt>
         var resumedNote: String? = nil
         let dataParallel = group?.settings
@@ -261,12 +188,12 @@ struct TrainRun<Scalar: BLASScalar> {
 
         let final: Evaluation, validationEvaluation: Evaluation?
         if let group {
-            let parts = ownPart(context.setup.train.x, context.setup.train.y)
+            let parts = prepared.ownRows(context.setup.train.x, context.setup.train.y)
             final = try result.parameters.withUnsafeBufferPointer {
                 try objective.evaluate(parameters: $0, x: parts.0, y: parts.1, over: group.communicator)
             }
             validationEvaluation = try context.setup.validation.map { v in
-                let parts = ownPart(v.x, v.y)
+                let parts = prepared.ownRows(v.x, v.y)
                 return try result.parameters.withUnsafeBufferPointer {
                     try objective.evaluate(parameters: $0, x: parts.0, y: parts.1, over: group.communicator)
                 }

@@ -57,7 +57,7 @@ public struct TrainingSetup<Scalar: BLASScalar> {
                 let digest = UInt64(loaded.digest ?? "0", radix: 16) ?? 0
                 let parts = try group.communicator.allGather((0..<4).map { Double((digest >> (16 * UInt64($0))) & 0xFFFF) })
                 var combined = XXH64()
-                for part in parts { var values = part; values.withUnsafeBytes { combined.update($0) } }
+                for part in parts { part.withUnsafeBytes { combined.update($0) } }
                 let hex = String(combined.digest, radix: 16)
                 loaded.digest = String(repeating: "0", count: 16 - hex.count) + hex
             }

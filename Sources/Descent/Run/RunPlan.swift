@@ -1,0 +1,217 @@
+import Collective
+import DataFiles
+import Foundation
+import LinearAlgebra
+import Optimizers
+import Schedules
+import Training
+
+/// What a training run is asked to do, before anything is read: the data, the model, the
+/// preparation, the optimizer, the learning rate (given, from a range test, or the optimizer's
+/// default), the schedule's text, batching, epochs and early stopping. `prepare` reads the data and
+/// builds the pieces (`PreparedRun`); `PreparedRun.run()` trains. `descent train` fills a plan from
+/// its flags and adds only progress, checkpoints and reports, so a program gets the same run.
+///
+/// Defaults where the plan leaves a value out: batch 32 and 20 epochs, and on the built-in problem
+/// (`data.path == nil`) its own run: batch 64, 10 epochs and a per-update cosine decay to 0 unless a
+/// learning rate or schedule is given.
+public struct RunPlan: Sendable {
+    /// Where the learning rate comes from.
+    public enum LearningRate: Sendable {
+        /// The optimizer's default (`OptimizerSpec.defaultLearningRate`).
+        case optimizerDefault
+        case given(Double)
+        /// The steepest-descent suggestion of this range test on the run's own pieces; a cyclic or
+        /// one-cycle schedule without `max=` peaks there and starts at max/4 (Smith's rule).
+        case rangeTest(LRRangeTest)
+    }
+
+    public var data: DataSpec
+    public var model: ModelSpec
+    public var preparation: PreparationSpec
+    public var optimizer: OptimizerSettings
+    /// No weight decay on the biases (every optimizer).
+    public var noBiasDecay = false
+    /// Iterate averaging (`PolynomialAveraging`) from this update on.
+    public var averageFrom: Int? = nil
+    public var learningRate: LearningRate = .optimizerDefault
+    /// The schedule's text form (`parseSchedule`); nil for a constant rate.
+    public var schedule: String? = nil
+    public var scheduleMetric: MonitoredQuantity? = nil
+    public var batchSize: BatchSize? = nil
+    public var epochs: Int? = nil
+    public var shuffle: ShuffleMode = .reshuffle
+    public var dropLast = false
+    public var earlyStopping: EarlyStopping? = nil
+    /// Threads of the objective's worker pool (nil: every core).
+    public var threads: Int? = nil
+
+    public init(data: DataSpec, model: ModelSpec = ModelSpec(), preparation: PreparationSpec = PreparationSpec(),
+                optimizer: OptimizerSettings) {
+        self.data = data; self.model = model; self.preparation = preparation; self.optimizer = optimizer
+    }
+
+    public var isBuiltInProblem: Bool { data.path == nil }
+
+    /// Reads the data and builds the run's pieces (a collective in data-parallel training: every
+    /// process prepares, and a failure on one stops all).
+    public func prepare<Scalar: BLASScalar>(_: Scalar.Type, dataParallel: DataParallel? = nil) throws -> PreparedRun<Scalar> {
+        try PreparedRun(plan: self, dataParallel: dataParallel)
+    }
+}
+
+/// A run with its data read and its pieces built (see `RunPlan`).
+public struct PreparedRun<Scalar: BLASScalar> {
+    public let plan: RunPlan
+    public let dataParallel: DataParallel?
+    public let setup: TrainingSetup<Scalar>
+    public let objective: SupervisedObjective<Scalar>
+    /// Validation on the held-out part (combined over the processes in data-parallel training).
+    public let validation: ValidationEvaluator<Scalar>?
+    public let configuration: TrainingConfiguration
+    /// The base learning rate, and what the range test said when it chose it.
+    public let learningRate: Double
+    public let rangeTestNote: String?
+    /// The schedule's text form as used (with the range test's peak filled in), nil for a constant rate.
+    public let scheduleText: String?
+    /// The batch on this process's data (the global batch, clamped to the samples).
+    public let batch: Int
+    public let recipe: TrainingRecipe
+
+    init(plan: RunPlan, dataParallel: DataParallel?) throws {
+        self.plan = plan
+        self.dataParallel = dataParallel
+        let embedded = plan.isBuiltInProblem
+        let setup = try TrainingSetup<Scalar>(data: plan.data, model: plan.model, preparation: plan.preparation, dataParallel: dataParallel)
+        self.setup = setup
+        let n = setup.train.sampleCount
+        let batchSize = plan.batchSize ?? .size(embedded ? EmbeddedProblem.batchSize : 32)
+        let epochs = plan.epochs ?? (embedded ? EmbeddedProblem.epochs : 20)
+        let b = batchSize.resolved(sampleCount: n)
+        batch = b
+        // Sharded: each process takes B/N of its n local samples per update (the trainer checks B is a multiple of N).
+        let localBatch = dataParallel.map { $0.sharding == .sharded ? Swift.max(1, batchSize.resolved(sampleCount: n * $0.size) / $0.size) : b } ?? b
+        let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: localBatch, dropLast: plan.dropLast)
+        guard batchesPerEpoch >= 1 else { throw TrainingError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
+
+        let agree: (() throws -> SupervisedObjective<Scalar>) throws -> SupervisedObjective<Scalar> = { body in
+            try dataParallel.map { try $0.communicator.agree(body) } ?? body()
+        }
+        let objective = try agree { try setup.objective(maximumBatchSize: b, threads: plan.threads) }
+        self.objective = objective
+        validation = setup.validation.map { v in
+            guard let dataParallel else { return objective.evaluator(x: v.x, y: v.y) }
+            let (vx, vy) = Self.ownRows(v.x, v.y, dataParallel)
+            return { p in
+                let e = try objective.evaluate(parameters: p, x: vx, y: vy, over: dataParallel.communicator)
+                return (e.loss, e.primaryMetric)
+            }
+        }
+
+        // The learning rate: given, the optimizer's default, or the range test's suggestion.
+        var rate: Double
+        var note: String? = nil
+        var peak: SchedulePeak? = nil
+        switch plan.learningRate {
+        case .given(let lr): rate = lr
+        case .optimizerDefault: rate = plan.optimizer.defaultLearningRate
+        case .rangeTest(let test):
+            var optimizer = try plan.optimizer.make(Scalar.self, groups: Self.groups(setup, plan), learningRate: 1)
+            var parameters = setup.initialParameters
+            let result: LRRangeTestResult
+            if let dataParallel {
+                // Every process runs the same test on the reduced losses, so all get the same suggestion.
+                try dataParallel.communicator.broadcast(&parameters)
+                let sharded = dataParallel.sharding == .sharded
+                var rangeObjective = DataParallelObjective(objective, dataParallel: dataParallel)
+                var sampler = BatchSampler(sampleCount: n, batchSize: localBatch, mode: plan.shuffle, dropLast: plan.dropLast,
+                                           seed: sharded ? DataParallel.shardSeed(plan.preparation.seed, rank: dataParallel.rank) : plan.preparation.seed)
+                result = try test.run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
+            } else {
+                var rangeObjective = objective
+                var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed)
+                result = try test.run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
+            }
+            switch result.suggest(.steepest) {
+            case .rate(let lr, _):
+                rate = lr
+                note = "--lr auto: range test suggests \(lr) (steepest descent of the smoothed loss)"
+            case .unreliable(let reason):
+                throw TrainingError("--lr auto: the range test gave no reliable suggestion: \(reason); run `descent lr-find` to see the curve, or give --lr")
+            }
+            // The rate goes to the schedule by value: its base, and the peak of a cyclic or
+            // one-cycle schedule without max= (starting at max/4, Smith's rule).
+            peak = SchedulePeak(max: rate, divisor: 4)
+        }
+        learningRate = rate
+        rangeTestNote = note
+        var text = plan.schedule
+        if text == nil, embedded, case .optimizerDefault = plan.learningRate {
+            text = EmbeddedProblem.schedule(updates: epochs * batchesPerEpoch)
+        }
+        let schedule = try text.map { try parseSchedule($0, baseLearningRate: rate, peak: peak) }
+        if peak != nil, let s = schedule { text = String(describing: s) }   // the values it took
+        scheduleText = text
+
+        // The schedule is the one source of every update's rate (a constant one without a schedule).
+        configuration = TrainingConfiguration(
+            epochs: epochs, batchSize: batchSize, shuffle: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed,
+            schedule: try schedule ?? TrainingConfiguration.constant(rate),
+            scheduleMetric: plan.scheduleMetric, earlyStopping: plan.earlyStopping)
+
+        var initialDigest: String? = nil
+        if let path = plan.model.initial, path != "zeros", path != "random" {
+            var h = XXH64()
+            setup.initialParameters.withUnsafeBytes { h.update($0) }
+            initialDigest = String(h.digest, radix: 16)
+        }
+        var distributedMode: String? = nil
+        if let d = dataParallel, d.sharding != .exact || d.synchronization != .everyStep {
+            // A plain run's checkpoint resumes under exact every-step data parallelism, and back.
+            distributedMode = "\(d.sharding.rawValue) \(d.synchronization)"
+        }
+        let header: String = switch plan.data.header { case .auto: "auto"; case .present: "present"; case .absent: "absent" }
+        recipe = TrainingRecipe(
+            data: .init(path: plan.data.path, targetsPath: plan.data.targetsPath, targetColumns: plan.data.targetColumns.map(\.description),
+                        header: header, delimiter: String(plan.data.delimiter), dropNonfinite: plan.data.dropNonfinite,
+                        digest: setup.dataDigest, description: setup.dataDescription),
+            precision: Scalar.self == Float.self ? "float" : "double", model: "\(setup.shape)", loss: setup.loss.description,
+            initial: setup.initialDescription, initialDigest: initialDigest, optimizer: plan.optimizer, noBiasDecay: plan.noBiasDecay,
+            averageFrom: plan.averageFrom, learningRate: rate, schedule: text, scheduleMetric: plan.scheduleMetric?.rawValue,
+            batchSize: batchSize, epochs: epochs, shuffle: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed,
+            validationSplit: plan.preparation.validationSplit, standardize: plan.preparation.standardize.rawValue,
+            earlyStopping: plan.earlyStopping.map { .init(patience: $0.patience, minDelta: $0.minDelta, monitor: $0.monitor?.rawValue) },
+            dataParallel: distributedMode)
+    }
+
+    static func groups(_ setup: TrainingSetup<Scalar>, _ plan: RunPlan) -> [ParameterGroup] {
+        plan.noBiasDecay ? setup.model.parameterGroups.withoutDecayOnBiases() : setup.model.parameterGroups
+    }
+
+    /// A fresh optimizer for the run (with iterate averaging when the plan asks for it).
+    public func makeOptimizer() throws -> any Optimizer<Scalar> {
+        try plan.optimizer.make(Scalar.self, groups: Self.groups(setup, plan), learningRate: learningRate, averageFrom: plan.averageFrom)
+    }
+
+    /// This process's rows of (x, y) for a combined evaluation: its share in `.exact` mode (every
+    /// process holds all rows), all of them otherwise.
+    public func ownRows(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) -> (Matrix<Scalar>, Matrix<Scalar>) {
+        guard let dataParallel else { return (x, y) }
+        return Self.ownRows(x, y, dataParallel)
+    }
+
+    static func ownRows(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>, _ d: DataParallel) -> (Matrix<Scalar>, Matrix<Scalar>) {
+        guard d.sharding == .exact else { return (x, y) }
+        let r = DataParallel.share(of: x.rows, rank: d.rank, size: d.size)
+        return (x.rows(r), y.rows(r))
+    }
+
+    /// Trains from the start point, with no hooks, and returns the result.
+    public func run() throws -> TrainingResult<Scalar> {
+        func train<Opt: Optimizer>(_ o: Opt) throws -> TrainingResult<Scalar> where Opt.Scalar == Scalar {
+            try Trainer(objective: objective, optimizer: o, configuration: configuration, validation: validation,
+                        initialParameters: setup.initialParameters, dataParallel: dataParallel).run()
+        }
+        return try train(makeOptimizer())
+    }
+}
