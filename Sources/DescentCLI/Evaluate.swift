@@ -3,7 +3,7 @@ import Descent
 import Foundation
 
 /// `descent evaluate`: a model's loss and metrics on labelled data.
-struct Evaluate: ParsableCommand {
+struct Evaluate: ParsableCommand, PrecisionGeneric {
     static let configuration = CommandConfiguration(
         abstract: "Loss and metrics (RMSE and R², or accuracy) of a model on labelled data.",
         discussion: """
@@ -27,10 +27,7 @@ struct Evaluate: ParsableCommand {
     func run() throws {
         try compute.apply()
         guard data.data != nil else { throw CLIError("--data is required") }
-        switch compute.dtype {
-        case .float: try run(Float.self)
-        case .double: try run(Double.self)
-        }
+        try compute.run(self)
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {

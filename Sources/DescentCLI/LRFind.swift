@@ -34,7 +34,7 @@ extension LRSpacing: ExpressibleByArgument {}
 extension LRSuggestionRule: ExpressibleByArgument {}
 
 /// `descent lr-find`: the learning-rate range test.
-struct LRFind: ParsableCommand {
+struct LRFind: ParsableCommand, PrecisionGeneric {
     static let configuration = CommandConfiguration(
         commandName: "lr-find",
         abstract: "Learning-rate range test: sweep the rate upward, record the loss, suggest a rate.",
@@ -73,10 +73,7 @@ struct LRFind: ParsableCommand {
         try training.validate()
         try compute.apply()
         try OutputPath.checkAll([(csv, "--csv"), (plot, "--plot")])
-        switch compute.dtype {
-        case .float: try run(Float.self)
-        case .double: try run(Double.self)
-        }
+        try compute.run(self)
     }
 
     struct Report: Encodable {

@@ -3,7 +3,7 @@ import Descent
 import Foundation
 
 /// `descent predict`: a model's outputs for every row of a data file, as CSV or .npy.
-struct Predict: ParsableCommand {
+struct Predict: ParsableCommand, PrecisionGeneric {
     static let configuration = CommandConfiguration(
         abstract: "Write a model's predictions for a data file (CSV or .npy).",
         discussion: """
@@ -34,10 +34,7 @@ struct Predict: ParsableCommand {
             guard o.hasSuffix(".csv") || o.hasSuffix(".npy") else { throw CLIError("--output \(o): the file name must end in .csv or .npy") }
             try OutputPath.checkWritable(o, option: "--output")
         }
-        switch compute.dtype {
-        case .float: try run(Float.self)
-        case .double: try run(Double.self)
-        }
+        try compute.run(self)
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {

@@ -52,10 +52,7 @@ struct Train: ParsableCommand {
         if group != nil, compute.threads == nil { compute.threads = ProcessGroup.defaultThreads }
         try compute.apply()
         do {
-            switch compute.dtype {
-            case .float: try TrainRun<Float>(command: self, compute: compute, group: group).run()
-            case .double: try TrainRun<Double>(command: self, compute: compute, group: group).run()
-            }
+            try compute.run(Precision(command: self, compute: compute, group: group))
         } catch {
             // Errors every process meets alike are reported once, by process 0; a process's own
             // failure is reported by that process.
@@ -65,5 +62,13 @@ struct Train: ParsableCommand {
             default: throw ProcessFailure(rank: group.rank, error: error)
             }
         }
+    }
+}
+
+/// `train` in one precision.
+private struct Precision: PrecisionGeneric {
+    let command: Train, compute: ComputeOptions, group: ProcessGroup?
+    func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
+        try TrainRun<Scalar>(command: command, compute: compute, group: group).run()
     }
 }

@@ -97,7 +97,21 @@ extension ShuffleMode: ExpressibleByArgument {}
 enum DType: String, ExpressibleByArgument, CaseIterable { case float, double }
 
 /// Precision and threads, shared by every command that computes.
+/// A command that runs in either precision: `ComputeOptions.run(_:)` calls `run(_:)` with the
+/// scalar type --dtype names (the one place that maps the flag to a type).
+protocol PrecisionGeneric {
+    func run<Scalar: BLASScalar>(_: Scalar.Type) throws
+}
+
 struct ComputeOptions: ParsableArguments {
+    /// Runs `command` in the precision --dtype asks for.
+    func run(_ command: some PrecisionGeneric) throws {
+        switch dtype {
+        case .float: try command.run(Float.self)
+        case .double: try command.run(Double.self)
+        }
+    }
+
     @Option(name: .long, help: "Precision: float (32-bit) or double (64-bit).")
     var dtype: DType = .double
 
