@@ -109,10 +109,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         let json = (try? encoder.encode(key)) ?? Data()   // every field is encodable
-        var hash = XXH64()
-        json.withUnsafeBytes { hash.update($0) }
-        let s = String(hash.digest, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
+        return json.withUnsafeBytes { XXH64.digest(of: $0).hex }
     }
 
     /// The model file's `training` record: what trained the model, and how the run ended.

@@ -35,9 +35,7 @@ struct TrainRun<Scalar: BLASScalar> {
         let setup = prepared.setup, b = prepared.batch
         let lrNote = training.isAutoLR ? "--lr auto: range test suggests \(Format.number(prepared.learningRate)) (steepest descent of the smoothed loss)" : nil
         let recipe = prepared.recipe
-        let context = RunContext(setup: setup, recipe: recipe, optimizerSummary: recipe.optimizerSummary, learningRate: prepared.learningRate,
-                                 scheduleText: prepared.scheduleText, batchSize: b, epochs: prepared.configuration.epochs,
-                                 fingerprint: recipe.fingerprint, lrNote: lrNote,
+        let context = RunContext(setup: setup, recipe: recipe, batchSize: b, lrNote: lrNote,
                                  processes: group.map {
                                      "\($0.size) (\($0.communicator.implementation)), sharding \($0.settings.sharding.rawValue), "
                                          + "sync \($0.settings.synchronization), batch \(b) is the global batch"
@@ -73,15 +71,22 @@ struct TrainRun<Scalar: BLASScalar> {
         var setup: TrainingSetup<Scalar>
         /// The run as data: its fingerprint is the checkpoint's, its training record the model file's.
         var recipe: TrainingRecipe
-        var optimizerSummary: String
-        var learningRate: Double
-        var scheduleText: String?
         var batchSize: Int
-        var epochs: Int
-        var fingerprint: String
         var lrNote: String?
         /// "2 (Open MPI v4.1.4), sharding exact, sync every-step, global batch" for a distributed run.
         var processes: String? = nil
+        /// The checkpoint fingerprint, computed once.
+        let fingerprint: String
+
+        init(setup: TrainingSetup<Scalar>, recipe: TrainingRecipe, batchSize: Int, lrNote: String?, processes: String?) {
+            self.setup = setup; self.recipe = recipe; self.batchSize = batchSize; self.lrNote = lrNote
+            self.processes = processes; fingerprint = recipe.fingerprint
+        }
+
+        var optimizerSummary: String { recipe.optimizerSummary }
+        var learningRate: Double { recipe.learningRate }
+        var scheduleText: String? { recipe.schedule }
+        var epochs: Int { recipe.epochs }
     }
 
     func loop<Opt: Optimizer>(_ optimizer: Opt, prepared: PreparedRun<Scalar>, context: RunContext) throws where Opt.Scalar == Scalar {

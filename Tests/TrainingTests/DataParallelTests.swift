@@ -189,3 +189,33 @@ import _TestSupport
         }
     }
 }
+
+/// `TrainingSetup` in data-parallel runs: the processes compare what they read.
+@Suite struct DataParallelSetupTests {
+    static func csv(_ seed: UInt64) throws -> URL {
+        var g = SeededGenerator(seed: seed)
+        var text = "a,b,y\n"
+        for _ in 0..<40 { text += "\(g.nextUnit()),\(g.nextUnit()),\(g.nextUnit())\n" }
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("descent-setup-\(seed)-\(UUID().uuidString).csv")
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Exact sharding needs the same data on every process: different files stop both, same files pass.
+    @Test func exactShardingChecksThatTheDataAgree() throws {
+        let a = try Self.csv(1), b = try Self.csv(2)
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let different = LocalGroup(size: 2).run { comm in
+            try TrainingSetup<Double>(data: DataSpec(path: (comm.rank == 0 ? a : b).path), model: ModelSpec(),
+                                      preparation: PreparationSpec(), dataParallel: DataParallel(communicator: comm)).dataDigest
+        }
+        for outcome in different {
+            #expect(throws: TrainingDataError.self) { try outcome.get() }
+        }
+        let same = LocalGroup(size: 2).run { comm in
+            try TrainingSetup<Double>(data: DataSpec(path: a.path), model: ModelSpec(),
+                                      preparation: PreparationSpec(), dataParallel: DataParallel(communicator: comm)).dataDigest
+        }.map { try! $0.get() }
+        #expect(same[0] == same[1])
+    }
+}

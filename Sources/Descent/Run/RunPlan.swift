@@ -90,7 +90,7 @@ public struct PreparedRun<Scalar: BLASScalar> {
         let b = batchSize.resolved(sampleCount: n)
         batch = b
         // Sharded: each process takes B/N of its n local samples per update (the trainer checks B is a multiple of N).
-        let localBatch = dataParallel.map { $0.sharding == .sharded ? Swift.max(1, batchSize.resolved(sampleCount: n * $0.size) / $0.size) : b } ?? b
+        let localBatch = dataParallel.map { Swift.max(1, $0.localBatchSize(batchSize, sampleCount: n)) } ?? b
         let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: localBatch, dropLast: plan.dropLast)
         guard batchesPerEpoch >= 1 else { throw TrainingError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
 
@@ -161,9 +161,7 @@ public struct PreparedRun<Scalar: BLASScalar> {
 
         var initialDigest: String? = nil
         if let path = plan.model.initial, path != "zeros", path != "random" {
-            var h = XXH64()
-            setup.initialParameters.withUnsafeBytes { h.update($0) }
-            initialDigest = String(h.digest, radix: 16)
+            initialDigest = setup.initialParameters.withUnsafeBytes { XXH64.digest(of: $0).hex }
         }
         var distributedMode: String? = nil
         if let d = dataParallel, d.sharding != .exact || d.synchronization != .everyStep {

@@ -42,41 +42,25 @@ public struct TrainingSetup<Scalar: BLASScalar> {
         let fitAtLoad = training.standardize != .none && training.validationSplit == 0
         let scanning = DataSpec.LoadScan(digest: true, featureMoments: fitAtLoad,
                                             targetMoments: fitAtLoad && training.standardize == .all)
-        var loaded: LoadedData<Scalar>
         let sharded = group?.sharding == .sharded
+        var (loaded, embedded, description) = try group.map { g in try g.communicator.agree { try Self.load(data, scanning: scanning, group: g) } }
+            ?? Self.load(data, scanning: scanning, group: nil)
+        isEmbedded = embedded; dataDescription = description
         if let group {
-            let (l, embedded, description) = try group.communicator.agree { try Self.load(data, scanning: scanning, group: group) }
-            loaded = l; isEmbedded = embedded; dataDescription = description
+            // The digest of what this process read, as a number the processes can compare or combine.
+            let digest = (loaded.digest ?? "-").utf8CString.withUnsafeBytes { XXH64.digest(of: $0).digest }
             if !sharded {
-                guard try group.communicator.allAgree(UInt64(loaded.digest ?? "0", radix: 16) ?? 0) else {
+                guard try group.communicator.allAgree(digest) else {
                     throw TrainingDataError("the processes read different data from \(data.path ?? "the built-in problem") (a different file on "
                                             + "another machine?); exact sharding needs the same data everywhere")
                 }
             } else {
                 // One digest for the whole run: every shard's, in rank order.
-                let digest = UInt64(loaded.digest ?? "0", radix: 16) ?? 0
                 let parts = try group.communicator.allGather((0..<4).map { Double((digest >> (16 * UInt64($0))) & 0xFFFF) })
                 var combined = XXH64()
                 for part in parts { part.withUnsafeBytes { combined.update($0) } }
-                let hex = String(combined.digest, radix: 16)
-                loaded.digest = String(repeating: "0", count: 16 - hex.count) + hex
+                loaded.digest = combined.hex
             }
-        } else if data.path == nil {
-            let (x, y) = EmbeddedProblem.make(Scalar.self)
-            var scan = DataScan<Scalar>(featureCount: x.cols, targetCount: y.cols, digest: true,
-                                        featureMoments: scanning.featureMoments, targetMoments: scanning.targetMoments)
-            scan.add(features: x, targets: y)
-            loaded = LoadedData(x: x, y: y, featureNames: EmbeddedProblem.featureNames, targetNames: ["y"], droppedRows: 0,
-                                source: "built-in regression problem", digest: scan.digest,
-                                featureMoments: scan.featureMoments, targetMoments: scan.targetMoments,
-                                valuesChecked: scan.firstNonFinite == nil)
-            isEmbedded = true
-            dataDescription = "built-in regression problem: \(x.rows) samples, \(x.cols) correlated features, noise σ = \(EmbeddedProblem.noise)"
-        } else {
-            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning)
-            isEmbedded = false
-            dataDescription = "\(loaded.source): \(loaded.x.rows) samples, \(loaded.x.cols) features, \(loaded.y.cols) target\(loaded.y.cols == 1 ? "" : "s")"
-                + (loaded.droppedRows > 0 ? " (\(loaded.droppedRows) rows with NaN/Inf dropped)" : "")
         }
         guard loaded.y.cols >= 1 else { throw DataError(.missingColumn, file: loaded.source, "no target column") }
         guard loaded.x.cols >= 1 else { throw DataError(.missingColumn, file: loaded.source, "no feature column (every column is a target)") }
@@ -151,15 +135,17 @@ public struct TrainingSetup<Scalar: BLASScalar> {
         return c
     }
 
-    /// One process's data in a --distributed run: all of it (`.exact`), or its equal share of the
-    /// rows of a .npy file, read from that row on (`.sharded`; the last `n mod N` rows are not used).
-    static func load(_ data: DataSpec, scanning: DataSpec.LoadScan, group: DataParallel) throws
+    /// This process's data: all of it for a plain run or `.exact` sharding (a data-parallel run maps
+    /// .npy files, so processes on one machine share the pages), or its equal share of the rows of
+    /// a .npy file, read from that row on (`.sharded`; the last `n mod N` rows are not used).
+    static func load(_ data: DataSpec, scanning: DataSpec.LoadScan, group: DataParallel?) throws
         -> (LoadedData<Scalar>, embedded: Bool, description: String) {
-        let sharded = group.sharding == .sharded
-        func share(_ n: Int) -> Range<Int> { let m = n / group.size; return (group.rank * m)..<((group.rank + 1) * m) }
+        let sharded = group?.sharding == .sharded
+        let (rank, size) = (group?.rank ?? 0, group?.size ?? 1)
+        func share(_ n: Int) -> Range<Int> { let m = n / size; return (rank * m)..<((rank + 1) * m) }
         func shareNote(_ n: Int) -> String {
-            let m = n / group.size, unused = n - m * group.size
-            return "; \(group.size) processes × \(m) rows each" + (unused > 0 ? " (the last \(unused) not used)" : "")
+            let m = n / size, unused = n - m * size
+            return "; \(size) processes × \(m) rows each" + (unused > 0 ? " (the last \(unused) not used)" : "")
         }
         if data.path == nil {
             var (x, y) = EmbeddedProblem.make(Scalar.self)
@@ -190,15 +176,15 @@ public struct TrainingSetup<Scalar: BLASScalar> {
                 throw TrainingDataError("sharded training reads each process's rows straight from .npy files; convert the data to .npy, or use exact sharding (--sharding exact)")
             }
             let n = try NPYFile.shape(of: URL(fileURLWithPath: data.path!)).rows
-            guard n >= group.size else {
-                throw DataError(.noDataRows, file: data.path!, "has \(n) rows, fewer than the \(group.size) processes that share them")
+            guard n >= size else {
+                throw DataError(.noDataRows, file: data.path!, "has \(n) rows, fewer than the \(size) processes that share them")
             }
             loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning, rows: share(n), mapping: true)
             note = shareNote(n)
         } else {
-            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning, mapping: true)
+            loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning, mapping: group != nil)
         }
-        let description = "\(loaded.source): \(sharded ? loaded.x.rows * group.size : loaded.x.rows) samples, \(loaded.x.cols) features, \(loaded.y.cols) target\(loaded.y.cols == 1 ? "" : "s")"
+        let description = "\(loaded.source): \(loaded.x.rows * (sharded ? size : 1)) samples, \(loaded.x.cols) features, \(loaded.y.cols) target\(loaded.y.cols == 1 ? "" : "s")"
             + (loaded.droppedRows > 0 ? " (\(loaded.droppedRows) rows with NaN/Inf dropped)" : "") + note
         return (loaded, false, description)
     }

@@ -116,10 +116,7 @@ public struct DataScan<Scalar: BLASScalar>: Sendable {
     /// (seed 0, 16 hex digits) of the row-major bytes as stored; nil without `digest`.
     public var digest: String? {
         guard let fx = featureHasher, let fy = targetHasher else { return nil }
-        func part(_ rows: Int, _ cols: Int, _ h: XXH64) -> String {
-            let s = String(h.digest, radix: 16)
-            return "\(rows)x\(cols):" + String(repeating: "0", count: 16 - s.count) + s
-        }
+        func part(_ rows: Int, _ cols: Int, _ h: XXH64) -> String { "\(rows)x\(cols):" + h.hex }
         return part(featureRows, featureCount, fx) + ";" + part(targetRows, targetCount, fy)
     }
 
@@ -433,6 +430,21 @@ public struct XXH64: Sendable {
             while i < n { h ^= UInt64(t[i]) &* Self.p5; h = Self.rotl(h, 11) &* Self.p1; i += 1 }
         }
         h ^= h >> 33; h = h &* Self.p2; h ^= h >> 29; h = h &* Self.p3; h ^= h >> 32
+        return h
+    }
+}
+
+extension XXH64 {
+    /// The digest as 16 hex digits.
+    public var hex: String {
+        let s = String(digest, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    /// XXH64 (seed 0) of `bytes` in one call.
+    public static func digest(of bytes: UnsafeRawBufferPointer) -> XXH64 {
+        var h = XXH64()
+        h.update(bytes)
         return h
     }
 }

@@ -79,6 +79,13 @@ public struct DataParallel: Sendable {
         return (rank * count / size)..<((rank + 1) * count / size)
     }
 
+    /// Samples per update on this process for the global `batchSize`: the whole global batch
+    /// (clamped to the samples) in `.exact` mode, where each process then evaluates its share;
+    /// B/N of its `sampleCount` local samples in `.sharded` mode (B clamped to N·sampleCount).
+    public func localBatchSize(_ batchSize: BatchSize, sampleCount n: Int) -> Int {
+        sharding == .sharded ? batchSize.resolved(sampleCount: n * size) / size : batchSize.resolved(sampleCount: n)
+    }
+
     /// What a checkpoint records about the run's processes.
     public var record: Record {
         Record(processes: size, sharding: sharding, synchronization: synchronization.description)

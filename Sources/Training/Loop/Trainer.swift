@@ -170,7 +170,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         guard global % d.size == 0 else {
             throw TrainingError("sharded training splits the global batch equally: batch size \(global) is not a multiple of \(d.size) processes")
         }
-        return (global / d.size, DataParallel.shardSeed(configuration.seed, rank: d.rank))
+        return (d.localBatchSize(configuration.batchSize, sampleCount: n), DataParallel.shardSeed(configuration.seed, rank: d.rank))
     }
 
     // MARK: Running
