@@ -43,6 +43,11 @@ experiment:
 	@scripts/ensure-system-packages.sh
 	cd Benchmarks && $(SWIFT) run -c release lr-free-experiment ../docs/lr-free-experiment.md
 
+# Rewrites README.md's optimizer table from the registry (after adding or changing an optimizer).
+.PHONY: readme-table
+readme-table:
+	DESCENT_UPDATE_README=1 $(SWIFT) test --filter ReadmeOptimizerTableTests
+
 clean:
 	rm -rf .build Benchmarks/.build
 

@@ -41,7 +41,7 @@ let package = Package(
                            .product(name: "Atomics", package: "swift-atomics")]),
         // Hyper-parameter requirements and their messages, shared by optimizers and schedules (no dependencies).
         .target(name: "Validation"),
-        .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Validation"]),
+        .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Validation"], plugins: ["OptimizerRegistryPlugin"]),
         .target(name: "Schedules", dependencies: ["Validation"]),
         .target(name: "Training", dependencies: ["Collective", "LinearAlgebra", "Optimizers", "Schedules"]),
         .target(name: "DataFiles", dependencies: ["LinearAlgebra"]),
@@ -50,6 +50,11 @@ let package = Package(
                 dependencies: ["Collective", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
         .target(name: "Descent", dependencies: ["Collective", "LinearAlgebra", "Validation", "Optimizers", "Schedules", "Training", "DataFiles",
                                                 .target(name: "DescentMPI", condition: .when(traits: ["MPI"]))]),
+
+        // MARK: Build tools
+        // Writes OptimizerRegistry's list from the OptimizerSpec conformers of Optimizers before it compiles.
+        .plugin(name: "OptimizerRegistryPlugin", capability: .buildTool(), dependencies: ["OptimizerRegistryScanner"]),
+        .executableTarget(name: "OptimizerRegistryScanner", path: "Plugins/OptimizerRegistryScanner"),
 
         // MARK: Command line
         .executableTarget(

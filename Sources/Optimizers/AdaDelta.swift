@@ -106,3 +106,70 @@ public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         stepCount += 1
     }
 }
+
+// MARK: - Saved state
+
+/// `AdaDelta`'s state, format version 1: the step count and both running averages.
+public struct AdaDeltaState: OptimizerStatePayload {
+    public static let version = 1
+    /// Completed updates.
+    public var stepCount: Int
+    /// E[g²] and E[Δ²], one element per parameter.
+    public var squaredGradientAverage: [Double]
+    public var squaredUpdateAverage: [Double]
+
+    public init(stepCount: Int, squaredGradientAverage: [Double], squaredUpdateAverage: [Double]) {
+        self.stepCount = stepCount
+        self.squaredGradientAverage = squaredGradientAverage; self.squaredUpdateAverage = squaredUpdateAverage
+    }
+}
+
+extension AdaDelta: OptimizerWithTypedState {
+    public typealias State = AdaDeltaState
+
+    public var state: AdaDeltaState {
+        AdaDeltaState(stepCount: stepCount, squaredGradientAverage: squaredGradientAverage.map { Double($0) },
+                      squaredUpdateAverage: squaredUpdateAverage.map { Double($0) })
+    }
+
+    public func validate(_ s: AdaDeltaState, _ check: StateCheck) throws {
+        try check.counter(s.stepCount, "stepCount")
+        try check.perParameter(s.squaredGradientAverage, "squaredGradientAverage")
+        try check.perParameter(s.squaredUpdateAverage, "squaredUpdateAverage")
+    }
+
+    /// Restores a `saveState()` snapshot; throws (leaving the optimizer unchanged) for another kind
+    /// or version, a missing entry or vectors of another length.
+    public mutating func restore(_ saved: OptimizerState) throws {
+        install(try validatedState(from: saved))
+    }
+
+    mutating func install(_ s: AdaDeltaState) {
+        stepCount = s.stepCount
+        squaredGradientAverage = s.squaredGradientAverage.map { Scalar($0) }
+        squaredUpdateAverage = s.squaredUpdateAverage.map { Scalar($0) }
+    }
+}
+
+// MARK: - Registry spec
+
+/// `adadelta` (microsoftml's `adadelta_optimizer`; see `AdaDelta`).
+public struct AdaDeltaSpec: OptimizerSpec {
+    public init() {}
+    public var listOrder: Int { 2 }
+    public var name: String { "adadelta" }
+    public var aliases: [String] { ["adadelta_optimizer"] }
+    public var summary: String { "AdaDelta (Zeiler 2012), microsoftml's adadelta_optimizer" }
+    public var defaultLearningRate: Double { 1 }
+    public var fields: [OptimizerField] {
+        [.number("rho", aliases: ["decay"], default: 0.95, in: .unitOpen, help: "decay ρ of the running averages"),
+         .number("eps", aliases: ["epsilon", "cond"], default: 1e-6, in: .unitOpen, help: "conditioning constant ε"),
+         .number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ (L2 in the gradient)")]
+    }
+
+    public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
+                                         as _: Scalar.Type) throws -> any Optimizer<Scalar> {
+        try AdaDelta<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups, decay: s.number("rho")!,
+                             epsilon: s.number("eps")!, weightDecay: s.number("weight_decay")!, learningRate: learningRate)
+    }
+}

@@ -106,3 +106,135 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
         }
     }
 }
+
+// MARK: - Update rule
+
+/// The pieces of a D-Adaptation SGD step (see `DAdaptSGD`), each a small function of the
+/// buffers and the scalar state.
+extension DAdaptSGD {
+    /// ‖g₀‖ = √(Σ ‖g‖² over the groups with a positive learning-rate scale), before weight decay.
+    static func gradientNorm(_ gradient: UnsafeMutableBufferPointer<Scalar>, groups: [ParameterGroup]) -> Double {
+        var squares = 0.0
+        groups.forEachStep(weightDecay: 0) { group in
+            guard group.learningRateScale > 0 else { return }
+            let g = group.slice(gradient).readOnly
+            squares += BLAS.dotDouble(g, g)
+        }
+        return squares.squareRoot()
+    }
+
+    /// One group's share of the dual average, in place, with λ_k = `stepSize` (nil for a group
+    /// that does not move: scale 0 or c = 0) and λ the group's weight decay:
+    ///
+    /// ```
+    /// g ← g + λx
+    /// num ← num + λ_k·⟨g, s⟩;   s ← s + λ_k·g           (moving groups only)
+    /// ```
+    /// Returns ‖s‖² of the group (after the update).
+    static func accumulate(parameters x: UnsafeMutableBufferPointer<Scalar>, gradient g: UnsafeMutableBufferPointer<Scalar>,
+                           sum s: UnsafeMutableBufferPointer<Scalar>, stepSize: Double?, weightDecay: CoupledL2<Scalar>,
+                           numerator num: inout Double) -> Double {
+        weightDecay.apply(to: g, at: x)
+        if let dlr = stepSize {
+            num += dlr * BLAS.dotDouble(g.readOnly, s.readOnly)
+            BLAS.axpy(Scalar(dlr), g, s)
+        }
+        return BLAS.dotDouble(s.readOnly, s.readOnly)
+    }
+
+    /// The distance estimate for the next step:
+    ///
+    /// ```
+    /// d̂ = 2·num/‖s‖;   d ← max(d, min(d̂, d·growthRate))
+    /// ```
+    static func nextDistance(_ d: Double, numerator num: Double, sumNorm: Double, growthRate: Double) -> Double {
+        let dHat = 2 * num / sumNorm
+        return Swift.max(d, Swift.min(dHat, d * growthRate))
+    }
+
+    /// Momentum as primal averaging towards z = x₀ − s, over the whole buffer, in place:
+    ///
+    /// ```
+    /// x ← μ·x;   x ← x + (1 − μ)·x₀;   x ← x − (1 − μ)·s
+    /// ```
+    static func averagePrimal(parameters x: UnsafeMutableBufferPointer<Scalar>, start x0: UnsafeMutableBufferPointer<Scalar>,
+                              sum s: UnsafeMutableBufferPointer<Scalar>, momentum μ: Double) {
+        let ck = 1 - μ
+        BLAS.scal(Scalar(μ), x)
+        BLAS.axpy(Scalar(ck), x0, x)
+        BLAS.axpy(Scalar(-ck), s, x)
+    }
+}
+
+// MARK: - Saved state
+
+/// `DAdaptSGD`'s state, format version 1.
+public struct DAdaptSGDState: OptimizerStatePayload {
+    public static let version = 1
+    /// Steps taken (a step skipped because ‖g₀‖ or ‖s‖ was 0 does not count).
+    public var stepCount: Int
+    /// d, Σ λ_i⟨g_i, s_i⟩ and ‖g₀‖. d may be +∞ after a divergence, so it is not range-checked.
+    public var distance: Double
+    public var numerator: Double
+    public var initialGradientNorm: Double
+    /// The current μ (changed by `setMomentum`), in [0, 1).
+    public var momentum: Double
+    /// x₀ and s, one element per parameter.
+    public var x0: [Double]
+    public var s: [Double]
+
+    public init(stepCount: Int, distance: Double, numerator: Double, initialGradientNorm: Double, momentum: Double,
+                x0: [Double], s: [Double]) {
+        self.stepCount = stepCount; self.distance = distance; self.numerator = numerator
+        self.initialGradientNorm = initialGradientNorm; self.momentum = momentum; self.x0 = x0; self.s = s
+    }
+}
+
+extension DAdaptSGD: OptimizerWithTypedState {
+    public typealias State = DAdaptSGDState
+
+    public var state: DAdaptSGDState {
+        DAdaptSGDState(stepCount: stepCount, distance: distance, numerator: numerator, initialGradientNorm: initialGradientNorm,
+                       momentum: momentumValue, x0: x0.map { Double($0) }, s: s.map { Double($0) })
+    }
+
+    public func validate(_ state: DAdaptSGDState, _ check: StateCheck) throws {
+        try check.counter(state.stepCount, "stepCount")
+        try check.require(state.momentum, "momentum", .closedOpen(0, 1))
+        try check.perParameter(state.x0, "x0")
+        try check.perParameter(state.s, "s")
+    }
+
+    public mutating func restore(_ saved: OptimizerState) throws { install(try validatedState(from: saved)) }
+
+    mutating func install(_ state: DAdaptSGDState) {
+        stepCount = state.stepCount; distance = state.distance; numerator = state.numerator
+        initialGradientNorm = state.initialGradientNorm; momentumValue = state.momentum
+        x0 = state.x0.map { Scalar($0) }; s = state.s.map { Scalar($0) }
+    }
+}
+
+// MARK: - Registry spec
+
+/// `dadapt-sgd` (see `DAdaptSGD`).
+public struct DAdaptSGDSpec: OptimizerSpec {
+    public init() {}
+    public var listOrder: Int { 5 }
+    public var name: String { "dadapt-sgd" }
+    public var aliases: [String] { ["dadaptation", "d-adaptation", "dadapt"] }
+    public var summary: String { "D-Adaptation SGD (Defazio & Mishchenko 2023): learning-rate free" }
+    public var defaultLearningRate: Double { 1 }
+    public var fields: [OptimizerField] {
+        [.number("momentum", default: 0, in: .unitLeftClosed, help: "momentum"),
+         .number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ"),
+         .number("d0", default: 1e-6, in: .positive, help: "initial distance estimate"),
+         .number("growth_rate", default: .infinity, in: ValueRange(1, .infinity), help: "largest factor by which d may grow per step")]
+    }
+
+    public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
+                                         as _: Scalar.Type) throws -> any Optimizer<Scalar> {
+        try DAdaptSGD<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups, momentum: s.number("momentum")!,
+                              weightDecay: s.number("weight_decay")!, initialDistance: s.number("d0")!,
+                              growthRate: s.number("growth_rate")!)
+    }
+}

@@ -48,3 +48,31 @@ public struct DoG<Scalar: BLASScalar>: Optimizer {
 
     public mutating func restore(_ saved: OptimizerState) throws { core.install(try validatedState(from: saved)) }
 }
+
+// MARK: - Saved state
+
+extension DoG: OptimizerWithTypedState {
+    public typealias State = DoGState
+    public var state: DoGState { core.state }
+    public func validate(_ s: DoGState, _ check: StateCheck) throws { try core.validate(s, check) }
+}
+
+// MARK: - Registry spec
+
+/// `dog` (see `DoG`), with polynomial averaging (`average_gamma`, γ = 8) by default as its authors
+/// recommend; `OptimizerSettings.make` applies it.
+public struct DoGSpec: OptimizerSpec {
+    public init() {}
+    public var listOrder: Int { 3 }
+    public var name: String { "dog" }
+    public var summary: String { "DoG, distance over gradients (Ivgi et al. 2023): learning-rate free" }
+    public var defaultLearningRate: Double { 1 }
+    public var fields: [OptimizerField] { DoGFields.all }
+
+    public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
+                                         as _: Scalar.Type) throws -> any Optimizer<Scalar> {
+        try DoG<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups,
+                        relativeInitialDistance: s.number("reps_rel")!, epsilon: s.number("eps")!,
+                        weightDecay: s.number("weight_decay")!, initialStepSize: s.number("init_eta"))
+    }
+}

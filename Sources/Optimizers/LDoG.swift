@@ -46,3 +46,31 @@ public struct LDoG<Scalar: BLASScalar>: Optimizer {
 
     public mutating func restore(_ saved: OptimizerState) throws { core.install(try validatedState(from: saved)) }
 }
+
+// MARK: - Saved state
+
+extension LDoG: OptimizerWithTypedState {
+    public typealias State = DoGState
+    public var state: DoGState { core.state }
+    public func validate(_ s: DoGState, _ check: StateCheck) throws { try core.validate(s, check) }
+}
+
+// MARK: - Registry spec
+
+/// `ldog`: layer-wise DoG (see `LDoG`).
+public struct LDoGSpec: OptimizerSpec {
+    public init() {}
+    public var listOrder: Int { 4 }
+    public var name: String { "ldog" }
+    public var aliases: [String] { ["l-dog"] }
+    public var summary: String { "L-DoG, DoG with one step size per layer" }
+    public var defaultLearningRate: Double { 1 }
+    public var fields: [OptimizerField] { DoGFields.all }
+
+    public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
+                                         as _: Scalar.Type) throws -> any Optimizer<Scalar> {
+        try LDoG<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups,
+                         relativeInitialDistance: s.number("reps_rel")!, epsilon: s.number("eps")!,
+                         weightDecay: s.number("weight_decay")!, initialStepSize: s.number("init_eta"))
+    }
+}

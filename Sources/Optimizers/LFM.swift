@@ -94,3 +94,115 @@ public struct LFM<Scalar: BLASScalar>: Optimizer {
         stepCount += 1
     }
 }
+
+// MARK: - Update rule
+
+/// One LFM step of one parameter group, in place, with c the group's multiplier (learning rate ×
+/// its scale) and λ its weight decay:
+///
+/// ```
+/// k = 0:  x₀ ← x,  r̄ = reps_rel·(1 + ‖x₀‖)         k ≥ 1:  r̄ = max(r̄, ‖x − x₀‖)
+/// g ← g + λx                                        (coupled L2, so inside m)
+/// m ← β·m;  m ← m + (1 − β)·g
+/// M ← M + ‖m‖²
+/// η = c·r̄/√(ε + M)                                  (η = 0 when √(ε + M) = 0)
+/// x ← x − η·m
+/// ```
+/// r̄, M = Σ‖m_i‖² and η are the group's state (`Double`); r̄ is `updatedMaxDistance`.
+struct LFMUpdate<Scalar: BLASScalar> {
+    let relativeInitialDistance: Double
+    let epsilon: Double
+    let beta: Double
+    /// k = 0.
+    let firstStep: Bool
+
+    func apply(parameters x: UnsafeMutableBufferPointer<Scalar>, gradient g: UnsafeMutableBufferPointer<Scalar>,
+               start x0: UnsafeMutableBufferPointer<Scalar>, momentum m: UnsafeMutableBufferPointer<Scalar>,
+               scratch u: UnsafeMutableBufferPointer<Scalar>,
+               maxDistance r̄: inout Double, momentumSquares M: inout Double, stepSize η: inout Double,
+               multiplier c: Double, weightDecay: CoupledL2<Scalar>) {
+        r̄ = updatedMaxDistance(r̄, parameters: x, start: x0, scratch: u, firstStep: firstStep,
+                               relativeInitialDistance: relativeInitialDistance)
+        weightDecay.apply(to: g, at: x)
+        BLAS.scal(Scalar(beta), m)
+        BLAS.axpy(Scalar(1 - beta), g, m)
+        M += BLAS.dotDouble(m.readOnly, m.readOnly)
+        let denominator = (epsilon + M).squareRoot()
+        η = denominator > 0 ? c * r̄ / denominator : 0
+        BLAS.axpy(Scalar(-η), m, x)
+    }
+}
+
+// MARK: - Saved state
+
+/// `LFM`'s state, format version 1.
+public struct LFMState: OptimizerStatePayload {
+    public static let version = 1
+    /// Completed steps.
+    public var stepCount: Int
+    /// The current β (changed by `setMomentum`), in [0, 1).
+    public var momentum: Double
+    /// x₀ and the momentum m, one element per parameter.
+    public var x0: [Double]
+    public var m: [Double]
+    /// The last η, r̄ and Σ‖m_i‖², one element per parameter group.
+    public var stepSizes: [Double]
+    public var maxDistances: [Double]
+    public var momentumSquares: [Double]
+
+    public init(stepCount: Int, momentum: Double, x0: [Double], m: [Double], stepSizes: [Double],
+                maxDistances: [Double], momentumSquares: [Double]) {
+        self.stepCount = stepCount; self.momentum = momentum; self.x0 = x0; self.m = m
+        self.stepSizes = stepSizes; self.maxDistances = maxDistances; self.momentumSquares = momentumSquares
+    }
+}
+
+extension LFM: OptimizerWithTypedState {
+    public typealias State = LFMState
+
+    public var state: LFMState {
+        LFMState(stepCount: stepCount, momentum: beta, x0: x0.map { Double($0) }, m: m.map { Double($0) },
+                 stepSizes: stepSizes, maxDistances: maxDistances, momentumSquares: momentumSquares)
+    }
+
+    public func validate(_ s: LFMState, _ check: StateCheck) throws {
+        try check.counter(s.stepCount, "stepCount")
+        try check.require(s.momentum, "momentum", .closedOpen(0, 1))
+        try check.perParameter(s.x0, "x0")
+        try check.perParameter(s.m, "m")
+        for (field, v) in [("stepSizes", s.stepSizes), ("maxDistances", s.maxDistances), ("momentumSquares", s.momentumSquares)] {
+            try check.length(v, field, groups.count, per: "parameter group")
+        }
+    }
+
+    public mutating func restore(_ saved: OptimizerState) throws { install(try validatedState(from: saved)) }
+
+    mutating func install(_ s: LFMState) {
+        stepCount = s.stepCount; beta = s.momentum
+        x0 = s.x0.map { Scalar($0) }; m = s.m.map { Scalar($0) }
+        stepSizes = s.stepSizes; maxDistances = s.maxDistances; momentumSquares = s.momentumSquares
+    }
+}
+
+// MARK: - Registry spec
+
+/// `lfm` (see `LFM`).
+public struct LFMSpec: OptimizerSpec {
+    public init() {}
+    public var listOrder: Int { 7 }
+    public var name: String { "lfm" }
+    public var summary: String { "LFM, learning-rate-free momentum SGD" }
+    public var defaultLearningRate: Double { 1 }
+    public var fields: [OptimizerField] {
+        [.number("momentum", aliases: ["beta"], default: 0.9, in: .unitLeftClosed, help: "momentum β"),
+         .number("reps_rel", default: 1e-6, in: .positive, help: "relative initial distance"),
+         .number("eps", aliases: ["epsilon"], default: 1e-8, in: .nonNegative, help: "ε added to the gradient square sum"),
+         .number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ")]
+    }
+
+    public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
+                                         as _: Scalar.Type) throws -> any Optimizer<Scalar> {
+        try LFM<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups, momentum: s.number("momentum")!,
+                        relativeInitialDistance: s.number("reps_rel")!, epsilon: s.number("eps")!, weightDecay: s.number("weight_decay")!)
+    }
+}

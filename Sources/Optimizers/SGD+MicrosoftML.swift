@@ -1,3 +1,5 @@
+import LinearAlgebra
+
 extension SGD {
     /// microsoftml's `sgd_optimizer` (R `sgd()`), as used by `rx_neural_network`:
     ///
@@ -32,5 +34,28 @@ extension SGD {
         return try SGD(parameterCount: parameterCount, groups: groups, learningRate: learningRate,
                        momentum: momentum, dampening: 0, nesterov: nag, weightDecay: weightDecay,
                        weightDecayMode: .shrinkAfterStep, maximize: false)
+    }
+}
+
+// MARK: - Registry spec
+
+/// `mml-sgd`: microsoftml's `sgd_optimizer` (see `SGD.microsoftML`).
+public struct MicrosoftMLSGDSpec: OptimizerSpec {
+    public init() {}
+    public var listOrder: Int { 1 }
+    public var name: String { "mml-sgd" }
+    public var aliases: [String] { ["sgd_optimizer", "microsoftml-sgd", "microsoftml"] }
+    public var summary: String { "microsoftml's sgd_optimizer: weight decay as a shrink after each step" }
+    public var defaultLearningRate: Double { 0.01 }
+    public var fields: [OptimizerField] {
+        [.number("momentum", default: 0, in: .unitLeftClosed, help: "momentum μ"),
+         .flag("nag", aliases: ["nesterov"], help: "Nesterov momentum"),
+         .number("weight_decay", aliases: ["wd"], default: 0, in: .unitLeftClosed, help: "weight decay λ (shrink by 1 − γλ after each step)")]
+    }
+
+    public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
+                                         as _: Scalar.Type) throws -> any Optimizer<Scalar> {
+        try SGD<Scalar>.microsoftML(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups, learningRate: learningRate,
+                                    momentum: s.number("momentum")!, nag: s.flag("nag"), weightDecay: s.number("weight_decay")!)
     }
 }

@@ -128,3 +128,140 @@ public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
         isTraining = true
     }
 }
+
+// MARK: - Update rule
+
+/// One Schedule-Free SGD step of one parameter group, and the maps between y and x (see
+/// `ScheduleFreeSGD`), with k the step (from 0), c_lr the group's multiplier (learning rate × its
+/// scale) and λ its weight decay:
+///
+/// ```
+/// γ = c_lr·min(1, (k+1)/warmupSteps)                                      rate(_:)
+/// γ_max ← max(γ_max, γ);  w = (k+1)^r·γ_max^weightLRPower;  W ← W + w;  c = w/W (0 if W = 0)
+///                                                                         averagingWeight(…)
+/// g ← g + λy
+/// y ← (1−c)·y;  y ← y + c·z;  y ← y + γ·(β(1−c) − 1)·g;  z ← z − γ·g          apply(…)
+/// ```
+/// γ_max and W are the group's state (`Double`).
+struct ScheduleFreeUpdate<Scalar: BLASScalar> {
+    /// k, counted from 0.
+    let step: Int
+    let warmupSteps: Int
+    /// β
+    let beta: Double
+    /// r
+    let averagingPower: Double
+    let weightLRPower: Double
+
+    /// γ for the group multiplier c_lr (linear warm-up over `warmupSteps`).
+    func rate(_ multiplier: Double) -> Double {
+        let warm = step < warmupSteps ? Double(step + 1) / Double(warmupSteps) : 1
+        return multiplier * warm
+    }
+
+    /// c, the weight of z in this step's average, updating γ_max and W.
+    func averagingWeight(rate: Double, maxRate: inout Double, weightSum: inout Double) -> Double {
+        maxRate = Swift.max(maxRate, rate)
+        let w = Self.power(Double(step + 1), averagingPower) * Self.power(maxRate, weightLRPower)
+        weightSum += w
+        return weightSum == 0 ? 0 : w / weightSum
+    }
+
+    /// The in-place update of y and z for one group, the weight decay taken at y.
+    func apply(y: UnsafeMutableBufferPointer<Scalar>, gradient g: UnsafeMutableBufferPointer<Scalar>,
+               z: UnsafeMutableBufferPointer<Scalar>, rate: Double, averagingWeight c: Double, weightDecay: CoupledL2<Scalar>) {
+        weightDecay.apply(to: g, at: y)
+        BLAS.scal(Scalar(1 - c), y)
+        BLAS.axpy(Scalar(c), z, y)
+        BLAS.axpy(Scalar(rate * (beta * (1 - c) - 1)), g, y)
+        BLAS.axpy(Scalar(-rate), g, z)
+    }
+
+    /// a^b with 0^0 = 1 (Python's `**`).
+    static func power(_ a: Double, _ b: Double) -> Double { b == 0 ? 1 : Double.pow(a, b) }
+
+    /// x = (y − (1−β)·z)/β, in place over the whole buffer: y ← y/β;  y ← y − ((1−β)/β)·z.
+    static func average(fromTrainingPoint buffer: UnsafeMutableBufferPointer<Scalar>, z: UnsafeBufferPointer<Scalar>, beta: Double) {
+        BLAS.scal(Scalar(1 / beta), buffer)
+        BLAS.axpy(Scalar(-(1 - beta) / beta), z, buffer)
+    }
+
+    /// y = β·x + (1−β)·z, in place over the whole buffer: x ← β·x;  x ← x + (1−β)·z.
+    static func trainingPoint(fromAverage buffer: UnsafeMutableBufferPointer<Scalar>, z: UnsafeBufferPointer<Scalar>, beta: Double) {
+        BLAS.scal(Scalar(beta), buffer)
+        BLAS.axpy(Scalar(1 - beta), z, buffer)
+    }
+}
+
+// MARK: - Saved state
+
+/// `ScheduleFreeSGD`'s state, format version 1.
+public struct ScheduleFreeSGDState: OptimizerStatePayload {
+    public static let version = 1
+    /// Steps taken.
+    public var stepCount: Int
+    /// The current β (changed by `setMomentum`), in (0, 1): x is recovered from y by dividing by it.
+    public var momentum: Double
+    /// Whether z has been filled from y (the first step).
+    public var started: Bool
+    /// Whether the buffer holds y (training mode) rather than x (after `eval(parameters:)`).
+    public var isTraining: Bool
+    /// z, one element per parameter.
+    public var z: [Double]
+    /// Σ w_k and max γ_k, one element per parameter group.
+    public var weightSums: [Double]
+    public var maxRates: [Double]
+
+    public init(stepCount: Int, momentum: Double, started: Bool, isTraining: Bool, z: [Double], weightSums: [Double],
+                maxRates: [Double]) {
+        self.stepCount = stepCount; self.momentum = momentum; self.started = started; self.isTraining = isTraining
+        self.z = z; self.weightSums = weightSums; self.maxRates = maxRates
+    }
+}
+
+extension ScheduleFreeSGD: OptimizerWithTypedState {
+    public typealias State = ScheduleFreeSGDState
+
+    public var state: ScheduleFreeSGDState {
+        ScheduleFreeSGDState(stepCount: stepCount, momentum: beta, started: started, isTraining: isTraining,
+                             z: z.map { Double($0) }, weightSums: weightSums, maxRates: maxRates)
+    }
+
+    public func validate(_ s: ScheduleFreeSGDState, _ check: StateCheck) throws {
+        try check.counter(s.stepCount, "stepCount")
+        try check.require(s.momentum, "momentum", .open(0, 1))
+        try check.perParameter(s.z, "z")
+        try check.length(s.weightSums, "weightSums", groups.count, per: "parameter group")
+        try check.length(s.maxRates, "maxRates", groups.count, per: "parameter group")
+    }
+
+    public mutating func restore(_ saved: OptimizerState) throws { install(try validatedState(from: saved)) }
+
+    mutating func install(_ s: ScheduleFreeSGDState) {
+        stepCount = s.stepCount; beta = s.momentum; started = s.started; isTraining = s.isTraining
+        z = s.z.map { Scalar($0) }; weightSums = s.weightSums; maxRates = s.maxRates
+    }
+}
+
+// MARK: - Registry spec
+
+/// `schedule-free` (see `ScheduleFreeSGD`).
+public struct ScheduleFreeSGDSpec: OptimizerSpec {
+    public init() {}
+    public var listOrder: Int { 6 }
+    public var name: String { "schedule-free" }
+    public var aliases: [String] { ["schedule-free-sgd", "schedulefree", "sf-sgd"] }
+    public var summary: String { "Schedule-Free SGD (Defazio et al. 2024): no decay schedule needed" }
+    public var defaultLearningRate: Double { 1 }
+    public var fields: [OptimizerField] {
+        [.number("momentum", aliases: ["beta"], default: 0.9, in: .unitOpen, help: "interpolation β"),
+         .number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ"),
+         .count("warmup_steps", default: 0, in: .nonNegative, help: "linear warm-up steps")]
+    }
+
+    public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
+                                         as _: Scalar.Type) throws -> any Optimizer<Scalar> {
+        try ScheduleFreeSGD<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups, momentum: s.number("momentum")!,
+                                    weightDecay: s.number("weight_decay")!, warmupSteps: Int(s.number("warmup_steps")!))
+    }
+}

@@ -115,15 +115,18 @@ struct IntegrationLRFinderTests {
                 "\(name): the update after the range test differs from one without it")
     }
 
+    /// Every registered optimizer with its defaults, and settings that switch on momentum, Nesterov
+    /// and weight decay.
     func everyOptimizer<T: BLASScalar>(_: T.Type) throws {
-        try untouched("SGD Nesterov + decay", T.self) { try SGD<T>(parameterCount: $0, learningRate: 0.01, momentum: 0.9, nesterov: true, weightDecay: 1e-3) }
-        try untouched("microsoftml SGD", T.self) { try SGD<T>.microsoftML(parameterCount: $0, learningRate: 0.01, momentum: 0.5, weightDecay: 1e-3) }
-        try untouched("AdaDelta", T.self) { try AdaDelta<T>(parameterCount: $0) }
-        try untouched("DoG+average", T.self) { try PolynomialAveraging(DoG<T>(parameterCount: $0)) }
-        try untouched("L-DoG", T.self) { try LDoG<T>(parameterCount: $0, groups: LinearModel<T>(inputs: 4, outputs: 1).parameterGroups) }
-        try untouched("D-Adapt SGD", T.self) { try DAdaptSGD<T>(parameterCount: $0, momentum: 0.9) }
-        try untouched("Schedule-Free SGD", T.self) { try ScheduleFreeSGD<T>(parameterCount: $0) }
-        try untouched("LFM", T.self) { try LFM<T>(parameterCount: $0) }
+        let groups = LinearModel<T>(inputs: 4, outputs: 1).parameterGroups
+        let extra = ["sgd:momentum=0.9,nesterov,weight_decay=1e-3", "mml-sgd:momentum=0.5,weight_decay=1e-3", "dadapt-sgd:momentum=0.9"]
+        for text in OptimizerRegistry.all.map(\.name) + extra {
+            let s = try OptimizerSettings(parsing: text)
+            func open<O: Optimizer<T>>(_: O) throws {
+                try untouched(text, T.self) { _ in try #require(try s.make(T.self, groups: groups, learningRate: s.defaultLearningRate) as? O) }
+            }
+            try open(try s.make(T.self, groups: groups, learningRate: s.defaultLearningRate))
+        }
     }
 
     @Test func everyOptimizerDouble() throws { try everyOptimizer(Double.self) }

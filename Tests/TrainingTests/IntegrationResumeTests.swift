@@ -98,14 +98,18 @@ struct IntegrationResumeTests {
         #expect(resumedEarly.parameters == reference.parameters, "\(name): resumed in epoch 0 ≠ uninterrupted (bit for bit)")
     }
 
+    /// Every registered optimizer with its defaults, and settings that switch on momentum, Nesterov
+    /// and weight decay.
     func resumeAll<T: BLASScalar>(_: T.Type) throws {
-        try resume("SGD (Nesterov 0.9)", T.self) { try SGD<T>(parameterCount: $0, momentum: 0.9, nesterov: true) }
-        try resume("DoG+average", T.self) { try PolynomialAveraging(DoG<T>(parameterCount: $0)) }
-        try resume("Schedule-Free SGD", T.self) { try ScheduleFreeSGD<T>(parameterCount: $0) }
-        try resume("D-Adapt SGD", T.self) { try DAdaptSGD<T>(parameterCount: $0, momentum: 0.9) }
-        try resume("LFM", T.self) { try LFM<T>(parameterCount: $0) }
-        try resume("AdaDelta", T.self) { try AdaDelta<T>(parameterCount: $0, weightDecay: 1e-4) }
-        try resume("L-DoG", T.self) { try LDoG<T>(parameterCount: $0, groups: MLP<T>(inputs: 3, hidden: [8], outputs: 1).parameterGroups) }
+        let groups = MLP<T>(inputs: 3, hidden: [8], outputs: 1).parameterGroups
+        let extra = ["sgd:momentum=0.9,nesterov", "dadapt-sgd:momentum=0.9", "adadelta:weight_decay=1e-4"]
+        for text in OptimizerRegistry.all.map(\.name) + extra {
+            let s = try OptimizerSettings(parsing: text)
+            func open<O: Optimizer<T>>(_: O) throws {
+                try resume(text, T.self) { _ in try #require(try s.make(T.self, groups: groups, learningRate: s.defaultLearningRate) as? O) }
+            }
+            try open(try s.make(T.self, groups: groups, learningRate: s.defaultLearningRate))
+        }
     }
 
     @Test func resumeDouble() throws { try resumeAll(Double.self) }

@@ -2,9 +2,15 @@ import LinearAlgebra
 
 /// An optimizer as the library's registry, text form, command line and checkpoints know it: its
 /// name and other spellings, its hyper-parameter fields with their defaults and ranges (each
-/// declared once, here), its default learning rate, and how to build it. One conformer per
-/// optimizer, kept beside its update rule (`SGD+Spec.swift`, …) and listed in `OptimizerRegistry`.
+/// declared once, here), its default learning rate, and how to build it.
+///
+/// One conformer per optimizer, in the same file as its update rule and state (`SGD.swift`, …).
+/// `OptimizerRegistry` finds it by itself: a build plugin (`Plugins/OptimizerRegistryPlugin`) lists
+/// every type of this module declared on one line as `[public] struct Name: …, OptimizerSpec, … {`,
+/// and builds it with `init()`.
 public protocol OptimizerSpec: Sendable {
+    /// The registry builds every spec with this.
+    init()
     /// The canonical name: the text form's, and the `kind` of the optimizer's saved state.
     var name: String { get }
     /// Other accepted spellings of the name (microsoftml's, the papers' packages').
@@ -15,6 +21,8 @@ public protocol OptimizerSpec: Sendable {
     /// The learning rate when none is given: SGD's γ, or 1 for the methods that find their own step
     /// (their rate is a multiplier).
     var defaultLearningRate: Double { get }
+    /// Where help texts and the README list it: lower first, then by name (default 100).
+    var listOrder: Int { get }
     /// Builds the optimizer for `groups` (which tile the parameter buffer) from checked settings.
     func make<Scalar: BLASScalar>(_ settings: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
                                   as _: Scalar.Type) throws -> any Optimizer<Scalar>
@@ -22,6 +30,7 @@ public protocol OptimizerSpec: Sendable {
 
 extension OptimizerSpec {
     public var aliases: [String] { [] }
+    public var listOrder: Int { 100 }
 
     /// The field with this name or alias.
     public func field(named spelling: String) -> OptimizerField? { fields.first { $0.isNamed(spelling) } }
@@ -30,11 +39,10 @@ extension OptimizerSpec {
     public var fieldList: String { fields.isEmpty ? "no fields" : fields.map(\.name).joined(separator: ", ") }
 }
 
-/// Every optimizer of the library, in the order help texts list them.
+/// Every optimizer of the library, in the order help texts list them (`listOrder`, then name). The
+/// list is not kept by hand: `discovered` is generated from the module's `OptimizerSpec` conformers.
 public enum OptimizerRegistry {
-    public static let all: [any OptimizerSpec] = [
-        SGDSpec(), MicrosoftMLSGDSpec(), AdaDeltaSpec(), DoGSpec(), LDoGSpec(), DAdaptSGDSpec(), ScheduleFreeSGDSpec(), LFMSpec(),
-    ]
+    public static let all: [any OptimizerSpec] = discovered.sorted { ($0.listOrder, $0.name) < ($1.listOrder, $1.name) }
 
     /// The spec whose name or alias is `spelling` (case-insensitive); throws listing the known names.
     public static func spec(named spelling: String) throws -> any OptimizerSpec {

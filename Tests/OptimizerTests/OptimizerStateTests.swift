@@ -3,41 +3,44 @@ import Testing
 import Descent
 import _TestSupport
 
-/// Checkpointing and allocation of every learning-rate-free optimizer: save → JSON → restore →
-/// continue must equal the uninterrupted run bit for bit, and the state must have its full shape
-/// at construction (nothing allocated lazily by `step`).
-struct LRFreeStateTests {
-    /// All optimizers of this family with non-default settings, built fresh by each call.
-    static func makeAll<T: BLASScalar>(_: T.Type) throws -> [(String, () throws -> any Optimizer<T>)] {
-        let n = LRFreeTwoGroupModel.count
-        let groups = LRFreeTwoGroupModel.groups(weightDecayOfWeights: 1e-2)
-        return [
-            ("dog", { try DoG<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-4) }),
-            ("ldog", { try LDoG<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-4) }),
-            ("dog+average", { try PolynomialAveraging(DoG<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-4)) }),
-            ("ldog+average", { try PolynomialAveraging(LDoG<T>(parameterCount: n, groups: groups), gamma: 4) }),
-            ("dadapt", { try DAdaptSGD<T>(parameterCount: n, groups: groups, momentum: 0.9, weightDecay: 1e-3, initialDistance: 1e-4) }),
-            ("schedule-free", { try ScheduleFreeSGD<T>(parameterCount: n, groups: groups, warmupSteps: 5, averagingPower: 0.5) }),
-            ("lfm", { try LFM<T>(parameterCount: n, groups: groups, relativeInitialDistance: 1e-3) }),
-        ]
-    }
+/// Checkpointing and allocation of every optimizer of the registry (and some non-default settings)
+/// on the two-group model: save → JSON → restore → continue must equal the uninterrupted run bit
+/// for bit, and the state must have its full shape at construction (nothing allocated lazily by
+/// `step`).
+struct OptimizerStateTests {
+    /// Every registered optimizer with its defaults, then settings that switch on what the defaults
+    /// leave off (no averaging, another γ, momentum, weight decay, warm-up).
+    static let settings: [String] = OptimizerRegistry.all.map(\.name) + [
+        "sgd:momentum=0.9,nesterov,weight_decay=1e-3", "dog:reps_rel=1e-4,average_gamma=0", "ldog:average_gamma=4",
+        "dadapt-sgd:momentum=0.9,weight_decay=1e-3,d0=1e-4", "schedule-free:warmup_steps=5", "lfm:reps_rel=1e-3",
+    ]
 
-    func roundTrip<T: BLASScalar>(_: T.Type) throws {
-        for (label, make) in try Self.makeAll(T.self) {
-            try checkRoundTrip(make, label: label)
+    /// Per setting: its text, its learning rate (0.8 × the default) and a factory building it fresh.
+    static func makeAll<T: BLASScalar>(_: T.Type) throws -> [(String, Double, () throws -> any Optimizer<T>)] {
+        let groups = LRFreeTwoGroupModel.groups(weightDecayOfWeights: 1e-2)
+        return try settings.map { text in
+            let s = try OptimizerSettings(parsing: text)
+            let rate = 0.8 * s.defaultLearningRate
+            return (text, rate, { try s.make(T.self, groups: groups, learningRate: rate) })
         }
     }
 
-    func checkRoundTrip<T: BLASScalar>(_ make: () throws -> any Optimizer<T>, label: String) throws {
+    func roundTrip<T: BLASScalar>(_: T.Type) throws {
+        for (label, rate, make) in try Self.makeAll(T.self) {
+            try checkRoundTrip(make, label: label, learningRate: rate)
+        }
+    }
+
+    func checkRoundTrip<T: BLASScalar>(_ make: () throws -> any Optimizer<T>, label: String, learningRate: Double) throws {
         func continued<O: Optimizer<T>>(_ first: O, _ second: O) throws -> ([T], [T], [T], [T]) {
             var a = first, b = second
             var pa = LRFreeFixtures.initial.map { T($0) }
-            LRFreeTwoGroupModel.run(&a, parameters: &pa, steps: 0..<7, learningRate: 0.8)
+            LRFreeTwoGroupModel.run(&a, parameters: &pa, steps: 0..<7, learningRate: learningRate)
             let data = try JSONEncoder().encode(a.saveState())
             var pb = pa
             try b.restore(try JSONDecoder().decode(OptimizerState.self, from: data))
-            LRFreeTwoGroupModel.run(&a, parameters: &pa, steps: 7..<20, learningRate: 0.8)
-            LRFreeTwoGroupModel.run(&b, parameters: &pb, steps: 7..<20, learningRate: 0.8)
+            LRFreeTwoGroupModel.run(&a, parameters: &pa, steps: 7..<20, learningRate: learningRate)
+            LRFreeTwoGroupModel.run(&b, parameters: &pb, steps: 7..<20, learningRate: learningRate)
             return (pa, pb, LRFreeTwoGroupModel.evaluation(a, pa), LRFreeTwoGroupModel.evaluation(b, pb))
         }
         func open<O: Optimizer<T>>(_ first: O) throws -> ([T], [T], [T], [T]) {
@@ -67,12 +70,12 @@ struct LRFreeStateTests {
     /// The saved state before any step has the same members and vector lengths as after steps
     /// (the wrapped optimizer's included): every buffer exists from construction.
     func allocatedAtInit<T: BLASScalar>(_: T.Type) throws {
-        for (label, make) in try Self.makeAll(T.self) {
+        for (label, rate, make) in try Self.makeAll(T.self) {
             func shape<O: Optimizer<T>>(_ o: O) -> (before: OptimizerState, after: OptimizerState) {
                 var opt = o
                 let before = opt.saveState()
                 var p = LRFreeFixtures.initial.map { T($0) }
-                LRFreeTwoGroupModel.run(&opt, parameters: &p, steps: 0..<3)
+                LRFreeTwoGroupModel.run(&opt, parameters: &p, steps: 0..<3, learningRate: rate)
                 return (before, opt.saveState())
             }
             let (before, after) = shape(try make())
