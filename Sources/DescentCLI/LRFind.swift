@@ -85,18 +85,11 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
-        let setup = try TrainingSetup<Scalar>(data: data.spec(), model: model.spec(), preparation: training.preparation)
-        let n = setup.train.sampleCount
-        let b = try training.parsedBatchSize(default: setup.isEmbedded ? EmbeddedProblem.batchSize : 32).resolved(sampleCount: n)
-        let options = optimizer
-        let settings = try options.settings(embedded: setup.isEmbedded)
-        var objective = try setup.objective(maximumBatchSize: b, threads: compute.threads)
-        var opt = try options.make(settings, Scalar.self, groups: setup.model.parameterGroups, learningRate: 1)
-        var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: training.shuffle, dropLast: training.dropLast, seed: training.seed)
-        guard sampler.batchesPerEpoch > 0 else { throw CLIError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
-        var parameters = setup.initialParameters
-        let test = try range.test()
-        let result = try test.run(objective: &objective, optimizer: &opt, parameters: &parameters, sampler: &sampler)
+        var plan = try RunPlan(data, model, optimizer, training, compute)
+        plan.learningRate = .given(1)   // the sweep's rate is the multiplier
+        let prepared = try plan.prepare(Scalar.self)
+        let (setup, b) = (prepared.setup, prepared.batch)
+        let result = try prepared.rangeTest(try range.test())
 
         let stop: String = switch result.stop {
         case .completed: "completed all \(result.plannedIterations) updates"
@@ -120,7 +113,7 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
             return
         }
         Terminal.out("data:      \(setup.dataDescription)")
-        Terminal.out("model:     \(setup.shape), loss \(setup.loss.description), optimizer \(options.summary(settings)), batch \(b)")
+        Terminal.out("model:     \(setup.shape), loss \(setup.loss.description), optimizer \(prepared.recipe.optimizerSummary), batch \(b)")
         Terminal.out("sweep:     \(Format.number(range.start)) → \(Format.number(range.end)), \(range.spacing.rawValue), \(result.learningRates.count) updates; \(stop)")
         for s in suggestions {
             let name = Format.padLeft(s.rule, 9)

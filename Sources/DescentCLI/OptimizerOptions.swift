@@ -133,21 +133,4 @@ struct OptimizerOptions: ParsableArguments {
         guard let f = spec.field(named: field) else { return false }
         return textFields(spec).contains(f.name) || givenFlags.contains { spec.field(named: $0.field)?.name == f.name }
     }
-
-    /// The learning rate used when --lr is not given (the spec's: 0.01 for SGD, 1 for the methods
-    /// whose rate is a multiplier).
-    func defaultLearningRate(_ settings: OptimizerSettings) -> Double { settings.defaultLearningRate }
-
-    /// Builds the optimizer for `groups` (a model's parameter groups).
-    func make<Scalar: BLASScalar>(_ settings: OptimizerSettings, _: Scalar.Type, groups: [ParameterGroup],
-                                  learningRate: Double) throws -> any Optimizer<Scalar> {
-        try settings.make(Scalar.self, groups: noBiasDecay ? groups.withoutDecayOnBiases() : groups, learningRate: learningRate,
-                          averageFrom: averageFrom)
-    }
-
-    /// A one-line description for the run header, the model file and the fingerprint: the
-    /// settings' text form, then the options that apply to every optimizer.
-    func summary(_ settings: OptimizerSettings) -> String {
-        TrainingRecipe.optimizerSummary(settings, noBiasDecay: noBiasDecay, averageFrom: averageFrom)
-    }
 }

@@ -11,16 +11,19 @@ struct TrainReport {
 
     var showTable: Bool { !json && !quiet }
 
-    func header(context: TrainRun<some BLASScalar>.RunContext, dtype: String, resumedNote: String?) {
-        if let note = context.lrNote { Terminal.note(note) }
+    func header<Scalar: BLASScalar>(_ run: PreparedRun<Scalar>, processes: String?, resumedNote: String?) {
+        let recipe = run.recipe
+        if run.rangeTestNote != nil {
+            Terminal.note("--lr auto: range test suggests \(Format.number(run.learningRate)) (steepest descent of the smoothed loss)")
+        }
         if let note = resumedNote { Terminal.note(note) }
         guard showTable else { return }
-        Terminal.out("data:      \(context.setup.dataDescription)")
-        Terminal.out("model:     \(context.setup.shape), loss \(context.setup.loss.description), start \(context.setup.initialDescription), \(dtype)")
-        Terminal.out("optimizer: \(context.optimizerSummary), lr \(Format.number(context.learningRate))"
-                     + (context.scheduleText.map { ", schedule \($0)" } ?? "")
-                     + ", batch \(context.batchSize), \(context.epochs) epochs")
-        if let p = context.processes { Terminal.out("processes: \(p)") }
+        Terminal.out("data:      \(run.setup.dataDescription)")
+        Terminal.out("model:     \(run.setup.shape), loss \(run.setup.loss.description), start \(run.setup.initialDescription), \(recipe.precision)")
+        Terminal.out("optimizer: \(recipe.optimizerSummary), lr \(Format.number(recipe.learningRate))"
+                     + (recipe.schedule.map { ", schedule \($0)" } ?? "")
+                     + ", batch \(run.batch), \(recipe.epochs) epochs")
+        if let p = processes { Terminal.out("processes: \(p)") }
         var columns = ["epoch", "train loss"]
         if hasValidation { columns += ["val loss", isClassification ? "val acc" : "val R²"] }
         columns += ["lr", "updates", "seconds"]

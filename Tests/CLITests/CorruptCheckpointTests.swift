@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 import Descent
 
 /// A checkpoint that is corrupt (edited, truncated) or was written for another model must end
@@ -37,7 +38,7 @@ import Descent
         edit(&trainer)
         schedule["trainer"] = trainer
         doc["state"] = schedule
-        return try JSONSerialization.data(withJSONObject: doc)
+        return try sealedCheckpoint(doc)
     }
 
     @Test func corruptGeneratorState() throws {
@@ -88,7 +89,7 @@ import Descent
         // A whole checkpoint of format 1 (which stored the loop state twice) is refused, naming it.
         var document = doc
         document["formatVersion"] = 1
-        try expectCleanFailure(dir, try JSONSerialization.data(withJSONObject: document), "this checkpoint is in format 1")
+        try expectCleanFailure(dir, try sealedCheckpoint(document), "this checkpoint is in format 1")
     }
 
     /// A state of a newer format version than this build reads is refused, naming both versions.
@@ -109,5 +110,14 @@ import Descent
         let (dir, _) = try genuine()
         let whole = try dir.bytes("ck.json")
         try expectCleanFailure(dir, whole.prefix(whole.count / 2), "bad.json")
+    }
+
+    /// One flipped bit in a genuine checkpoint (here in the middle of the file, inside the loop
+    /// state) is caught by the checksum: one error line naming the file, nothing written.
+    @Test func flippedBitIsRefused() throws {
+        let (dir, _) = try genuine()
+        var bytes = [UInt8](try dir.bytes("ck.json"))
+        bytes[bytes.count / 2] ^= 0x04
+        try expectCleanFailure(dir, Data(bytes), "bad.json: ")
     }
 }

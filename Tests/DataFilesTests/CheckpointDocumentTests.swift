@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 import Descent
 
 struct CheckpointDocumentTests {
@@ -60,7 +61,7 @@ struct CheckpointDocumentTests {
         try sample().save(to: url)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         let state = try #require(document["state"] as? [String: Any])
-        #expect(Set(document.keys) == ["configurationFingerprint", "formatVersion", "model", "state"])   // one copy of each part
+        #expect(Set(document.keys) == ["checksum", "configurationFingerprint", "formatVersion", "model", "state"])   // one copy of each part
         let optimizer = try #require(state["optimizer"] as? [String: Any])
         #expect(optimizer["kind"] as? String == "sgd" && optimizer["version"] as? Int == 1)
         let payload = try #require(optimizer["payload"] as? [String: Any])
@@ -78,7 +79,7 @@ struct CheckpointDocumentTests {
         state["optimizer"] = ["kind": "sgd", "scalars": ["steps": 3, "momentum": 0.9, "bufferInitialized": 1],
                               "vectors": ["momentumBuffer": [0.5, -0.25]]]
         document["state"] = state
-        try JSONSerialization.data(withJSONObject: document).write(to: url)
+        try sealedCheckpoint(document).write(to: url)
         let error = try #require(dataError { try Checkpoint.load(from: url) })
         #expect(error.kind == DataError.Kind.decoding)
         #expect(error.description == "\(url.path): state.optimizer: \(OptimizerState.formatBeforeVersion1)")
@@ -91,12 +92,12 @@ struct CheckpointDocumentTests {
         let url = dir.path("ckpt.json")
         try sample().save(to: url)
         let text = try String(contentsOf: url, encoding: .utf8)
-        try text.replacingOccurrences(of: "\"formatVersion\" : 2,", with: "\"formatVersion\" : 7,")
+        try text.replacingOccurrences(of: "\"formatVersion\" : 3,", with: "\"formatVersion\" : 7,")
             .write(to: url, atomically: false, encoding: .utf8)
         #expect(dataError { try Checkpoint.load(from: url) }?.description
-                == "\(url.path): checkpoint format version 7 is newer than the version this program reads (2)")
+                == "\(url.path): checkpoint format version 7 is newer than the version this program reads (3)")
         // Format 1 (the loop state stored twice, string-keyed optimizer states) is named.
-        try text.replacingOccurrences(of: "\"formatVersion\" : 2,", with: "\"formatVersion\" : 1,")
+        try text.replacingOccurrences(of: "\"formatVersion\" : 3,", with: "\"formatVersion\" : 1,")
             .write(to: url, atomically: false, encoding: .utf8)
         let old = dataError { try Checkpoint.load(from: url) }
         #expect(old?.kind == DataError.Kind.unsupportedVersion && old?.description.contains("format 1") == true

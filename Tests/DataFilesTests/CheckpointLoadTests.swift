@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import _TestSupport
 import Descent
 
 /// What callers of the library use instead of re-implementing it: loading a checkpoint with the
@@ -20,11 +21,11 @@ struct CheckpointLoadTests {
 
         var object = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         object["state"] = ["something": "else"]
-        try JSONSerialization.data(withJSONObject: object).write(to: url)
+        try sealedCheckpoint(object).write(to: url)
         #expect(dataError { try Checkpoint.load(from: url, expectedFingerprint: "def456") }?.kind == .shapeMismatch)
         #expect(dataError { try Checkpoint.load(from: url, expectedFingerprint: "abc123") }?.kind == .decoding)
         object["configurationFingerprint"] = nil
-        try JSONSerialization.data(withJSONObject: object).write(to: url)
+        try sealedCheckpoint(object).write(to: url)
         #expect(dataError { try Checkpoint.load(from: url, expectedFingerprint: "abc123") }?.description
                 == "\(url.path): configurationFingerprint is missing")
     }

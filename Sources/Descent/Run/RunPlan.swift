@@ -76,6 +76,8 @@ public struct PreparedRun<Scalar: BLASScalar> {
     public let scheduleText: String?
     /// The batch on this process's data (the global batch, clamped to the samples).
     public let batch: Int
+    /// The samples this process takes per update: `batch`, or its share of it in sharded training.
+    public let localBatch: Int
     public let recipe: TrainingRecipe
 
     init(plan: RunPlan, dataParallel: DataParallel?) throws {
@@ -91,6 +93,7 @@ public struct PreparedRun<Scalar: BLASScalar> {
         batch = b
         // Sharded: each process takes B/N of its n local samples per update (the trainer checks B is a multiple of N).
         let localBatch = dataParallel.map { Swift.max(1, $0.localBatchSize(batchSize, sampleCount: n)) } ?? b
+        self.localBatch = localBatch
         let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: localBatch, dropLast: plan.dropLast)
         guard batchesPerEpoch >= 1 else { throw TrainingError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
 
@@ -116,22 +119,8 @@ public struct PreparedRun<Scalar: BLASScalar> {
         case .given(let lr): rate = lr
         case .optimizerDefault: rate = plan.optimizer.defaultLearningRate
         case .rangeTest(let test):
-            var optimizer = try plan.optimizer.make(Scalar.self, groups: Self.groups(setup, plan), learningRate: 1)
-            var parameters = setup.initialParameters
-            let result: LRRangeTestResult
-            if let dataParallel {
-                // Every process runs the same test on the reduced losses, so all get the same suggestion.
-                try dataParallel.communicator.broadcast(&parameters)
-                let sharded = dataParallel.sharding == .sharded
-                var rangeObjective = DataParallelObjective(objective, dataParallel: dataParallel)
-                var sampler = BatchSampler(sampleCount: n, batchSize: localBatch, mode: plan.shuffle, dropLast: plan.dropLast,
-                                           seed: sharded ? DataParallel.shardSeed(plan.preparation.seed, rank: dataParallel.rank) : plan.preparation.seed)
-                result = try test.run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
-            } else {
-                var rangeObjective = objective
-                var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed)
-                result = try test.run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
-            }
+            let result = try Self.rangeTest(test, setup: setup, objective: objective, plan: plan, dataParallel: dataParallel,
+                                            batch: b, localBatch: localBatch)
             switch result.suggest(.steepest) {
             case .rate(let lr, _):
                 rate = lr
@@ -173,7 +162,7 @@ public struct PreparedRun<Scalar: BLASScalar> {
             data: .init(path: plan.data.path, targetsPath: plan.data.targetsPath, targetColumns: plan.data.targetColumns.map(\.description),
                         header: header, delimiter: String(plan.data.delimiter), dropNonfinite: plan.data.dropNonfinite,
                         digest: setup.dataDigest, description: setup.dataDescription),
-            precision: Scalar.self == Float.self ? "float" : "double", model: "\(setup.shape)", loss: setup.loss.description,
+            precision: Self.precision, model: "\(setup.shape)", loss: setup.loss.description,
             initial: setup.initialDescription, initialDigest: initialDigest, optimizer: plan.optimizer, noBiasDecay: plan.noBiasDecay,
             averageFrom: plan.averageFrom, learningRate: rate, schedule: text, scheduleMetric: plan.scheduleMetric?.rawValue,
             batchSize: batchSize, epochs: epochs, shuffle: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed,
@@ -182,9 +171,37 @@ public struct PreparedRun<Scalar: BLASScalar> {
             dataParallel: distributedMode)
     }
 
+    /// The learning-rate range test from the start point, with the run's optimizer at multiplier 1,
+    /// batches and seed (`descent lr-find`, and `--lr auto` before training). Leaves nothing behind.
+    public func rangeTest(_ test: LRRangeTest) throws -> LRRangeTestResult {
+        try Self.rangeTest(test, setup: setup, objective: objective, plan: plan, dataParallel: dataParallel, batch: batch, localBatch: localBatch)
+    }
+
+    static func rangeTest(_ test: LRRangeTest, setup: TrainingSetup<Scalar>, objective: SupervisedObjective<Scalar>, plan: RunPlan,
+                          dataParallel: DataParallel?, batch b: Int, localBatch: Int) throws -> LRRangeTestResult {
+        var optimizer = try plan.optimizer.make(Scalar.self, groups: Self.groups(setup, plan), learningRate: 1)
+        var parameters = setup.initialParameters
+        let n = setup.train.sampleCount
+        guard let dataParallel else {
+            var rangeObjective = objective
+            var sampler = BatchSampler(sampleCount: n, batchSize: b, mode: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed)
+            return try test.run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
+        }
+        // Every process runs the same test on the reduced losses, so all get the same suggestion.
+        try dataParallel.communicator.broadcast(&parameters)
+        let sharded = dataParallel.sharding == .sharded
+        var rangeObjective = DataParallelObjective(objective, dataParallel: dataParallel)
+        var sampler = BatchSampler(sampleCount: n, batchSize: localBatch, mode: plan.shuffle, dropLast: plan.dropLast,
+                                   seed: sharded ? DataParallel.shardSeed(plan.preparation.seed, rank: dataParallel.rank) : plan.preparation.seed)
+        return try test.run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
+    }
+
     static func groups(_ setup: TrainingSetup<Scalar>, _ plan: RunPlan) -> [ParameterGroup] {
         plan.noBiasDecay ? setup.model.parameterGroups.withoutDecayOnBiases() : setup.model.parameterGroups
     }
+
+    /// "float" or "double": the recipe's and the checkpoint's name of `Scalar`.
+    public static var precision: String { Scalar.self == Float.self ? "float" : "double" }
 
     /// A fresh optimizer for the run (with iterate averaging when the plan asks for it).
     public func makeOptimizer() throws -> any Optimizer<Scalar> {
