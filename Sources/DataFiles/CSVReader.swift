@@ -40,8 +40,7 @@ public enum CSVReader {
                                                 options: CSVOptions = CSVOptions(),
                                                 visitingRows visit: RowVisitor<Scalar>) throws -> CSVTable<Scalar> {
         let path = url.path
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { throw DataError(.io, file: path, "cannot open for reading: \(errnoDescription())") }
+        let fd = try InputFile.open(path)
         defer { close(fd) }
         var info = stat()
         let size = fstat(fd, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG ? Int(info.st_size) : nil
@@ -95,7 +94,19 @@ struct RowStorage<Scalar: BLASScalar> {
 }
 
 /// The CSV state machine; one instance reads one file.
+///
+/// Bounded by the limits below, so a file that is not CSV (a binary file, a cell with no end) is an
+/// error naming the line and column rather than unbounded memory.
 struct CSVParser<Scalar: BLASScalar>: ~Copyable {
+    /// The longest cell, in bytes.
+    static var maximumCellBytes: Int { 1 << 20 }
+    /// The longest record (line), in bytes.
+    static var maximumRecordBytes: Int { 1 << 28 }
+    /// The most fields in a record.
+    static var maximumColumns: Int { 1 << 20 }
+
+    /// Bytes of the current record so far (whole fields and their separators).
+    private var recordBytes = 0
     private let file: String
     private let options: CSVOptions
     private let delimiter: UInt8
@@ -193,6 +204,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         if b != delimiter && fieldIndex == 0 && value == nil && Self.isBlank(p, i, k) {
             // A blank line.
         } else {
+            try account(fieldBytes: k - i)
             if slot != Self.unused {
                 if let value { put(value, slot) } else {
                     cell.append(p + i, count: k - i)
@@ -232,12 +244,12 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         if inQuotes {
             if quotePending {
                 quotePending = false
-                if b == quote { cell.append(b); return }
+                if b == quote { try append(b); return }
                 inQuotes = false            // the quote closed the field; handle `b` below
             } else {
                 if b == quote { quotePending = true; return }
                 if b == lf { line += 1 }
-                cell.append(b)
+                try append(b)
                 return
             }
         }
@@ -259,7 +271,32 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
             inQuotes = true
             fieldQuoted = true
         } else {
-            cell.append(b)
+            try append(b)
+        }
+    }
+
+    /// Appends a byte to the cell being read, refusing a cell longer than `maximumCellBytes`.
+    @inline(__always)
+    private mutating func append(_ b: UInt8) throws {
+        guard cell.count < Self.maximumCellBytes else {
+            throw DataError(.invalidValue, file: file, line: fieldStartLine, column: fieldIndex + 1,
+                            "a cell longer than \(Self.maximumCellBytes) bytes (is this a CSV file?)")
+        }
+        cell.append(b)
+    }
+
+    /// Counts a finished field of `fieldBytes` bytes (and its separator) against the record's and
+    /// the column limits.
+    @inline(__always)
+    private mutating func account(fieldBytes: Int) throws {
+        recordBytes += fieldBytes + 1
+        guard recordBytes <= Self.maximumRecordBytes else {
+            throw DataError(.invalidValue, file: file, line: recordStartLine, column: fieldIndex + 1,
+                            "a line longer than \(Self.maximumRecordBytes) bytes (is this a CSV file?)")
+        }
+        guard fieldIndex < Self.maximumColumns else {
+            throw DataError(.invalidValue, file: file, line: recordStartLine, column: fieldIndex + 1,
+                            "a line with more than \(Self.maximumColumns) fields")
         }
     }
 
@@ -303,6 +340,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
     // MARK: Fields and records
 
     private mutating func endField() throws {
+        try account(fieldBytes: cell.count)
         let j = fieldIndex
         fieldIndex += 1
         if !resolved {
@@ -341,7 +379,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
     }
 
     private mutating func endRecord() throws {
-        defer { fieldIndex = 0; rowHasNonFinite = false }
+        defer { fieldIndex = 0; rowHasNonFinite = false; recordBytes = 0 }
         if !resolved {
             try resolveFirstRecord()
             if hasHeader { return }

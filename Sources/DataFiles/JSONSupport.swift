@@ -27,10 +27,8 @@ enum JSONSupport {
         catch { throw DataError(.decoding, file: file, "not valid JSON: \(error)") }
     }
 
-    static func read(_ url: URL) throws -> Data {
-        do { return try Data(contentsOf: url) }
-        catch { throw DataError(.io, file: url.path, "cannot read: \((error as NSError).localizedDescription)") }
-    }
+    /// The whole file (a regular file only, so a FIFO cannot block the read).
+    static func read(_ url: URL) throws -> Data { try InputFile.read(url.path) }
 
     /// Reads only `formatVersion` and rejects any other version than `current`, naming both,
     /// before the rest of the document (whose schema may differ) is decoded.

@@ -121,8 +121,7 @@ public enum NPYFile {
         var dataStart: Int
 
         init(_ path: String) throws {
-            let fd = open(path, O_RDONLY)
-            guard fd >= 0 else { throw DataError(.io, file: path, "cannot open for reading: \(errnoDescription())") }
+            let fd = try InputFile.open(path)   // a regular file only (a pipe cannot be mapped or sized)
             do { try self.init(fd: fd, path: path) } catch { close(fd); throw error }
         }
 

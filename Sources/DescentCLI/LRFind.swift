@@ -72,7 +72,7 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
     func run() throws {
         try training.validate()
         try compute.apply()
-        try OutputPath.checkAll([(csv, "--csv"), (plot, "--plot")])
+        try OutputPath.checkAll([(csv, "--csv"), (plot, "--plot")], json: json)
         try compute.run(self)
     }
 
@@ -104,8 +104,8 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
                                                  reason: { if case .unreliable(let why) = s { return why }; return nil }(),
                                                  cyclicBase: bounds?.base, cyclicMax: bounds?.max))
         }
-        if let path = csv { try AtomicFile.write(Data(result.csv.utf8), to: URL(fileURLWithPath: path)) }
-        if let path = plot { try AtomicFile.write(Data(result.svg(rule: rule).utf8), to: URL(fileURLWithPath: path)) }
+        if let path = csv { try OutputPath.write(Data(result.csv.utf8), to: path) }
+        if let path = plot { try OutputPath.write(Data(result.svg(rule: rule).utf8), to: path) }
 
         if json {
             Terminal.out(JSONText.encode(Report(updates: result.learningRates.count, plannedUpdates: result.plannedIterations,
@@ -123,7 +123,7 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
                 Terminal.out("\(name): no reliable suggestion: \(s.reason ?? "")")
             }
         }
-        if let c = csv { Terminal.note("table written to \(c)") }
-        if let p = plot { Terminal.note("plot written to \(p)") }
+        if let c = csv, c != OutputPath.standardOutput { Terminal.note("table written to \(c)") }
+        if let p = plot, p != OutputPath.standardOutput { Terminal.note("plot written to \(p)") }
     }
 }

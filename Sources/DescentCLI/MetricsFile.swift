@@ -1,7 +1,7 @@
 import Descent
 import Foundation
 
-/// Per-epoch metrics files and the loss plot.
+/// Per-epoch metrics files (`.json`, else CSV, also for `-`) and the loss plot.
 enum MetricsFile {
     static func write(_ history: [EpochRecord], to path: String) throws {
         let text: String
@@ -15,7 +15,7 @@ enum MetricsFile {
             }
             text = s
         }
-        try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: path))
+        try OutputPath.write(Data(text.utf8), to: path)
     }
 
     static func writePlot(_ history: [EpochRecord], to path: String, hasValidation: Bool) throws {
@@ -26,6 +26,6 @@ enum MetricsFile {
         }
         let positive = series.allSatisfy { $0.y.allSatisfy { !$0.isFinite || $0 > 0 } }
         let plot = LinePlot(title: "Loss per epoch", xLabel: "epoch", yLabel: "loss", yScale: positive ? .log10 : .linear, series: series)
-        try AtomicFile.write(Data(plot.svg().utf8), to: URL(fileURLWithPath: path))
+        try OutputPath.write(Data(plot.svg().utf8), to: path)
     }
 }

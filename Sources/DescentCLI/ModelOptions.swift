@@ -27,7 +27,7 @@ struct ModelOptions: ParsableArguments {
     }
 
     func hiddenSizes() throws -> [Int] {
-        let parts = hidden.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let parts = hidden.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         let sizes = parts.compactMap { Int($0) }
         guard !parts.isEmpty, sizes.count == parts.count, sizes.allSatisfy({ $0 >= 1 }) else {
             throw CLIError("--hidden: expected positive integers separated by commas, got \"\(hidden)\"")

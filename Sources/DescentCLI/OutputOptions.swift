@@ -2,13 +2,13 @@ import ArgumentParser
 
 /// What `train` writes and prints.
 struct OutputOptions: ParsableArguments {
-    @Option(name: [.short, .long], help: ArgumentHelp("Model file to write (JSON).", valueName: "path"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Model file to write (JSON; - for standard output).", valueName: "path"))
     var output: String?
 
-    @Option(name: .long, help: ArgumentHelp("Per-epoch metrics file: .csv or .json.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Per-epoch metrics file: .csv or .json (- for CSV on standard output).", valueName: "path"))
     var metrics: String?
 
-    @Option(name: .long, help: ArgumentHelp("SVG plot of the training (and validation) loss per epoch.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("SVG plot of the training (and validation) loss per epoch (- for standard output).", valueName: "path"))
     var plot: String?
 
     @Option(name: .long, help: ArgumentHelp("Checkpoint file, rewritten atomically during training (see --checkpoint-every).", valueName: "path"))
@@ -39,7 +39,7 @@ struct OutputOptions: ParsableArguments {
     func validate() throws {
         guard checkpointEvery >= 1 else { throw CLIError("--checkpoint-every must be at least 1, got \(checkpointEvery)") }
         if let s = checkpointEverySteps, s < 1 { throw CLIError("--checkpoint-every-steps must be at least 1, got \(s)") }
-        if let m = metrics, !(m.hasSuffix(".csv") || m.hasSuffix(".json")) {
+        if let m = metrics, m != OutputPath.standardOutput, !(m.hasSuffix(".csv") || m.hasSuffix(".json")) {
             throw CLIError("--metrics \(m): the file name must end in .csv or .json")
         }
     }

@@ -22,7 +22,7 @@ struct Predict: ParsableCommand, PrecisionGeneric {
 
     @OptionGroup(title: "Data") var data: DataOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Predictions file: .csv (with a header) or .npy; without it, CSV on stdout.", valueName: "path"))
+    @Option(name: [.short, .long], help: ArgumentHelp("Predictions file: .csv (with a header) or .npy; without it, or with -, CSV on stdout.", valueName: "path"))
     var output: String?
 
     @OptionGroup(title: "Computation") var compute: ComputeOptions
@@ -30,7 +30,7 @@ struct Predict: ParsableCommand, PrecisionGeneric {
     func run() throws {
         try compute.apply()
         guard data.data != nil else { throw CLIError("--data is required") }
-        if let o = output {
+        if let o = output, o != OutputPath.standardOutput {
             guard o.hasSuffix(".csv") || o.hasSuffix(".npy") else { throw CLIError("--output \(o): the file name must end in .csv or .npy") }
             try OutputPath.checkWritable(o, option: "--output")
         }
@@ -51,8 +51,8 @@ struct Predict: ParsableCommand, PrecisionGeneric {
             for i in 0..<predictions.rows {
                 text += (0..<predictions.cols).map { "\(predictions[i, $0])" }.joined(separator: ",") + "\n"
             }
-            if let o = output { try AtomicFile.write(Data(text.utf8), to: URL(fileURLWithPath: o)) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
+            try OutputPath.write(Data(text.utf8), to: output ?? OutputPath.standardOutput)
         }
-        if let o = output { Terminal.note("\(predictions.rows) predictions written to \(o)") }
+        if let o = output, o != OutputPath.standardOutput { Terminal.note("\(predictions.rows) predictions written to \(o)") }
     }
 }

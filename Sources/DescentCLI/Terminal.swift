@@ -11,8 +11,12 @@ enum Terminal {
     /// Whether a file descriptor is a terminal (progress bars only draw on one).
     static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
 
+    /// Set when an output option is `-`: standard output then carries that file alone, and the
+    /// tables and results that would go there go to stderr.
+    nonisolated(unsafe) static var reportsOnStandardError = false
+
     static func out(_ line: String) {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        (reportsOnStandardError ? FileHandle.standardError : FileHandle.standardOutput).write(Data((line + "\n").utf8))
     }
 
     static func note(_ line: String) {
@@ -37,28 +41,36 @@ struct CLIError: Error, CustomStringConvertible {
 }
 
 /// Output files are checked before any work starts, so a long run never ends in an unwritable path.
+/// `-` names standard output, for the outputs that are a stream (not a checkpoint).
 enum OutputPath {
+    static let standardOutput = "-"
+
     /// Throws naming the option and the path when it cannot be created or replaced
     /// (`AtomicFile.checkWritable`, which every output goes through).
     static func checkWritable(_ path: String, option: String) throws {
-        do { try AtomicFile.checkWritable(URL(fileURLWithPath: path)) } catch let e as DataError {
+        guard path != standardOutput else { return }
+        do { try AtomicFile.checkWritable(path: path) } catch let e as DataError {
             throw CLIError("\(option) \(path): \(e.message)")
         }
     }
 
-    /// Removes `.<name>.tmp-XXXXXX` files that `AtomicFile` leaves beside `path` only when the
-    /// process is killed mid-write (SIGKILL cannot be cleaned up after), e.g. a checkpoint being rewritten.
-    static func removeStaleTemporaries(of path: String) {
-        let url = URL(fileURLWithPath: path)
-        let directory = url.deletingLastPathComponent()
-        let prefix = "." + url.lastPathComponent + ".tmp-"
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else { return }
-        for name in names where name.hasPrefix(prefix) && name.count == prefix.count + 6 {
-            try? FileManager.default.removeItem(at: directory.appendingPathComponent(name))
+    /// Checks every given path. At most one may be `-`, never `--checkpoint` (a run resumes from a
+    /// file), and not with --json (which is standard output's already); with one, the command's
+    /// report moves to stderr.
+    static func checkAll(_ paths: [(String?, String)], json: Bool = false) throws {
+        let streamed = paths.filter { $0.0 == standardOutput }.map(\.1)
+        if let option = streamed.first(where: { $0 == "--checkpoint" || $0 == "--resume" }) {
+            throw CLIError("\(option) -: a checkpoint must be a file (a later run resumes from it)")
         }
+        if streamed.count > 1 { throw CLIError("\(streamed.joined(separator: " and ")) are \(streamed.count == 2 ? "both" : "all") -: only one output can go to standard output") }
+        if let option = streamed.first, json { throw CLIError("\(option) - and --json both write standard output; choose one") }
+        for case let (path?, option) in paths { try checkWritable(path, option: option) }
+        if !streamed.isEmpty { Terminal.reportsOnStandardError = true }
     }
 
-    static func checkAll(_ paths: [(String?, String)]) throws {
-        for case let (path?, option) in paths { try checkWritable(path, option: option) }
+    /// Writes `data` to `path` atomically, or to standard output for `-`.
+    static func write(_ data: Data, to path: String) throws {
+        if path == standardOutput { FileHandle.standardOutput.write(data); return }
+        try AtomicFile.write(data, to: URL(fileURLWithPath: path))
     }
 }

@@ -92,7 +92,7 @@ struct TrainReport {
         lines.append(Self.line("training", dataUnits?.training ?? training))
         if let v = dataUnits?.validation ?? validation { lines.append(Self.line("validation", v)) }
         if let c = comparison { lines.append("SGD against the exact answer on the same data:"); lines += c.lines }
-        if let m = modelPath { lines.append("model written to \(m)") }
+        if let m = modelPath { lines.append(m == OutputPath.standardOutput ? "model written to standard output" : "model written to \(m)") }
         for l in lines { Terminal.out(l) }
     }
 

@@ -27,8 +27,7 @@ struct TrainRun<Scalar: BLASScalar> {
             }
             guard isRoot else { return }
             try OutputPath.checkAll([(output.output, "--output"), (output.metrics, "--metrics"),
-                                     (output.plot, "--plot"), (output.checkpoint, "--checkpoint")])
-            for path in [output.checkpoint, output.output].compactMap({ $0 }) { OutputPath.removeStaleTemporaries(of: path) }
+                                     (output.plot, "--plot"), (output.checkpoint, "--checkpoint")], json: output.json)
         }
         let prepared = try plan().prepare(Scalar.self, dataParallel: group?.settings)
         try loop(prepared.makeOptimizer(), prepared: prepared)
@@ -120,24 +119,32 @@ struct TrainRun<Scalar: BLASScalar> {
         if let hookError { throw hookError }
         if checkpointPath != nil, result.stopReason.isFinal, save(trainer) == .stop, let hookError { throw hookError }
 
-        if case .diverged(let step, let reason) = result.stopReason {
+        // A run whose updates stayed finite can still end on weights whose loss is not (they grew
+        // to ~1e308 on the last update): that is a divergence too, whatever the precision.
+        var divergence: String? = nil
+        if case .diverged(let step, let reason) = result.stopReason { divergence = "training diverged at update \(step): \(reason)" }
+        let evaluated = divergence == nil ? try prepared.finalEvaluation(result.parameters) : nil
+        if let loss = evaluated?.training.loss, !loss.isFinite {
+            divergence = "training diverged: the final training loss is \(loss) (the weights grew too large to evaluate)"
+        }
+        if let divergence {
             var saved = ""
             if output.saveDiverged, let path = output.output {
-                if isRoot { try prepared.saveModel(result.parameters, stopReason: result.stopReason, to: path) }
+                if isRoot { try writeModel(result.parameters, result.stopReason, prepared, to: path) }
                 saved = "; wrote the last finite model to \(path)"
             } else {
                 saved = "; no model written (--save-diverged keeps the last finite one)"
             }
-            throw DivergenceError(description: "training diverged at update \(step): \(reason)\(saved). Try a smaller --lr or a schedule.")
+            throw DivergenceError(description: "\(divergence)\(saved). Try a smaller --lr or a schedule.")
         }
+        guard let (final, validationEvaluation) = evaluated else { preconditionFailure("evaluated unless diverged") }
         try agreed {
             guard isRoot else { return }
-            if let path = output.output { try prepared.saveModel(result.parameters, stopReason: result.stopReason, to: path) }
+            if let path = output.output { try writeModel(result.parameters, result.stopReason, prepared, to: path) }
             if let path = output.metrics { try MetricsFile.write(result.history, to: path) }
             if let path = output.plot { try MetricsFile.writePlot(result.history, to: path, hasValidation: validation != nil) }
         }
 
-        let (final, validationEvaluation) = try prepared.finalEvaluation(result.parameters)
         // The rest needs all the data in this process: a plain run, or process 0 of an exact one.
         guard isRoot else { return }
         let wholeData = group.map { $0.settings.sharding == .exact } ?? true
@@ -149,5 +156,12 @@ struct TrainRun<Scalar: BLASScalar> {
         report.finish(result: result, training: final, validation: validationEvaluation, dataUnits: dataUnits, comparison: comparison,
                       modelPath: output.output, learningRate: prepared.recipe.learningRate, schedule: prepared.recipe.schedule,
                       communication: group.map { ($0.size, trainer.communicationSeconds) })
+    }
+
+    /// The model file at `path`, or on standard output for `-`.
+    func writeModel(_ parameters: [Scalar], _ stop: StopReason, _ prepared: PreparedRun<Scalar>, to path: String) throws {
+        guard path == OutputPath.standardOutput else { return try prepared.saveModel(parameters, stopReason: stop, to: path) }
+        let record = prepared.recipe.trainingRecord(stopReason: stop.description, batch: prepared.batch)
+        try OutputPath.write(prepared.modelDocument(parameters, training: record).encoded(), to: path)
     }
 }

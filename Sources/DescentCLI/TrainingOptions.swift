@@ -120,8 +120,8 @@ struct ComputeOptions: ParsableArguments {
         discussion: "With more than one training thread OpenBLAS runs single-threaded (the parallelism is Descent's own). Results for different counts differ by rounding only."))
     var threads: Int?
 
-    /// Largest accepted `--threads`.
-    static let maximumThreads = 1024
+    /// Largest accepted `--threads`: what this machine's OpenBLAS was built for.
+    static var maximumThreads: Int { BLASRuntime.maximumThreads }
 
     func apply() throws { try Self.setThreads(threads) }
 
@@ -135,7 +135,9 @@ struct ComputeOptions: ParsableArguments {
 
     /// The one check of a `--threads` value (`bench` uses it too).
     static func checkThreads(_ t: Int) throws {
-        guard t >= 1 && t <= maximumThreads else { throw CLIError("--threads must be 1…\(maximumThreads), got \(t)") }
+        guard t >= 1 && t <= maximumThreads else {
+            throw CLIError("--threads must be 1…\(maximumThreads) (this OpenBLAS was built for at most \(maximumThreads) threads), got \(t)")
+        }
     }
 }
 

@@ -16,6 +16,15 @@ public enum BLASRuntime {
         openblas_get_corename().map { String(cString: $0) } ?? "unknown"
     }
 
+    /// The most threads this OpenBLAS was built for (`MAX_THREADS` in its configuration string; 64,
+    /// Debian's build, when the string does not say). It silently uses no more than this.
+    public static var maximumThreads: Int {
+        for word in configuration.split(separator: " ") where word.hasPrefix("MAX_THREADS=") {
+            if let n = Int(word.dropFirst("MAX_THREADS=".count)), n >= 1 { return n }
+        }
+        return 64
+    }
+
     /// OpenBLAS's build configuration string (version, threading, kernels).
     public static var configuration: String {
         openblas_get_config().map { String(cString: $0) } ?? "unknown"

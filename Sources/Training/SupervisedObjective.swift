@@ -72,6 +72,9 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         chunkRows = Swift.max(Self.minimumChunkRows, Self.chunkBytes / (Swift.max(1, x.cols) * MemoryLayout<Scalar>.stride))
         // Batches are processed at most `chunkRows` rows at a time, so the workspace (gather buffers,
         // outputs, activations) never needs more rows than that, even for full-batch training.
+        let threadCount = threads ?? WorkerPool.defaultThreadCount
+        guard threadCount >= 1 else { throw TrainingDataError("thread count must be at least 1, got \(threadCount)") }
+        try Self.checkWorkspaceSize(shape: model.shape, rows: Swift.min(self.maximumBatchSize, chunkRows), threads: threadCount)
         workspace = ModelWorkspace(model: model, maximumBatchSize: Swift.min(self.maximumBatchSize, chunkRows))
         metrics = MetricAccumulators(outputCount: model.outputCount)
         chunkGradient = ParameterScratch(count: self.maximumBatchSize > chunkRows ? model.parameterCount : 0)
@@ -80,11 +83,35 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         } else {
             fusedLayout = nil
         }
-        let threadCount = threads ?? WorkerPool.defaultThreadCount
-        guard threadCount >= 1 else { throw TrainingDataError("thread count must be at least 1, got \(threadCount)") }
         parallel = try ParallelWorkspace(threads: threadCount, model: model, partRows: workspace.maximumBatchSize,
                                          needsModelWorkspaces: fusedLayout == nil, main: workspace, mainChunk: chunkGradient)
         if threadCount > 1 { BLASRuntime.threads = 1 }
+    }
+
+    /// Throws when the activations of `rows` rows on every thread would not fit in a quarter of
+    /// this machine's memory (checked before they are allocated): inputs, every layer's outputs
+    /// and their derivatives, per thread, counted with overflow checks.
+    static func checkWorkspaceSize(shape: ModelShape, rows: Int, threads: Int) throws {
+        let widths: [Int] = switch shape {
+        case .linear(let d, let k, _): [d, k]
+        case .mlp(let d, let hidden, let k): [d] + hidden + [k]
+        }
+        var total = 0, overflow = false
+        for w in widths {
+            let (a, o1) = w.multipliedReportingOverflow(by: 2)
+            let (b, o2) = total.addingReportingOverflow(a)
+            overflow = overflow || o1 || o2
+            total = b
+        }
+        let (perThread, o3) = total.multipliedReportingOverflow(by: rows * MemoryLayout<Scalar>.stride)
+        let (bytes, o4) = perThread.multipliedReportingOverflow(by: threads)
+        let limit = 2 * ModelShape.parameterByteLimit
+        guard !(overflow || o3 || o4), bytes <= limit else {
+            let size = overflow || o3 || o4 ? "more than an Int can count" : "\(bytes >> 20) MiB"
+            throw TrainingDataError("batches of \(rows) rows of the model \(shape) on \(threads) thread\(threads == 1 ? "" : "s") need \(size) "
+                                    + "of activations, more than the \(limit >> 20) MiB allowed (a quarter of this machine's memory); "
+                                    + "use a smaller batch size, fewer threads or a narrower model")
+        }
     }
 
     /// Input bytes per chunk: a chunk's rows of X stay in the core's L2 cache between the forward

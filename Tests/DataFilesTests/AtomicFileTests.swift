@@ -41,7 +41,7 @@ struct AtomicFileTests {
                 == "\(underFile.path): cannot write: \(plain.path) is not a directory")
         try FileManager.default.createDirectory(at: dir.path("sub"), withIntermediateDirectories: false)
         #expect(dataError { try AtomicFile.write(Data(), to: dir.path("sub")) }?.description
-                == "\(dir.path("sub").path): cannot write: it is a directory")
+                == "\(dir.path("sub").path): cannot write: it is a directory, not a regular file; give the path of a file")
         #expect(dir.contents == ["plain", "sub"])
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("sub").path).isEmpty)
     }

@@ -39,7 +39,7 @@ struct CheckpointLoadTests {
         #expect(dataError { try AtomicFile.checkWritable(missing) }?.description
                 == "\(missing.path): cannot write: directory \(dir.path("no").path) does not exist")
         try FileManager.default.createDirectory(at: dir.path("sub"), withIntermediateDirectories: false)
-        #expect(dataError { try AtomicFile.checkWritable(dir.path("sub")) }?.message == "cannot write: it is a directory")
+        #expect(dataError { try AtomicFile.checkWritable(dir.path("sub")) }?.message == "cannot write: it is a directory, not a regular file; give the path of a file")
         #expect(dir.contents == ["old.json", "sub"], "checking creates nothing")
     }
 }

@@ -65,7 +65,9 @@ public struct LRRangeTest: Sendable, Equatable {
         var gradient = [O.Scalar](repeating: 0, count: parameters.count)
         var evaluation = [O.Scalar](repeating: 0, count: validationLoss == nil ? 0 : parameters.count)
         var result = LRRangeTestResult(plannedIterations: n, usedValidationLoss: validationLoss != nil)
-        result.learningRates.reserveCapacity(n); result.rawLosses.reserveCapacity(n); result.smoothedLosses.reserveCapacity(n)
+        // Reserved up to a bound: the arrays grow as the sweep goes (a huge `iterations` allocates nothing up front).
+        let reserved = Swift.min(n, 4096)
+        result.learningRates.reserveCapacity(reserved); result.rawLosses.reserveCapacity(reserved); result.smoothedLosses.reserveCapacity(reserved)
         var smoother = LossSmoother(smoothing)
         var stop = try! DivergenceStop(threshold: divergenceThreshold ?? 4)  // validated in init
 

@@ -57,8 +57,9 @@ extension Trainer {
         if let b = s.bestParameters { _ = best.update(fromContentsOf: b) }
         metricHistory = s.metricHistory
         history = s.history
-        metricHistory.reserveCapacity(Swift.max(configuration.epochs, s.metricHistory.count))
-        history.reserveCapacity(Swift.max(configuration.epochs, s.history.count))
+        // Reserved up to a bound, never from the user's count alone (a huge --epochs must not allocate up front).
+        metricHistory.reserveCapacity(Swift.max(Swift.min(configuration.epochs, Self.reservedEpochs), s.metricHistory.count))
+        history.reserveCapacity(Swift.max(Swift.min(configuration.epochs, Self.reservedEpochs), s.history.count))
         finished = s.finished
         parallel?.markSynchronized(parameters: parameters.readOnly, optimizer: &optimizer)
     }

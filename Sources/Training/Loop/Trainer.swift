@@ -23,6 +23,8 @@ public typealias ValidationEvaluator<Scalar: BLASScalar> = (UnsafeBufferPointer<
 /// All buffers are allocated by `init`; an update allocates nothing. `state` is a complete Codable
 /// snapshot (also valid inside the hooks); `init(…, resumingFrom:)` continues bit-identically.
 public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == Opt.Scalar {
+    /// Epoch records reserved at construction: the history grows past this as it goes.
+    static var reservedEpochs: Int { 4096 }
     public typealias Scalar = Obj.Scalar
 
     public internal(set) var objective: Obj
@@ -128,8 +130,9 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         constantRate = configuration.constantRate
         lastLearningRate = constantRate ?? 0
         if let e = configuration.earlyStopping { tracker = EarlyStopping.Tracker(mode: e.mode) }
-        metricHistory.reserveCapacity(Swift.max(configuration.epochs, 0))
-        history.reserveCapacity(Swift.max(configuration.epochs, 0))
+        // Reserved up to a bound, never from the user's count alone (a huge --epochs must not allocate up front).
+        metricHistory.reserveCapacity(Swift.min(Swift.max(configuration.epochs, 0), Self.reservedEpochs))
+        history.reserveCapacity(Swift.min(Swift.max(configuration.epochs, 0), Self.reservedEpochs))
     }
 
     /// A trainer continuing from a saved `state`. Build it with the same objective and configuration

@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import LinearAlgebra
 
 /// A model's architecture as stored in model files; `makeModel` rebuilds the model (the
@@ -15,8 +20,51 @@ public enum ModelShape: Codable, Sendable, Equatable, Hashable, CustomStringConv
         switch self { case .linear(_, let k, _), .mlp(_, _, let k): k }
     }
 
+    /// The number of parameters (weights and biases), nil when it overflows `Int`.
+    public var parameterCount: Int? {
+        func layers(_ widths: [Int], bias: Bool) -> Int? {
+            var total = 0
+            for (a, b) in zip(widths, widths.dropFirst()) {
+                let (w, o1) = a.multipliedReportingOverflow(by: b)
+                let (t, o2) = total.addingReportingOverflow(w)
+                let (u, o3) = t.addingReportingOverflow(bias ? b : 0)
+                if o1 || o2 || o3 { return nil }
+                total = u
+            }
+            return total
+        }
+        switch self {
+        case .linear(let d, let k, let intercept): return layers([d, k], bias: intercept)
+        case .mlp(let d, let hidden, let k): return layers([d] + hidden + [k], bias: true)
+        }
+    }
+
+    /// The most bytes of parameters a model may have: an eighth of this machine's memory (training
+    /// holds several buffers of that size: parameters, gradient, optimizer state, evaluation point).
+    public static var parameterByteLimit: Int {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), size = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, size > 0 else { return 1 << 34 }
+        let (bytes, overflow) = pages.multipliedReportingOverflow(by: size)
+        return overflow ? Int.max / 8 : bytes / 8
+    }
+
+    /// Throws unless the parameters of this shape fit in `parameterByteLimit` in `Scalar`: checked
+    /// before anything is allocated, so an absurd size is an error, not an allocation failure.
+    public func checkSize<Scalar: BLASScalar>(_: Scalar.Type) throws {
+        let limit = Self.parameterByteLimit
+        let count = parameterCount
+        let (bytes, overflow) = (count ?? Int.max).multipliedReportingOverflow(by: MemoryLayout<Scalar>.size)
+        guard let count, !overflow, bytes <= limit else {
+            let what = count.map { "\($0) parameters" } ?? "more parameters than an Int can count"
+            throw TrainingDataError("the model \(self) has \(what); at most \(limit / MemoryLayout<Scalar>.size) fit in "
+                                    + "\(limit >> 20) MiB (an eighth of this machine's memory) in \(Scalar.self == Float.self ? "float" : "double")")
+        }
+    }
+
     /// The model, after checking the sizes (they may come from a file, so a bad one throws).
     public func makeModel<Scalar: BLASScalar>(_: Scalar.Type = Scalar.self) throws -> any Model<Scalar> {
+        if case .mlp(let d, let hidden, let k) = self, d >= 1, k >= 1, hidden.allSatisfy({ $0 >= 1 }) { try checkSize(Scalar.self) }
+        if case .linear(let d, let k, _) = self, d >= 1, k >= 1 { try checkSize(Scalar.self) }
         switch self {
         case .linear(let d, let k, let intercept):
             guard d >= 1, k >= 1 else { throw TrainingDataError("linear model needs ≥ 1 input and output, got inputs=\(d) outputs=\(k)") }
