@@ -7,7 +7,10 @@ struct DataOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Data file: CSV, or .npy (float32/float64, C order).", valueName: "path"))
     var data: String?
 
-    @Option(name: .long, help: ArgumentHelp("Target column(s) of the data file: a header name, a 0-based index, or `last` (repeat for several targets; default: last).", valueName: "column"))
+    // `.unconditional`: the next word is the column even when it starts with "-" (a header name
+    // such as "-x", or "-1", which then gets its own error instead of being read as a flag).
+    @Option(name: .long, parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Target column(s) of the data file: a header name, a 0-based index, or `last` (repeat for several targets; default: last).", valueName: "column"))
     var target: [String] = []
 
     @Option(name: .long, help: ArgumentHelp("Targets in a separate .npy or CSV file (every column is a target); --data then holds only features.", valueName: "path"))
@@ -31,20 +34,26 @@ struct DataOptions: ParsableArguments {
         switch delimiter {
         case "tab", "\\t": d = "\t"
         default:
-            guard delimiter.count == 1, let c = delimiter.first, c.isASCII, c != "\"" else {
+            guard delimiter.count == 1, let c = delimiter.first, c.isASCII else {
                 throw CLIError("--delimiter: expected one ASCII character, got \"\(delimiter)\"")
             }
+            guard c != "\"" else { throw CLIError("--delimiter: the quote character \" cannot be the delimiter (it quotes fields)") }
+            guard c != "\n" && c != "\r" && c != "\r\n" else { throw CLIError("--delimiter: a line break cannot be the delimiter (it ends records)") }
             d = c
         }
         let h: CSVOptions.Header = switch header { case .auto: .auto; case .present: .present; case .absent: .absent }
         return CSVOptions(header: h, delimiter: d, targetColumns: targetColumns, nonFinite: dropNonfinite ? .dropRows : .error)
     }
 
-    var targetColumns: [CSVColumn] {
+    func targetColumns() throws -> [CSVColumn] {
         if target.isEmpty { return [.last] }
-        return target.map { t in
+        return try target.map { t in
             if t == "last" { return .last }
-            if let i = Int(t), i >= 0 { return .index(i) }
+            if let i = Int(t) {
+                guard i >= 0 else { throw CLIError("--target \(t): a column index counts from 0 (use `last` for the last column)") }
+                return .index(i)
+            }
+            guard !t.isEmpty else { throw CLIError("--target: the column name is empty") }
             return .name(t)
         }
     }
@@ -55,7 +64,7 @@ extension DataOptions {
     func spec() throws -> DataSpec {
         if data == nil, targets != nil { throw CLIError("--targets needs --data") }
         let o = try csvOptions(targetColumns: [])
-        return DataSpec(path: data, targetsPath: targets, targetColumns: targetColumns, header: o.header, delimiter: o.delimiter,
+        return DataSpec(path: data, targetsPath: targets, targetColumns: try targetColumns(), header: o.header, delimiter: o.delimiter,
                         dropNonfinite: dropNonfinite)
     }
 }

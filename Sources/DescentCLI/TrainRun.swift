@@ -64,8 +64,14 @@ struct TrainRun<Scalar: BLASScalar> {
         if let path = output.resume {
             // Every process reads the checkpoint (on one machine or a shared file system).
             let (state, note) = try agreed { try prepared.resumeState(from: path) }
-            trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
-                                  validation: validation, resumingFrom: state, dataParallel: dataParallel)
+            do {
+                trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,
+                                      validation: validation, resumingFrom: state, dataParallel: dataParallel)
+            } catch let e as OptimizerError {
+                throw DataError(.decoding, file: path, e.description)   // the state the file holds does not fit
+            } catch let e as TrainingError {
+                throw DataError(.decoding, file: path, e.description)
+            }
             resumedNote = note
         } else {
             trainer = try Trainer(objective: objective, optimizer: optimizer, configuration: configuration,

@@ -84,6 +84,7 @@ struct TrainingOptions: ParsableArguments {
             throw CLIError("--validation-split must be in [0, 1), got \(validationSplit)")
         }
         if let p = earlyStopping, p < 0 { throw CLIError("--early-stopping patience must be at least 0, got \(p)") }
+        guard minDelta.isFinite, minDelta >= 0 else { throw CLIError("--min-delta must be a finite number ≥ 0, got \(minDelta)") }
         _ = try parsedBatchSize()
         if validationSplit == 0, let m = [monitor, scheduleMetric].compactMap({ $0 }).first(where: { $0 != .trainLoss }) {
             throw CLIError("--monitor/--schedule-metric \(m.rawValue) needs --validation-split")

@@ -26,6 +26,7 @@ import Descent
         #expect(!r.signaled && r.status == 1, "status \(r.status), signaled \(r.signaled): \(r.stderr)", sourceLocation: sourceLocation)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.count == 1 && r.stderr.hasPrefix("error: "), "not one error line: \(r.stderr)", sourceLocation: sourceLocation)
+        #expect(r.stderr.hasPrefix("error: bad.json"), "the error does not name the checkpoint file: \(r.stderr)", sourceLocation: sourceLocation)
         #expect(r.stderr.contains(expected), "expected “\(expected)” in: \(r.stderr)", sourceLocation: sourceLocation)
         #expect(!dir.exists("m.json"), sourceLocation: sourceLocation)
     }
