@@ -86,7 +86,17 @@ extension MachineLimits {
                 }
             }
             guard bytesPerRowRepetition >= 1 else { throw BenchmarkError("bytes per row repetition must be at least 1") }
-            if let n = gemmSize, n < 1 { throw BenchmarkError("gemm size must be at least 1, got \(n)") }
+            if let n = gemmSize {
+                guard n >= 1 else { throw BenchmarkError("gemm size must be at least 1, got \(n)") }
+                // Three n×n matrices of doubles, within the quarter of memory a model may use.
+                let (square, o1) = n.multipliedReportingOverflow(by: n)
+                let (bytes, o2) = square.multipliedReportingOverflow(by: 3 * MemoryLayout<Double>.size)
+                let limit = 2 * ModelShape.parameterByteLimit
+                guard !o1, !o2, bytes <= limit else {
+                    throw BenchmarkError("gemm size \(n) needs three \(n)×\(n) matrices, more than the \(limit >> 20) MiB allowed "
+                                         + "(a quarter of this machine's memory); use a smaller size")
+                }
+            }
         }
     }
 
