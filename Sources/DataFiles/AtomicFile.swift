@@ -14,9 +14,11 @@ import Foundation
 ///    existing destination must be a regular file: a device, FIFO, socket or directory is refused,
 ///    so a device node such as `/dev/null` is never replaced by a file.
 /// 3. Remove stale temporary files of this destination, left by a process killed mid-write:
-///    `.<name>.tmp-XXXXXX` files last changed before this process started.
-/// 4. Create the temporary file `.<name>.tmp-XXXXXX` beside the destination, write, `fsync`,
-///    `rename` over the destination, then `fsync` the directory.
+///    `.<name>.tmp-XXXXXX` files that no writer holds locked and that were last changed before
+///    this process started.
+/// 4. Create the temporary file `.<name>.tmp-XXXXXX` beside the destination and lock it (`flock`,
+///    released when it is closed or its writer dies), write, `fsync`, `rename` over the
+///    destination, then `fsync` the directory.
 ///
 /// The new file keeps the mode (and, where permitted, the owner) of the file it replaces; a new
 /// file gets 0666 minus the umask, as `open(2)` would give it. On any failure the temporary file
@@ -64,6 +66,7 @@ public enum AtomicFile {
             throw DataError(.unwritable, file: named, "cannot create a temporary file in \(directory): \(errnoDescription())")
         }
         let temporary = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        _ = flock(fd, LOCK_EX)   // marks it as being written (see `removeStaleTemporaries`)
         var closed = false
         do {
             if let existing = destination.existing {
@@ -167,9 +170,10 @@ public enum AtomicFile {
     /// `.<name>.tmp-`: the start of the temporary files `write` creates for a file called `name`.
     public static func temporaryPrefix(of name: String) -> String { "." + name + ".tmp-" }
 
-    /// Removes the temporary files of `path` (`.<name>.tmp-` and 6 characters) that were last
-    /// changed before this process started: what a process killed mid-write left. A write in
-    /// progress in another process is newer and stays.
+    /// Removes the temporary files of `path` (`.<name>.tmp-` and 6 characters) that no writer holds
+    /// locked and that were last changed before this process started: what a process killed
+    /// mid-write left. A write in progress in another process holds its lock (and one just created,
+    /// not yet locked, is newer than this process), so it stays.
     public static func removeStaleTemporaries(of path: String) {
         let url = URL(fileURLWithPath: path)
         let directory = url.deletingLastPathComponent()
@@ -180,17 +184,24 @@ public enum AtomicFile {
             var info = stat()
             guard lstat(file, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG,
                   Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9 < processStart else { continue }
-            unlink(file)
+            let fd = open(file, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW)
+            guard fd >= 0 else { continue }
+            if flock(fd, LOCK_EX | LOCK_NB) == 0 { unlink(file) }   // nobody is writing it
+            close(fd)
         }
     }
 
-    /// When this process started (seconds since 1970), from /proc; the first use of this type elsewhere.
+    /// When this process started (seconds since 1970), to about a clock tick, from /proc: the boot
+    /// time as now minus /proc/uptime (the `btime` of /proc/stat is whole seconds, up to 1 s early),
+    /// plus the process's start in ticks after boot. Else the first use of this type.
     static let processStart: Double = {
         if let stat = try? String(contentsOfFile: "/proc/self/stat", encoding: .utf8),
            let close = stat.lastIndex(of: ")"),
-           let procStat = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
-           let bootLine = procStat.split(separator: "\n").first(where: { $0.hasPrefix("btime ") }),
-           let boot = Double(bootLine.dropFirst(6).trimmingCharacters(in: .whitespaces)) {
+           let uptimeText = try? String(contentsOfFile: "/proc/uptime", encoding: .utf8),
+           let uptime = uptimeText.split(separator: " ").first.flatMap({ Double($0) }) {
+            var now = timespec()
+            clock_gettime(CLOCK_REALTIME, &now)
+            let boot = Double(now.tv_sec) + Double(now.tv_nsec) / 1e9 - uptime
             // Fields after the command name; starttime is field 22 of the whole line, 20th after ")".
             let fields = stat[stat.index(after: close)...].split(separator: " ")
             let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))

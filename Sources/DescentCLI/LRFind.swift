@@ -57,8 +57,8 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
     @OptionGroup(title: "Range test") var range: RangeTestSettings
     @OptionGroup(title: "Computation") var compute: ComputeOptions
 
-    @Option(name: .long, help: "The rule whose suggestion is marked on the plot.")
-    var rule: LRSuggestionRule = .steepest
+    @Option(name: .long, help: "The rule whose suggestion the plot highlights: auto (what --lr auto uses), steepest, valley or minimum.")
+    var rule: LRSuggestionRule = .auto
 
     @Option(name: .long, help: ArgumentHelp("Write the table (lr, raw loss, smoothed loss) as CSV.", valueName: "path"))
     var csv: String?
@@ -77,7 +77,8 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
     }
 
     struct Report: Encodable {
-        struct Suggestion: Encodable { var rule: String; var learningRate: Double?; var reason: String?; var cyclicBase: Double?; var cyclicMax: Double? }
+        struct Suggestion: Encodable { var rule: String; var learningRate: Double?; var reason: String?; var cyclicBase: Double?; var cyclicMax: Double?; var note: String? }
+        var on: String
         var updates: Int
         var plannedUpdates: Int
         var stop: String
@@ -102,23 +103,27 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
             let bounds = try s.smithBounds()
             suggestions.append(Report.Suggestion(rule: r.rawValue, learningRate: s.learningRate,
                                                  reason: { if case .unreliable(let why) = s { return why }; return nil }(),
-                                                 cyclicBase: bounds?.base, cyclicMax: bounds?.max))
+                                                 cyclicBase: bounds?.base, cyclicMax: bounds?.max,
+                                                 note: r == .auto && s.learningRate != nil ? result.consensus().note : nil))
         }
         if let path = csv { try OutputPath.write(Data(result.csv.utf8), to: path) }
         if let path = plot { try OutputPath.write(Data(result.svg(rule: rule).utf8), to: path) }
 
         if json {
-            Terminal.out(JSONText.encode(Report(updates: result.learningRates.count, plannedUpdates: result.plannedIterations,
+            Terminal.out(JSONText.encode(Report(on: String(prepared.rangeTestSource.dropFirst("range test on ".count)),
+                                                updates: result.learningRates.count, plannedUpdates: result.plannedIterations,
                                                 stop: stop, suggestions: suggestions)))
             return
         }
         Terminal.out("data:      \(setup.dataDescription)")
         Terminal.out("model:     \(setup.shape), loss \(setup.loss.description), optimizer \(prepared.recipe.optimizerSummary), batch \(b)")
+        Terminal.out("on:        \(prepared.rangeTestSource.dropFirst("range test on ".count))")
         Terminal.out("sweep:     \(Format.number(range.start)) → \(Format.number(range.end)), \(range.spacing.rawValue), \(result.learningRates.count) updates; \(stop)")
         for s in suggestions {
             let name = Format.padLeft(s.rule, 9)
             if let lr = s.learningRate {
-                Terminal.out("\(name): \(Format.number(lr))   (cyclic/one-cycle: base \(Format.number(s.cyclicBase!)), max \(Format.number(s.cyclicMax!)))")
+                Terminal.out("\(name): \(Format.number(lr))   (cyclic/one-cycle: base \(Format.number(s.cyclicBase!)), max \(Format.number(s.cyclicMax!)))"
+                             + (s.note.map { "\n           \($0)" } ?? ""))
             } else {
                 Terminal.out("\(name): no reliable suggestion: \(s.reason ?? "")")
             }

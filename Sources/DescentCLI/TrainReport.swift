@@ -13,8 +13,8 @@ struct TrainReport {
 
     func header<Scalar: BLASScalar>(_ run: PreparedRun<Scalar>, processes: String?, resumedNote: String?) {
         let recipe = run.recipe
-        if run.rangeTestNote != nil {
-            Terminal.note("--lr auto: range test suggests \(Format.number(run.learningRate)) (steepest descent of the smoothed loss)")
+        if let note = run.rangeTestNote {
+            Terminal.note("--lr auto: \(run.rangeTestSource); suggests \(Format.number(run.learningRate)) (\(note))")
         }
         if let note = resumedNote { Terminal.note(note) }
         guard showTable else { return }

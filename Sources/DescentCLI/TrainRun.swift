@@ -83,7 +83,7 @@ struct TrainRun<Scalar: BLASScalar> {
                                  isClassification: prepared.setup.loss.isClassification)
         if isRoot { report.header(prepared, processes: processesLine(batch: prepared.batch), resumedNote: resumedNote) }
 
-        var bar = ProgressBar(enabled: isRoot && !output.quiet && !output.json && Terminal.isTerminal(2), totalEpochs: configuration.epochs)
+        var bar = ProgressBar(enabled: isRoot && !output.quiet && !output.json && Terminal.isTerminal(2), totalEpochs: configuration.epochs, batchSize: prepared.batch, samplesPerEpoch: prepared.localBatch == prepared.batch ? prepared.setup.train.sampleCount : nil)
         var hookError: (any Error)? = nil
         let checkpointPath = output.checkpoint
         let everyEpochs = output.checkpointEverySteps == nil ? output.checkpointEvery : nil

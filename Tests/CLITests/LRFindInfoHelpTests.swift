@@ -14,7 +14,7 @@ import Descent
                                  "--iterations", "80", "--csv", "lr.csv", "--plot", "lr.svg", "--json"], in: dir.url)
         let bound = 2 / largestEigenvalue(x)
         let suggestions = try #require(json["suggestions"] as? [[String: Any]])
-        #expect(suggestions.map { $0["rule"] as? String } == ["steepest", "valley", "minimum"])
+        #expect(suggestions.map { $0["rule"] as? String } == ["auto", "steepest", "valley", "minimum"])
         let rates = suggestions.compactMap { $0["learningRate"] as? Double }
         #expect(!rates.isEmpty, "at least one reliable suggestion: \(suggestions)")
         for r in rates { #expect(r > 0 && r < bound, "suggestion \(r), stability bound \(bound)") }

@@ -79,8 +79,8 @@ import Descent
         #expect(svg.hasPrefix("<svg") && svg.contains("validation loss") && svg.contains("training loss"))
     }
 
-    /// `--lr auto` runs the range test with lr-find's defaults and trains with its steepest suggestion;
-    /// a one-cycle schedule then peaks at that rate.
+    /// `--lr auto` runs the range test with lr-find's defaults and trains with its `auto` suggestion
+    /// (`LRConsensus`); a one-cycle schedule then peaks at that rate.
     @Test func autoLearningRateUsesTheRangeTest() throws {
         let dir = try TempDirectory()
         let (x, y) = Problems.linear(n: 2000, weights: [1, -1, 2], bias: 1, noise: 0.1, seed: 11)
@@ -88,23 +88,23 @@ import Descent
         let data = ["--data", "d.csv", "--batch-size", "16"]
         let finder = try CLI.json(["lr-find"] + data + ["--json"], in: dir.url)
         let suggestions = try #require(finder["suggestions"] as? [[String: Any]])
-        let steepest = try #require(suggestions.first { $0["rule"] as? String == "steepest" }?["learningRate"] as? Double)
+        let suggested = try #require(suggestions.first { $0["rule"] as? String == "auto" }?["learningRate"] as? Double)
         let trained = try CLI.json(["train"] + data + ["--lr", "auto", "--epochs", "2", "--schedule", "onecycle:steps=250", "--json"], in: dir.url)
-        #expect(trained["learningRate"] as? Double == steepest)
-        #expect((trained["schedule"] as? String)?.contains("max=\(steepest)") == true)
+        #expect(trained["learningRate"] as? Double == suggested)
+        #expect((trained["schedule"] as? String)?.contains("max=\(suggested)") == true)
         let history = try #require(trained["history"] as? [[String: Any]])
-        #expect(history.allSatisfy { ($0["learningRate"] as? Double ?? .infinity) <= steepest * (1 + 1e-12) })
+        #expect(history.allSatisfy { ($0["learningRate"] as? Double ?? .infinity) <= suggested * (1 + 1e-12) })
         // Smith's rule, as the README says, for both cyclic kinds: the cycle starts at max/4.
-        let onecycle = try parseSchedule(try #require(trained["schedule"] as? String), baseLearningRate: steepest)
+        let onecycle = try parseSchedule(try #require(trained["schedule"] as? String), baseLearningRate: suggested)
         func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-12 * b }
-        #expect(close(try onecycle.learningRate(at: 0, metrics: []), steepest / 4))
+        #expect(close(try onecycle.learningRate(at: 0, metrics: []), suggested / 4))
         let cyclic = try CLI.json(["train"] + data + ["--lr", "auto", "--epochs", "1", "--schedule", "cyclic:up=20", "--json"], in: dir.url)
         let cyclicText = try #require(cyclic["schedule"] as? String)
-        #expect(close(try parseSchedule(cyclicText, baseLearningRate: steepest).learningRate(at: 0, metrics: []), steepest / 4), "\(cyclicText)")
+        #expect(close(try parseSchedule(cyclicText, baseLearningRate: suggested).learningRate(at: 0, metrics: []), suggested / 4), "\(cyclicText)")
         // A divisor the user gives is kept.
         let own = try CLI.json(["train"] + data + ["--lr", "auto", "--epochs", "1", "--schedule", "onecycle:steps=125,div=10", "--json"], in: dir.url)
         let ownText = try #require(own["schedule"] as? String)
-        #expect(close(try parseSchedule(ownText, baseLearningRate: steepest).learningRate(at: 0, metrics: []), steepest / 10), "\(ownText)")
+        #expect(close(try parseSchedule(ownText, baseLearningRate: suggested).learningRate(at: 0, metrics: []), suggested / 10), "\(ownText)")
     }
 
     /// Every optimizer in the registry trains from the command line by its name with its defaults

@@ -69,7 +69,8 @@ public struct PreparedRun<Scalar: BLASScalar> {
     /// Validation on the held-out part (combined over the processes in data-parallel training).
     public let validation: ValidationEvaluator<Scalar>?
     public let configuration: TrainingConfiguration
-    /// The base learning rate, and what the range test said when it chose it.
+    /// The base learning rate, and what the range test said when it chose it (`LRConsensus.note`:
+    /// the rule, and any disagreement).
     public let learningRate: Double
     public let rangeTestNote: String?
     /// The schedule's text form as used (with the range test's peak filled in), nil for a constant rate.
@@ -119,14 +120,29 @@ public struct PreparedRun<Scalar: BLASScalar> {
         case .given(let lr): rate = lr
         case .optimizerDefault: rate = plan.optimizer.defaultLearningRate
         case .rangeTest(let test):
-            let result = try Self.rangeTest(test, setup: setup, objective: objective, plan: plan, dataParallel: dataParallel,
+            // A sweep that stops within its first tenth (the loss blew up at rates far below the
+            // sweep's start: unscaled data) is run again, lower: from start/10⁴ up to where it stopped.
+            var sweep = test, retried = ""
+            var result = try Self.rangeTest(sweep, setup: setup, objective: objective, plan: plan, dataParallel: dataParallel,
                                             batch: b, localBatch: localBatch)
-            switch result.suggest(.steepest) {
+            for _ in 0..<2 {
+                guard case .unreliable = result.consensus().suggestion, result.stop != .completed,
+                      result.learningRates.count < sweep.sweep.iterations / 5, let stopRate = result.learningRates.last else { break }
+                sweep.sweep = try LRSweep(start: sweep.sweep.start / 1e4, end: stopRate, iterations: sweep.sweep.iterations,
+                                          spacing: sweep.sweep.spacing)
+                retried = "; swept again from \(sweep.sweep.start) to \(stopRate), as the loss blew up at once (unscaled features? "
+                    + "try --standardize all)"
+                result = try Self.rangeTest(sweep, setup: setup, objective: objective, plan: plan, dataParallel: dataParallel,
+                                            batch: b, localBatch: localBatch)
+            }
+            let consensus = result.consensus()
+            switch consensus.suggestion {
             case .rate(let lr, _):
                 rate = lr
-                note = "--lr auto: range test suggests \(lr) (steepest descent of the smoothed loss)"
+                note = consensus.note + retried
             case .unreliable(let reason):
-                throw TrainingError("--lr auto: the range test gave no reliable suggestion: \(reason); run `descent lr-find` to see the curve, or give --lr")
+                throw TrainingError("--lr auto: the range test gave no reliable suggestion: \(reason)\(retried); run `descent lr-find --plot lr.svg` "
+                                    + "to see the curve, or give --lr")
             }
             // The rate goes to the schedule by value: its base, and the peak of a cyclic or
             // one-cycle schedule without max= (starting at max/4, Smith's rule).
@@ -198,6 +214,14 @@ public struct PreparedRun<Scalar: BLASScalar> {
 
     static func groups(_ setup: TrainingSetup<Scalar>, _ plan: RunPlan) -> [ParameterGroup] {
         plan.noBiasDecay ? setup.model.parameterGroups.withoutDecayOnBiases() : setup.model.parameterGroups
+    }
+
+    /// What the range test sweeps over: "range test on the batch losses of the 4000 training rows
+    /// (the 1000 validation rows are not used)".
+    public var rangeTestSource: String {
+        let n = setup.train.sampleCount
+        let held = setup.validation.map { " (the \($0.sampleCount) validation rows are not used)" } ?? ""
+        return "range test on the batch losses of the \(n) training rows\(held)"
     }
 
     /// "float" or "double": the recipe's and the checkpoint's name of `Scalar`.

@@ -148,7 +148,8 @@ public struct LRRangeTestResult: Sendable, Equatable, Codable {
 
     /// A suggestion by `rule` (default trimming and checks: `LRSuggestionOptions(iterations: plannedIterations)`).
     public func suggest(_ rule: LRSuggestionRule = .steepest, options: LRSuggestionOptions? = nil) -> LRSuggestion {
-        LRSuggester.suggest(rule, learningRates: learningRates, raw: rawLosses, smoothed: smoothedLosses,
+        if rule == .auto { return consensus(options: options).suggestion }
+        return LRSuggester.suggest(rule, learningRates: learningRates, raw: rawLosses, smoothed: smoothedLosses,
                             options: options ?? LRSuggestionOptions(iterations: plannedIterations))
     }
 }

@@ -2,6 +2,10 @@ import LinearAlgebra
 
 /// A rule that reads a learning rate off a range test's curve.
 public enum LRSuggestionRule: String, Sendable, Codable, CaseIterable {
+    /// The default of `--lr auto` and `lr-find`: the three rules below read together (see
+    /// `LRConsensus`): valley when it lies where the loss falls clearly, with a note when the rules
+    /// disagree by more than 30×.
+    case auto
     /// Steepest descent of the smoothed loss against log10(lr) (torch-lr-finder, Lightning, fastai `steep`).
     case steepest
     /// fastai's default `valley`: halfway along the longest strictly decreasing subsequence.
@@ -152,6 +156,8 @@ public enum LRSuggester {
                                + "the batch-to-batch noise \(format(sigma)): the curve is too noisy")
         }
         switch rule {
+        case .auto:
+            return LRConsensus.read(learningRates: learningRates, raw: raw, smoothed: smoothed, options: options).suggestion
         case .steepest:
             let d = slopes(learningRates: lr, losses: s)
             let i = steepestIndex(learningRates: lr, losses: s)
