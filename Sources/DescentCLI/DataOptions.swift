@@ -2,11 +2,35 @@ import ArgumentParser
 import Descent
 import Foundation
 
-/// Where the data comes from and how to read it (CSV or .npy).
+/// Where the data comes from and how to read it (CSV or .npy); without --data, the built-in problem.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Data file: CSV, or .npy (float32/float64, C order).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Data file: CSV, or .npy (float32/float64, C order); without it, the built-in problem.", valueName: "path"))
     var data: String?
 
+    @OptionGroup var reading: ReadingOptions
+
+    /// The library's description of the data (checks --delimiter and --targets).
+    func spec() throws -> DataSpec { try reading.spec(path: data) }
+}
+
+/// `predict` and `evaluate`: a data file is required.
+struct RequiredDataOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Data file: CSV, or .npy (float32/float64, C order).", valueName: "path"))
+    var data: String
+
+    @OptionGroup var reading: ReadingOptions
+
+    func spec() throws -> DataSpec { try reading.spec(path: data) }
+
+    /// Features only (dropping --target columns when given).
+    func loadFeatures<Scalar: BLASScalar>(_: Scalar.Type) throws -> LoadedData<Scalar> {
+        try spec().load(Scalar.self, withTargets: !(reading.target.isEmpty && reading.targets == nil))
+    }
+}
+
+/// How a data file is read: its target columns (or a separate targets file), and for CSV the header,
+/// the delimiter and what to do with non-finite cells.
+struct ReadingOptions: ParsableArguments {
     // `.unconditional`: the next word is the column even when it starts with "-" (a header name
     // such as "-x", or "-1", which then gets its own error instead of being read as a flag).
     @Option(name: .long, parsing: .unconditionalSingleValue,
@@ -27,7 +51,6 @@ struct DataOptions: ParsableArguments {
 
     enum HeaderChoice: String, ExpressibleByArgument, CaseIterable { case auto, present, absent }
 
-    var isNPY: Bool { data.map { $0.lowercased().hasSuffix(".npy") } ?? false }
 
     func csvOptions(targetColumns: [CSVColumn]) throws -> CSVOptions {
         let d: Character
@@ -59,19 +82,12 @@ struct DataOptions: ParsableArguments {
     }
 }
 
-extension DataOptions {
-    /// The library's description of the data (checks --delimiter and --targets).
-    func spec() throws -> DataSpec {
-        if data == nil, targets != nil { throw CLIError("--targets needs --data") }
+extension ReadingOptions {
+    /// The library's description of the data at `path` (checks --delimiter and --targets).
+    func spec(path: String?) throws -> DataSpec {
+        if path == nil, targets != nil { throw CLIError("--targets needs --data") }
         let o = try csvOptions(targetColumns: [])
-        return DataSpec(path: data, targetsPath: targets, targetColumns: try targetColumns(), header: o.header, delimiter: o.delimiter,
+        return DataSpec(path: path, targetsPath: targets, targetColumns: try targetColumns(), header: o.header, delimiter: o.delimiter,
                         dropNonfinite: dropNonfinite)
-    }
-}
-
-extension DataOptions {
-    /// Features only (dropping --target columns when given).
-    func loadFeatures<Scalar: BLASScalar>(_: Scalar.Type) throws -> LoadedData<Scalar> {
-        try spec().load(Scalar.self, withTargets: !(target.isEmpty && targets == nil))
     }
 }

@@ -18,7 +18,7 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
     @Option(name: .long, help: ArgumentHelp("Model file written by `descent train`.", valueName: "path"))
     var model: String
 
-    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Data") var data: RequiredDataOptions
     @OptionGroup(title: "Computation") var compute: ComputeOptions
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
@@ -26,7 +26,6 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
 
     func run() throws {
         try compute.apply()
-        guard data.data != nil else { throw CLIError("--data is required") }
         try compute.run(self)
     }
 
@@ -37,11 +36,13 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
         let prediction = try loaded.predict(input.x, dataFile: input.source)
         let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss)
         if json { Terminal.out(JSONText.encode(e)); return }
-        Terminal.out("model:   \(model) (\(loaded.shape), loss \(loaded.loss))")
-        Terminal.out("data:    \(input.source), \(e.sampleCount) samples")
-        Terminal.out("loss:    \(Format.number(e.loss))")
-        if let a = e.accuracy { Terminal.out("accuracy: \(Format.number(a))") }
-        if let r = e.rmse { Terminal.out("RMSE:    \(Format.number(r))") }
-        if let r2 = e.r2 { Terminal.out("R²:      \(Format.number(r2))") }
+        var rows = [("model", "\(model) (\(loaded.shape), loss \(loaded.loss))"), ("data", "\(input.source), \(e.sampleCount) samples"),
+                    ("loss", Format.number(e.loss))]
+        if let a = e.accuracy { rows.append(("accuracy", Format.number(a))) }
+        if let r = e.rmse { rows.append(("RMSE", Format.number(r))) }
+        if let r2 = e.r2 { rows.append(("R²", Format.number(r2))) }
+        // One column for the values, after the longest label.
+        let width = rows.map(\.0.count).max()! + 2
+        for (label, value) in rows { Terminal.out((label + ":").padding(toLength: width, withPad: " ", startingAt: 0) + value) }
     }
 }

@@ -7,13 +7,16 @@ enum ExitStatus {
     /// Training diverged (a non-finite loss, gradient or parameter); with `--save-diverged` the last
     /// finite model was written, so a script can tell this apart from a run that wrote nothing.
     static let diverged: Int32 = 3
+    /// `--fail-on-warning`: the run ended but did not learn (see `RunWarning`); its files were written.
+    static let warning: Int32 = 4
     /// The command line could not be parsed (ArgumentParser's validation-failure status).
     static let usage: Int32 = 64
 
     /// The text for `--help`.
     static let help = """
         Exit status: 0 done (completed or stopped early); 1 an error (bad data, options or files); \
-        3 training diverged (with --save-diverged the last finite model was written); 64 bad usage.
+        3 training diverged (with --save-diverged the last finite model was written); 4 with --fail-on-warning, \
+        the run ended with a warning that it did not learn; 64 bad usage.
         """
 }
 

@@ -40,20 +40,23 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
         abstract: "Learning-rate range test: sweep the rate upward, record the loss, suggest a rate.",
         discussion: """
         Trains from the start point with a rate rising from --start to --end (one mini-batch per rate), \
-        stops when the smoothed loss diverges, and reads suggestions off the curve (steepest descent, \
-        fastai's valley, and the minimum divided by 10). Nothing is saved from the sweep itself. The \
+        stops when the smoothed loss diverges, and reads suggestions off the curve: steepest descent, \
+        fastai's valley, the minimum divided by 10, and `auto`, the three read together (what \
+        `train --lr auto` uses). Nothing is saved from the sweep itself. The \
         cyclic/one-cycle bounds follow Smith: max = the suggestion, base = max/4.
 
         Examples:
           descent lr-find
-          descent lr-find --data houses.csv --target price --standardize all --plot lr.svg --csv lr.csv
-          descent lr-find --data d.csv --optimizer sgd --momentum 0.9 --batch-size 64 --json
+          descent lr-find --data houses.csv --target price --standardize all \\
+              --plot lr.svg --csv lr.csv
+          descent lr-find --data d.csv --optimizer sgd --momentum 0.9 \\
+              --batch-size 64 --json
         """)
 
     @OptionGroup(title: "Data") var data: DataOptions
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerOptions
-    @OptionGroup(title: "Training (--lr, --schedule, --epochs and early stopping are not used)") var training: TrainingOptions
+    @OptionGroup(title: "Batches and preparation") var batches: BatchOptions
     @OptionGroup(title: "Range test") var range: RangeTestSettings
     @OptionGroup(title: "Computation") var compute: ComputeOptions
 
@@ -70,7 +73,7 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
     var json = false
 
     func run() throws {
-        try training.validate()
+        try batches.validate()
         try compute.apply()
         try OutputPath.checkAll([(csv, "--csv"), (plot, "--plot")], json: json)
         try compute.run(self)
@@ -86,7 +89,7 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
     }
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
-        var plan = try RunPlan(data, model, optimizer, training, compute)
+        var plan = try RunPlan(data, model, optimizer, batches, compute)
         plan.learningRate = .given(1)   // the sweep's rate is the multiplier
         let prepared = try plan.prepare(Scalar.self)
         let (setup, b) = (prepared.setup, prepared.batch)

@@ -7,7 +7,7 @@ import Descent
 /// for a field the chosen optimizer does not have is an error.
 struct OptimizerOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(
-        "Optimizer, as a name or in text form (name:field=value,flag,…): \(OptimizerRegistry.names). Its fields are listed by `descent train --help`.",
+        "Optimizer, as a name or in text form (name:field=value,flag,…): \(OptimizerRegistry.all.map { $0.aliases.isEmpty ? $0.name : "\($0.name) (or \($0.aliases.joined(separator: ", ")))" }.joined(separator: ", ")). Its fields are listed by `descent train --help`.",
         discussion: OptimizerOptions.fieldHelp, valueName: "name[:fields]"))
     var optimizer: String = "sgd"
 

@@ -26,6 +26,9 @@ struct OutputOptions: ParsableArguments {
     @Flag(name: .long, help: "If training diverges, still write the last finite model to --output.")
     var saveDiverged = false
 
+    @Flag(name: .long, help: "Exit with status 4 when the run ends with a warning that it did not learn (the loss rose, R² < 0, or the weights grew by orders of magnitude).")
+    var failOnWarning = false
+
     @Flag(name: .long, help: "Print one JSON object with the results on stdout instead of the table.")
     var json = false
 

@@ -14,13 +14,14 @@ struct Predict: ParsableCommand, PrecisionGeneric {
         Examples:
           descent predict --model model.json --data new.csv --output predictions.csv
           descent predict --model model.json --data x.npy --output predictions.npy
-          descent predict --model model.json --data test.csv --target price --output p.csv
+          descent predict --model model.json --data test.csv --target price \\
+              --output p.csv
         """)
 
     @Option(name: .long, help: ArgumentHelp("Model file written by `descent train`.", valueName: "path"))
     var model: String
 
-    @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Data") var data: RequiredDataOptions
 
     @Option(name: [.short, .long], help: ArgumentHelp("Predictions file: .csv (with a header) or .npy; without it, or with -, CSV on stdout.", valueName: "path"))
     var output: String?
@@ -29,7 +30,6 @@ struct Predict: ParsableCommand, PrecisionGeneric {
 
     func run() throws {
         try compute.apply()
-        guard data.data != nil else { throw CLIError("--data is required") }
         if let o = output, o != OutputPath.standardOutput {
             guard o.hasSuffix(".csv") || o.hasSuffix(".npy") else { throw CLIError("--output \(o): the file name must end in .csv or .npy") }
             try OutputPath.checkWritable(o, option: "--output")

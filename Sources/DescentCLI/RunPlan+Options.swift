@@ -4,15 +4,15 @@ extension RunPlan {
     /// The part of a run that `train` and `lr-find` read from the same flags: data, model,
     /// optimizer, preparation, batches and threads. The learning rate, schedule, epochs and early
     /// stopping are `train`'s own.
-    init(_ data: DataOptions, _ model: ModelOptions, _ optimizer: OptimizerOptions, _ training: TrainingOptions,
+    init(_ data: DataOptions, _ model: ModelOptions, _ optimizer: OptimizerOptions, _ batches: BatchOptions,
          _ compute: ComputeOptions) throws {
-        self.init(data: try data.spec(), model: try model.spec(), preparation: training.preparation,
+        self.init(data: try data.spec(), model: try model.spec(), preparation: batches.preparation,
                   optimizer: try optimizer.settings(embedded: data.data == nil))
         noBiasDecay = optimizer.noBiasDecay
         averageFrom = optimizer.averageFrom
-        batchSize = training.batchSize == nil ? nil : try training.parsedBatchSize()
-        shuffle = training.shuffle
-        dropLast = training.dropLast
+        batchSize = batches.batchSize == nil ? nil : try batches.parsedBatchSize()
+        shuffle = batches.shuffle
+        dropLast = batches.dropLast
         threads = compute.threads
     }
 }

@@ -17,6 +17,8 @@ struct TrainReport {
             Terminal.note("--lr auto: \(run.rangeTestSource); suggests \(Format.number(run.learningRate)) (\(note))")
         }
         if let note = resumedNote { Terminal.note(note) }
+        if let warning = run.scheduleWarning { Terminal.note("warning: \(warning)") }
+        if let note = run.setup.standardizationNote { Terminal.note("note: \(note)") }
         guard showTable else { return }
         Terminal.out("data:      \(run.setup.dataDescription)")
         Terminal.out("model:     \(run.setup.shape), loss \(run.setup.loss.description), start \(run.setup.initialDescription), \(recipe.precision)")
@@ -63,6 +65,10 @@ struct TrainReport {
         /// --distributed: processes, and seconds this process spent in collectives (allreduce, broadcast).
         var processes: Int?
         var communicationSeconds: Double?
+        /// `RunWarning`'s line when the run did not learn (also printed on stderr as `warning:`).
+        var warning: String?
+        /// What was written where: "model", "metrics", "plot", "checkpoint" → path.
+        var files: [String: String]
     }
 
     struct DataUnitsSummary: Encodable {
@@ -76,23 +82,32 @@ struct TrainReport {
     func finish<S: BLASScalar>(result: TrainingResult<S>, training: Evaluation, validation: Evaluation?,
                                dataUnits: (training: Evaluation, validation: Evaluation?)?,
                                comparison: LeastSquaresComparison?, modelPath: String?, learningRate: Double, schedule: String?,
-                               communication: (processes: Int, seconds: Double)? = nil) {
+                               communication: (processes: Int, seconds: Double)? = nil,
+                               written: [(what: String, path: String)] = [], warning: RunWarning? = nil) {
+        defer { if let warning { Terminal.note("warning: \(warning)") } }
         if json {
             let summary = Summary(stopReason: result.stopReason.description, steps: result.steps, learningRate: learningRate,
                                   schedule: schedule, trainingLoss: training.loss, trainingRMSE: training.rmse,
                                   trainingR2: training.r2, trainingAccuracy: training.accuracy, validation: validation,
                                   dataUnits: dataUnits.map { DataUnitsSummary(training: $0.training, validation: $0.validation) },
                                   leastSquares: comparison, model: modelPath, history: result.history,
-                                  processes: communication?.processes, communicationSeconds: communication?.seconds)
+                                  processes: communication?.processes, communicationSeconds: communication?.seconds,
+                                  warning: warning?.description,
+                                  files: Dictionary(written.map { ($0.what, $0.path) }, uniquingKeysWith: { a, _ in a }))
             Terminal.out(JSONText.encode(summary))
             return
         }
         var lines = ["\(result.stopReason), \(result.steps) updates"]
-        if dataUnits != nil { lines.append("in the targets' own units (as `evaluate` reports; the table above is on standardised targets):") }
+        if dataUnits != nil {
+            lines.append(showTable ? "in the targets' own units (as `evaluate` reports; the table above is on standardised targets):"
+                                   : "in the targets' own units (as `evaluate` reports; training ran on standardised targets):")
+        }
         lines.append(Self.line("training", dataUnits?.training ?? training))
         if let v = dataUnits?.validation ?? validation { lines.append(Self.line("validation", v)) }
         if let c = comparison { lines.append("SGD against the exact answer on the same data:"); lines += c.lines }
-        if let m = modelPath { lines.append(m == OutputPath.standardOutput ? "model written to standard output" : "model written to \(m)") }
+        for (what, path) in written {
+            lines.append("\(what) written to \(path == OutputPath.standardOutput ? "standard output" : path)")
+        }
         for l in lines { Terminal.out(l) }
     }
 

@@ -35,7 +35,7 @@ struct TrainRun<Scalar: BLASScalar> {
 
     /// The run the flags ask for, as the library's `RunPlan`.
     func plan() throws -> RunPlan {
-        var plan = try RunPlan(command.data, command.model, command.optimizer, training, compute)
+        var plan = try RunPlan(command.data, command.model, command.optimizer, training.batches, compute)
         if training.isAutoLR {
             plan.learningRate = .rangeTest(try RangeTestSettings.defaults.test())
         } else if training.lr != nil {
@@ -159,9 +159,15 @@ struct TrainRun<Scalar: BLASScalar> {
             comparison = try LeastSquaresComparison.make(setup: prepared.setup, parameters: result.parameters, sgdLoss: final.loss)
         }
         let dataUnits = wholeData ? DataUnits.evaluate(result.parameters, setup: prepared.setup, objective: objective) : nil
+        let written = [("model", output.output), ("metrics", output.metrics), ("plot", output.plot), ("checkpoint", output.checkpoint)]
+            .compactMap { what, path in path.map { (what: what, path: $0) } }
+        let warning = result.steps == 0 ? nil : RunWarning.check(firstEpochLoss: result.history.first?.trainingLoss, final: final, initial: prepared.setup.initialParameters,
+                                       parameters: result.parameters, standardized: prepared.plan.preparation.standardize != .none,
+                                       isClassification: prepared.setup.loss.isClassification)
         report.finish(result: result, training: final, validation: validationEvaluation, dataUnits: dataUnits, comparison: comparison,
                       modelPath: output.output, learningRate: prepared.recipe.learningRate, schedule: prepared.recipe.schedule,
-                      communication: group.map { ($0.size, trainer.communicationSeconds) })
+                      communication: group.map { ($0.size, trainer.communicationSeconds) }, written: written, warning: warning)
+        if warning != nil && output.failOnWarning { throw QuietFailure(status: ExitStatus.warning) }
     }
 
     /// The model file at `path`, or on standard output for `-`.

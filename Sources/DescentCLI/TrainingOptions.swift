@@ -1,31 +1,19 @@
 import ArgumentParser
 import Descent
 
-/// Learning rate, schedule, batching, epochs, data order, validation and early stopping.
+/// `train`'s own: learning rate, schedule, epochs and early stopping, with the batches and data
+/// preparation that `lr-find` shares (`BatchOptions`).
 struct TrainingOptions: ParsableArguments {
-    @Option(name: [.long, .customLong("learning-rate")], help: ArgumentHelp("Learning rate (a number), or `auto`: run the range test first and use its steepest-descent suggestion (default: 0.01 for sgd, 1 for the learning-rate-free methods).", valueName: "rate|auto"))
+    @OptionGroup var batches: BatchOptions
+
+    @Option(name: [.long, .customLong("learning-rate")], help: ArgumentHelp("Learning rate (a number), or `auto`: run the range test first and use its `auto` suggestion (see `descent lr-find`) (default: 0.01 for sgd, 1 for the learning-rate-free methods).", valueName: "rate|auto"))
     var lr: String?
 
     @Option(name: .long, help: ArgumentHelp("Learning-rate schedule in text form, e.g. `cosine:T=20`, `step:size=10,gamma=0.5`, `onecycle:steps=3000`, `linear:iters=2 then@2 cosine:T=18`, `plateau:patience=3`.", valueName: "text"))
     var schedule: String?
 
-    @Option(name: .long, help: ArgumentHelp("Samples per update: a number, or `full` (full-batch gradient descent). Default 32 (64 on the built-in problem).", valueName: "n|full"))
-    var batchSize: String?
-
     @Option(name: .long, help: ArgumentHelp("Passes over the training data. Default 20 (10 on the built-in problem).", valueName: "n"))
     var epochs: Int?
-
-    @Option(name: .long, help: "Sample order: reshuffle (every epoch), once, or none (file order).")
-    var shuffle: ShuffleMode = .reshuffle
-
-    @Flag(name: .long, help: "Skip the final short batch of each epoch.")
-    var dropLast = false
-
-    @Option(name: .long, help: "Seed for shuffling, the validation split and random initial weights.")
-    var seed: UInt64 = 0
-
-    @Option(name: .long, help: ArgumentHelp("Hold out this fraction of the data for validation (0 = none).", valueName: "fraction"))
-    var validationSplit: Double = 0
 
     @Option(name: .long, help: ArgumentHelp("Stop when the monitored loss has not improved for this many epochs (restores the best epoch).", valueName: "patience"))
     var earlyStopping: Int?
@@ -53,14 +41,6 @@ struct TrainingOptions: ParsableArguments {
         }
     }
 
-    @Option(name: .long, help: "Standardise features (and targets with `all`) by the training part's mean and deviation: none, features, all.")
-    var standardize: StandardizeMode = .none
-
-    typealias StandardizeMode = PreparationSpec.Standardize
-
-    /// The library's preparation settings (split, standardisation, seed).
-    var preparation: PreparationSpec { PreparationSpec(validationSplit: validationSplit, standardize: standardize, seed: seed) }
-
     var isAutoLR: Bool { lr?.lowercased() == "auto" }
 
     func learningRate(default value: Double) throws -> Double {
@@ -71,6 +51,42 @@ struct TrainingOptions: ParsableArguments {
         return v
     }
 
+    func validate() throws {
+        if let e = epochs, e < 0 { throw CLIError("--epochs must be at least 0 (0 writes the starting model), got \(e)") }
+        if let p = earlyStopping, p < 0 { throw CLIError("--early-stopping patience must be at least 0, got \(p)") }
+        guard minDelta.isFinite, minDelta >= 0 else { throw CLIError("--min-delta must be a finite number ≥ 0, got \(minDelta)") }
+        try batches.validate()
+        if batches.validationSplit == 0, let m = [monitor, scheduleMetric].compactMap({ $0 }).first(where: { $0 != .trainLoss }) {
+            throw CLIError("--monitor/--schedule-metric \(m.rawValue) needs --validation-split")
+        }
+    }
+}
+
+/// Batches, data order, the validation split and standardisation: what `train` and `lr-find` share.
+struct BatchOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Samples per update: a number, or `full` (full-batch gradient descent). Default 32 (64 on the built-in problem).", valueName: "n|full"))
+    var batchSize: String?
+
+    @Option(name: .long, help: "Sample order: reshuffle (every epoch), once, or none (file order).")
+    var shuffle: ShuffleMode = .reshuffle
+
+    @Flag(name: .long, help: "Skip the final short batch of each epoch.")
+    var dropLast = false
+
+    @Option(name: .long, help: "Seed for shuffling, the validation split and random initial weights.")
+    var seed: UInt64 = 0
+
+    @Option(name: .long, help: ArgumentHelp("Hold out this fraction of the data for validation (0 = none).", valueName: "fraction"))
+    var validationSplit: Double = 0
+
+    @Option(name: .long, help: "Standardise features (and targets with `all`) by the training part's mean and deviation: none, features, all.")
+    var standardize: StandardizeMode = .none
+
+    typealias StandardizeMode = PreparationSpec.Standardize
+
+    /// The library's preparation settings (split, standardisation, seed).
+    var preparation: PreparationSpec { PreparationSpec(validationSplit: validationSplit, standardize: standardize, seed: seed) }
+
     func parsedBatchSize(default fallback: Int = 32) throws -> BatchSize {
         guard let batchSize else { return .size(fallback) }
         if batchSize.lowercased() == "full" { return .full }
@@ -79,16 +95,10 @@ struct TrainingOptions: ParsableArguments {
     }
 
     func validate() throws {
-        if let e = epochs, e < 1 { throw CLIError("--epochs must be at least 1, got \(e)") }
         guard validationSplit.isFinite, validationSplit >= 0, validationSplit < 1 else {
             throw CLIError("--validation-split must be in [0, 1), got \(validationSplit)")
         }
-        if let p = earlyStopping, p < 0 { throw CLIError("--early-stopping patience must be at least 0, got \(p)") }
-        guard minDelta.isFinite, minDelta >= 0 else { throw CLIError("--min-delta must be a finite number ≥ 0, got \(minDelta)") }
         _ = try parsedBatchSize()
-        if validationSplit == 0, let m = [monitor, scheduleMetric].compactMap({ $0 }).first(where: { $0 != .trainLoss }) {
-            throw CLIError("--monitor/--schedule-metric \(m.rawValue) needs --validation-split")
-        }
     }
 }
 

@@ -73,6 +73,8 @@ public struct PreparedRun<Scalar: BLASScalar> {
     /// the rule, and any disagreement).
     public let learningRate: Double
     public let rangeTestNote: String?
+    /// Set when a one-cycle or cosine schedule's length is not the run's (`scheduleLengthWarning`).
+    public let scheduleWarning: String?
     /// The schedule's text form as used (with the range test's peak filled in), nil for a constant rate.
     public let scheduleText: String?
     /// The batch on this process's data (the global batch, clamped to the samples).
@@ -151,12 +153,14 @@ public struct PreparedRun<Scalar: BLASScalar> {
         learningRate = rate
         rangeTestNote = note
         var text = plan.schedule
-        if text == nil, embedded, case .optimizerDefault = plan.learningRate {
+        if text == nil, embedded, epochs * batchesPerEpoch > 0, case .optimizerDefault = plan.learningRate {
             text = EmbeddedProblem.schedule(updates: epochs * batchesPerEpoch)
         }
         let schedule = try text.map { try parseSchedule($0, baseLearningRate: rate, peak: peak) }
         if peak != nil, let s = schedule { text = String(describing: s) }   // the values it took
         scheduleText = text
+        scheduleWarning = schedule.flatMap { Self.scheduleLengthWarning($0, epochs: epochs, batchesPerEpoch: batchesPerEpoch,
+                                                                       samplesPerEpoch: Swift.min(n, localBatch * batchesPerEpoch)) }
 
         // The schedule is the one source of every update's rate (a constant one without a schedule).
         configuration = TrainingConfiguration(
@@ -214,6 +218,35 @@ public struct PreparedRun<Scalar: BLASScalar> {
 
     static func groups(_ setup: TrainingSetup<Scalar>, _ plan: RunPlan) -> [ParameterGroup] {
         plan.noBiasDecay ? setup.model.parameterGroups.withoutDecayOnBiases() : setup.model.parameterGroups
+    }
+
+    /// A one-cycle or cosine schedule whose length, in its unit, is not the run's: "--schedule
+    /// onecycle:steps=2000 lasts 2000 updates, the run has 1260 (20 epochs of 63): the rate never
+    /// anneals to its end; give steps=1260 or --epochs 32". Nil when they match or for other kinds.
+    public static func scheduleLengthWarning(_ schedule: any LearningRateSchedule, epochs: Int, batchesPerEpoch: Int,
+                                             samplesPerEpoch: Int) -> String? {
+        let (length, name, field, ending): (Int, String, String, String)
+        if let s = schedule as? OneCycleSchedule {
+            (length, name, field, ending) = (s.totalSteps, "onecycle", "steps", "the rate never anneals to its final value")
+        } else if let s = schedule as? CosineAnnealingSchedule {
+            (length, name, field, ending) = (s.period, "cosine", "T", "the rate never reaches its minimum")
+        } else {
+            return nil
+        }
+        let perEpoch: Int, unitName: String
+        switch schedule.unit {
+        case .epoch: (perEpoch, unitName) = (1, "epochs")
+        case .batch: (perEpoch, unitName) = (batchesPerEpoch, "updates")
+        case .sample: (perEpoch, unitName) = (samplesPerEpoch, "samples")
+        }
+        let run = epochs * perEpoch
+        guard run > 0, length != run else { return nil }
+        let after = schedule is CosineAnnealingSchedule ? "past T the cosine climbs back towards the base rate (as PyTorch's does)"
+            : "the rest of the run trains at its final rate"
+        let what = length > run ? ending : "it ends before the run does; \(after)"
+        let fit = length > run && perEpoch > 0 ? " or --epochs \((length + perEpoch - 1) / perEpoch)" : ""
+        return "--schedule \(name) lasts \(length) \(unitName), the run has \(run) (\(epochs) epochs"
+            + (perEpoch == 1 ? "" : " of \(perEpoch)") + "): \(what); give \(field)=\(run)\(fit)"
     }
 
     /// What the range test sweeps over: "range test on the batch losses of the 4000 training rows

@@ -28,14 +28,24 @@ public struct TrainingSetup<Scalar: BLASScalar> {
     public var dataDigest: String
     /// The targets in the data's units when they were standardised for training (for reporting).
     public var rawTargets: (train: Matrix<Scalar>, validation: Matrix<Scalar>?)?
+    /// Set when the standardisation asked for was narrowed (`all` with a classification loss).
+    public let standardizationNote: String?
 
     /// `dataParallel`: this process's place in a data-parallel run. Loading is agreed between the
     /// processes (a failure on one stops all, see `Communicator.agree`); in `.exact` mode every
     /// process reads all the data and they check that it is the same, in `.sharded` mode each reads
     /// only its rows of a .npy and the standardisation's moments and the data digest are combined
     /// over the processes.
-    public init(data: DataSpec, model options: ModelSpec, preparation training: PreparationSpec,
+    public init(data: DataSpec, model options: ModelSpec, preparation requested: PreparationSpec,
                 dataParallel group: DataParallel? = nil) throws {
+        // Class labels are not standardised: `all` standardises the features of a classification loss.
+        var training = requested
+        if requested.standardize == .all && options.loss.isClassification {
+            training.standardize = .features
+            standardizationNote = "--standardize all standardises only the features with the \(options.loss) loss (its targets are class labels)"
+        } else {
+            standardizationNote = nil
+        }
         // Without a split, the standardisation is fitted on all the data: its moments come from
         // the pass that checks the values as they are read (when no row is dropped); with one,
         // from the pass that moves the training rows into place.

@@ -18,6 +18,13 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var seconds: Double
     public var samplesPerSecond: Double
 
+    public init(epoch: Int, trainingLoss: Double, validationLoss: Double?, validationMetric: Double?, learningRate: Double, steps: Int,
+                samples: Int, seconds: Double, samplesPerSecond: Double) {
+        self.epoch = epoch; self.trainingLoss = trainingLoss; self.validationLoss = validationLoss
+        self.validationMetric = validationMetric; self.learningRate = learningRate; self.steps = steps; self.samples = samples
+        self.seconds = seconds; self.samplesPerSecond = samplesPerSecond
+    }
+
     /// The record without its timings (which differ between otherwise identical runs).
     public var withoutTimings: EpochRecord {
         var r = self; r.seconds = 0; r.samplesPerSecond = 0; return r
