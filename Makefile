@@ -58,3 +58,18 @@ clean:
 throughput:
 	@scripts/ensure-system-packages.sh
 	Benchmarks/run-throughput.sh $(or $(THREADS),1 2)
+
+# Kill-and-resume soak test of checkpoints (scripts/soak.py): each trial SIGKILLs a training run at a
+# random moment, resumes it until it completes and byte-compares the model with an uninterrupted run;
+# some trials also resume a bit-flipped checkpoint (it must be refused). TRIALS=N (default 210),
+# SEED=S to repeat a run's choices; soak-ci is the short variant (24 trials).
+.PHONY: soak soak-ci
+soak:
+	@scripts/ensure-system-packages.sh
+	$(SWIFT) build -c release --product descent
+	python3 scripts/soak.py --binary .build/release/descent --trials $(or $(TRIALS),210) $(if $(SEED),--seed $(SEED))
+
+soak-ci:
+	@scripts/ensure-system-packages.sh
+	$(SWIFT) build -c release --product descent
+	python3 scripts/soak.py --binary .build/release/descent --trials $(or $(TRIALS),24) $(if $(SEED),--seed $(SEED))
