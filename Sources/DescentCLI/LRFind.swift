@@ -110,7 +110,7 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
                                                  note: r == .auto && s.learningRate != nil ? result.consensus().note : nil))
         }
         if let path = csv { try OutputPath.write(Data(result.csv.utf8), to: path) }
-        if let path = plot { try OutputPath.write(Data(result.svg(rule: rule).utf8), to: path) }
+        if let path = plot { try OutputPath.write(Data(result.svg(rule: rule, lossUnits: setup.loss.isClassification ? nil : setup.targetStandardization != nil ? "standardised targets" : "targets in data units").utf8), to: path) }
 
         if json {
             Terminal.out(JSONText.encode(Report(on: String(prepared.rangeTestSource.dropFirst("range test on ".count)),

@@ -18,14 +18,13 @@ enum MetricsFile {
         try OutputPath.write(Data(text.utf8), to: path)
     }
 
-    static func writePlot(_ history: [EpochRecord], to path: String, hasValidation: Bool) throws {
-        let epochs = history.map { Double($0.epoch + 1) }
-        var series = [PlotSeries(name: "training loss", x: epochs, y: history.map(\.trainingLoss))]
-        if hasValidation {
-            series.append(PlotSeries(name: "validation loss", x: epochs, y: history.map { $0.validationLoss ?? .nan }))
-        }
-        let positive = series.allSatisfy { $0.y.allSatisfy { !$0.isFinite || $0 > 0 } }
-        let plot = LinePlot(title: "Loss per epoch", xLabel: "epoch", yLabel: "loss", yScale: positive ? .log10 : .linear, series: series)
+    /// The loss plot (`LinePlot.trainingLoss`): the y label says whether the losses are on
+    /// standardised targets or in data units, the best epoch and an early stop are marked.
+    static func writePlot(_ history: [EpochRecord], to path: String, hasValidation: Bool, loss: Loss? = nil,
+                          standardizedTargets: Bool = false, earlyStopping: EarlyStopping? = nil, stopReason: StopReason? = nil) throws {
+        let units: LossPlotUnits = loss.map { $0.isClassification ? .none : (standardizedTargets ? .standardizedTargets : .dataUnits) } ?? .none
+        let plot = LinePlot.trainingLoss(history, hasValidation: hasValidation, loss: loss, units: units,
+                                         earlyStopping: earlyStopping, stopReason: stopReason)
         try OutputPath.write(Data(plot.svg().utf8), to: path)
     }
 }

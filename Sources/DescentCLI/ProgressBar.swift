@@ -8,7 +8,7 @@ import Descent
 
 /// A one-line progress bar on stderr, like tqdm's:
 ///
-///     epoch 3/10 ██████████▍······· 120/313 00:12<01:40 5.21k samples/s loss 0.005331 lr 0.00976
+///     epoch  3/10 ██████████▍······· 120/313 00:12<01:40 5.21k samples/s loss 0.00533 lr 0.00976
 ///
 /// epoch e/E, the epoch's bar, batch b/B, elapsed time < the whole run's ETA (the updates left at
 /// the rate measured so far, evaluations and pauses included; an upper bound with early stopping),
@@ -18,8 +18,9 @@ import Descent
 /// a second. The line always fits the terminal: its width is read (TIOCGWINSZ on stderr, else
 /// `$COLUMNS`, else 80) on every redraw, so a resized window is followed, and the line takes at most
 /// width − 1 display columns; it therefore never wraps, and `\r` + `ESC[2K` clears it completely.
-/// On a narrow terminal the bar shrinks and goes first, then the least useful fields (see `ProgressLine.render`, the pure function that
-/// draws the line).
+/// On a narrow terminal the bar shrinks and goes first, then the least useful fields (see
+/// `ProgressLine.render`, the pure function that draws the line; it lives in the library so that the
+/// tests can call it).
 struct ProgressBar {
     let enabled: Bool
     let totalEpochs: Int

@@ -148,7 +148,7 @@ struct TrainRun<Scalar: BLASScalar> {
             guard isRoot else { return }
             if let path = output.output { try writeModel(result.parameters, result.stopReason, prepared, to: path) }
             if let path = output.metrics { try MetricsFile.write(result.history, to: path) }
-            if let path = output.plot { try MetricsFile.writePlot(result.history, to: path, hasValidation: validation != nil) }
+            if let path = output.plot { try MetricsFile.writePlot(result.history, to: path, hasValidation: validation != nil, loss: prepared.setup.loss, standardizedTargets: prepared.setup.targetStandardization != nil, earlyStopping: configuration.earlyStopping, stopReason: result.stopReason) }
         }
 
         // The rest needs all the data in this process: a plain run, or process 0 of an exact one.

@@ -48,14 +48,34 @@ struct LRFinderOutputTests {
         let suggestion = r.suggest(.steepest)
         let lr = try #require(suggestion.learningRate)
         let plot = r.plot(rule: .steepest)
-        #expect(plot.xScale == .log10 && plot.markers.count == 1 && plot.markers[0].x == lr)
-        #expect(plot.markers[0].label.hasPrefix("steepest: "))
+        // Every rule with a rate has a line and a legend entry; the highlighted one (steepest) is drawn
+        // last, solid and labelled, the others dashed and unlabelled; rules without one are notes.
+        let reliable = LRSuggestionRule.allCases.filter { r.suggest($0).learningRate != nil }
+        #expect(plot.xScale == .log10 && plot.markers.count == reliable.count && reliable.count >= 2)
+        #expect(plot.markers.count + plot.notes.count == LRSuggestionRule.allCases.count)
+        let highlighted = try #require(plot.markers.last)
+        #expect(highlighted.x == lr && highlighted.label.hasPrefix("steepest: ") && !highlighted.dashed)
+        #expect(highlighted.legend?.hasPrefix("steepest: ") == true && highlighted.legend?.hasSuffix("(highlighted)") == true)
+        for rule in reliable where rule != .steepest {
+            let m = try #require(plot.markers.first { $0.legend?.hasPrefix(rule == .minimum ? "minimum/10: " : "\(rule.rawValue): ") == true },
+                                 "no legend entry for \(rule)")
+            #expect(m.dashed && m.label.isEmpty && m.x == r.suggest(rule).learningRate)
+        }
+        #expect(Set(plot.markers.map(\.color)).count == plot.markers.count)   // one colour each
+        #expect(plot.points.count == reliable.count)                        // where each rule read the curve
+        // The x range covers every suggestion.
+        let xr = try #require(plot.xRange)
+        #expect(plot.markers.allSatisfy { xr.contains($0.x) })
+        // `rule:` picks the highlighted one, `suggestion:` replaces its rate.
+        let valley = r.plot(rule: .valley, suggestion: .rate(1e-3, index: 30))
+        #expect(valley.markers.last?.label == "valley: 0.001" && valley.markers.filter { !$0.dashed }.count == 1)
         // The y range ends near the start of the curve, far below the diverged losses.
         let y = try #require(plot.yRange)
         #expect(y.upperBound < 1.2 * r.smoothedLosses[0] && r.smoothedLosses.last! > y.upperBound)
         #expect(y.lowerBound <= r.smoothedLosses.min()!)
         let svg = r.svg()
         #expect(svg.contains(">learning rate (log scale)</text>") && svg.contains(">training loss</text>"))
+        #expect(r.svg(lossUnits: "standardised targets").contains(">training loss, standardised targets</text>"))
         #expect(svg.contains(">10⁻⁶</text>") && svg.contains(">10⁻³</text>"))  // the x axis spans the rates tried
 
         // Without a reliable suggestion the reason is shown instead of a marker.
@@ -64,6 +84,8 @@ struct LRFinderOutputTests {
                                      plannedIterations: 30)
         let fp = flat.plot(rule: .valley)
         #expect(fp.markers.isEmpty && fp.subtitle?.contains("no reliable suggestion") == true)
+        #expect(fp.notes.count == LRSuggestionRule.allCases.count && fp.notes.contains("valley: no reliable suggestion"))
+        #expect(fp.svg().contains(">minimum/10: no reliable suggestion</text>"))
 
         if let dir = getenv("DESCENT_PLOT_DIR").map({ String(cString: $0) }) {
             write(svg, to: dir + "/lr-find-quadratic.svg")

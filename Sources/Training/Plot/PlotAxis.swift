@@ -17,20 +17,26 @@ struct PlotTicks: Equatable {
     var labels: [String]
     var minor: [Double]
 
-    /// Ticks for `range` on `scale`.
+    /// Ticks for `range` on `scale`, with at most about `maxLabels` labels (the room the axis has).
     ///
-    /// Log axes: majors at every power of ten inside the range, labelled 10ⁿ, with unlabelled minors at
-    /// 2…9·10ⁿ while the range spans at most 8 decades (beyond that, every ⌈decades/8⌉-th power is
-    /// labelled). When fewer than two powers of ten fit, 1-2-5 multiples are used, then linear ticks.
-    /// Linear axes: "nice" steps of 1, 2 or 5 × 10ⁿ, the one giving closest to six ticks.
-    static func make(range: ClosedRange<Double>, scale: PlotScale) -> PlotTicks {
+    /// Log axes always show that they are: the ticks are uneven. The most detailed of these that
+    /// gives at least 3 labels (2 for powers of ten) and at most `maxLabels` is used:
+    /// 1. 1-2-5 multiples of powers of ten, labelled (0.01, 0.02, 0.05, 0.1 … or 10⁻⁵, 2×10⁻⁵ …), with
+    ///    unlabelled minors at the other multiples;
+    /// 2. every multiple 1…9 × 10ⁿ, labelled (a range of less than a decade: 0.006, 0.007 … 0.01);
+    /// 3. powers of ten labelled 10ⁿ, with unlabelled minors at 2…9·10ⁿ while the range spans at most
+    ///    8 decades (with more decades than labels, every k-th power is labelled, the others are minors);
+    /// 4. when fewer than three multiples 1…9 × 10ⁿ fall in the range (say 0.3 to 0.45), linear ticks.
+    /// Linear axes: "nice" steps of 1, 2 or 5 × 10ⁿ, the one giving closest to six ticks (with
+    /// `integer`, steps of at least 1, for counts such as epochs).
+    static func make(range: ClosedRange<Double>, scale: PlotScale, maxLabels: Int = 10, integer: Bool = false) -> PlotTicks {
         switch scale {
-        case .linear: return linear(range)
-        case .log10: return logarithmic(range)
+        case .linear: return linear(range, integer: integer)
+        case .log10: return logarithmic(range, maxLabels: Swift.max(maxLabels, 2))
         }
     }
 
-    static func linear(_ r: ClosedRange<Double>) -> PlotTicks {
+    static func linear(_ r: ClosedRange<Double>, integer: Bool = false) -> PlotTicks {
         let span = r.upperBound - r.lowerBound
         guard span > 0 else { return PlotTicks(major: [r.lowerBound], labels: [PlotNumberFormat.short(r.lowerBound)], minor: []) }
         // The 1-2-5 step whose tick count is closest to 6 (the smaller step on ties).
@@ -38,7 +44,9 @@ struct PlotTicks: Equatable {
         func count(_ step: Double) -> Int {
             Int((r.upperBound / step + 1e-9).rounded(.down) - (r.lowerBound / step - 1e-9).rounded(.up)) + 1
         }
-        let step = [1.0, 2, 5, 10].map { $0 * magnitude }.min { Swift.abs(count($0) - 6) < Swift.abs(count($1) - 6) }!
+        var steps = [1.0, 2, 5, 10].map { $0 * magnitude }
+        if integer { steps = steps.map { Swift.max($0, 1) } }
+        let step = steps.min { Swift.abs(count($0) - 6) < Swift.abs(count($1) - 6) }!
         var major: [Double] = []
         var k = (r.lowerBound / step).rounded(.up)
         while k * step <= r.upperBound + step * 1e-9 {
@@ -51,12 +59,40 @@ struct PlotTicks: Equatable {
         return PlotTicks(major: major, labels: labels, minor: [])
     }
 
-    static func logarithmic(_ r: ClosedRange<Double>) -> PlotTicks {
+    static func logarithmic(_ r: ClosedRange<Double>, maxLabels: Int = 10) -> PlotTicks {
         let lo = Double.log10(r.lowerBound), hi = Double.log10(r.upperBound)
+        // m·10ᵉ for every given m and every decade touching the range, inside the range (with a
+        // little slack for rounding), ascending.
+        func multiples(_ ms: [Int]) -> [Double] {
+            var out: [Double] = []
+            let slack = (r.upperBound - r.lowerBound) * 1e-9
+            for e in Int(lo.rounded(.down)) - 1...Int(hi.rounded(.up)) + 1 {
+                let p = Double.pow(10, Double(e))
+                for m in ms {
+                    let v = Double(m) * p
+                    if v >= r.lowerBound - slack && v <= r.upperBound + slack { out.append(v) }
+                }
+            }
+            return out
+        }
+        // One style per axis: plain decimals when every label is between 10⁻³ and 10⁵, else m×10ⁿ.
+        func labels(_ values: [Double]) -> [String] {
+            values.allSatisfy({ $0 >= 1e-3 && $0 < 1e5 }) ? values.map(PlotNumberFormat.short) : values.map(PlotNumberFormat.power)
+        }
+        let decades = hi - lo
+        let oneTwoFive = multiples([1, 2, 5])
+        if oneTwoFive.count >= 3 && oneTwoFive.count <= maxLabels {
+            return PlotTicks(major: oneTwoFive, labels: labels(oneTwoFive), minor: decades <= 8 ? multiples([3, 4, 6, 7, 8, 9]) : [])
+        }
+        let all = multiples(Array(1...9))
+        if oneTwoFive.count < 3 && all.count >= 3 && all.count <= maxLabels {
+            return PlotTicks(major: all, labels: labels(all), minor: [])
+        }
         let first = Int((lo - 1e-9).rounded(.up)), last = Int((hi + 1e-9).rounded(.down))
         if last - first + 1 >= 2 {
-            let decades = last - first
-            let every = Swift.max(1, (decades + 7) / 8)
+            let count = last - first + 1
+            var every = 1
+            while (count + every - 1) / every > maxLabels { every += 1 }
             var major: [Double] = [], labels: [String] = [], minor: [Double] = []
             for e in (first - 1)...last {
                 let p = Double.pow(10, Double(e))
@@ -68,14 +104,7 @@ struct PlotTicks: Equatable {
             }
             return PlotTicks(major: major, labels: labels, minor: minor)
         }
-        var major: [Double] = []
-        for e in (first - 2)...(last + 1) {
-            for m in [1.0, 2, 5] {
-                let v = m * Double.pow(10, Double(e))
-                if r.contains(v) { major.append(v) }
-            }
-        }
-        if major.count >= 2 { return PlotTicks(major: major, labels: major.map(PlotNumberFormat.short), minor: []) }
+        if oneTwoFive.count >= 2 { return PlotTicks(major: oneTwoFive, labels: labels(oneTwoFive), minor: []) }
         return linear(r)
     }
 }

@@ -46,6 +46,18 @@ enum PlotNumberFormat {
         return ms == "1" ? powerOfTen(ee) : (ms == "-1" ? "-" + powerOfTen(ee) : ms + "×" + powerOfTen(ee))
     }
 
+    /// Always in powers of ten, for log-axis labels: "10⁻⁴", "2×10⁻⁴", "2.5×10⁻⁴"; plain for 10⁰ and
+    /// 10¹ ("2", "50").
+    static func power(_ x: Double) -> String {
+        guard x.isFinite, x != 0 else { return fixed(x, 0) }
+        var e = Int(Double.log10(Swift.abs(x)).rounded(.down))
+        var m = x / Double.pow(10, Double(e))
+        if Swift.abs((m * 100).rounded()) >= 1000 { m /= 10; e += 1 }
+        let ms = trimmed(fixed(m, 2))
+        if e == 0 || e == 1 { return trimmed(fixed(x, Swift.max(0, 2 - e))) }
+        return ms == "1" ? powerOfTen(e) : (ms == "-1" ? "-" + powerOfTen(e) : ms + "×" + powerOfTen(e))
+    }
+
     /// Drops trailing zeros after a decimal point ("2.50" → "2.5", "3.00" → "3").
     static func trimmed(_ s: String) -> String {
         guard s.contains(".") else { return s }

@@ -3,7 +3,7 @@ import LinearAlgebra
 /// The text of a training progress bar (the CLI's, on stderr), as a pure function of the progress,
 /// the terminal width and the timings, like tqdm's:
 ///
-///     epoch 3/10 ██████████▍······· 120/313 00:12<01:40 5.21k samples/s loss 0.005331 lr 0.00976
+///     epoch  3/10 ██████████▍······· 120/313 00:12<01:40 5.21k samples/s loss 0.00533 lr 0.00976
 ///
 /// epoch e/E, the epoch's bar, batch b/B, elapsed time < ETA, samples per second, the epoch's running
 /// loss and the learning rate. The line takes at most `columns − 1` display columns (counted by
@@ -21,9 +21,9 @@ public enum ProgressLine {
     ///
     /// Fields, in the order shown: epoch e/E, the bar, batch b/B, elapsed<ETA, samples/s, loss, lr.
     /// When they do not all fit, the bar shrinks (down to `minimumBarCells`) and then goes first;
-    /// then the fields go in this order: samples/s, lr, elapsed (the time field becomes
-    /// "ETA 01:40"), batch b/B, loss, ETA; then "epoch 3/10" becomes "3/10", which is cut to the
-    /// width when even that does not fit.
+    /// then fields go, the least useful first: of ETA, loss, batch b/B, elapsed (the time field
+    /// without it is "ETA 01:40"), lr and samples/s, in this order, each is kept if it still fits.
+    /// When not even "epoch 3/10" fits, "3/10" is cut to the width.
     public static func render(_ p: TrainingProgress, totalEpochs: Int, columns: Int, elapsed: Double,
                               eta: Double?, samplesPerSecond: Double?) -> String {
         let limit = columns - 1
@@ -35,27 +35,33 @@ public enum ProgressLine {
         let batchText = padLeft("\(p.batch + 1)", String(batches).count) + "/\(batches)"
         let fraction = Swift.min(Swift.max(Double(p.batch + 1) / Double(batches), 0), 1)
 
-        // The fields left when the first `dropped` of samples/s, lr, elapsed, batch, loss, ETA are gone.
-        func parts(bar cells: Int?, dropped: Int) -> [String] {
+        enum Field { case batch, eta, elapsed, rate, loss, lr }
+        func parts(_ on: Set<Field>, bar cells: Int? = nil) -> [String] {
             var out = ["epoch " + epochText]
             if let cells { out.append(bar(fraction, cells: cells)) }
-            if dropped < 4 { out.append(batchText) }
+            if on.contains(.batch) { out.append(batchText) }
             let etaText = eta.map(clock) ?? "?"
-            if dropped < 3 { out.append(clock(elapsed) + "<" + etaText) } else if dropped < 6 { out.append("ETA " + etaText) }
-            if dropped < 1, let r = samplesPerSecond { out.append(si(r) + " samples/s") }
-            if dropped < 5 { out.append("loss " + significant(p.runningLoss, 4)) }
-            if dropped < 2 { out.append("lr " + significant(p.learningRate, 3)) }
+            if on.contains(.eta) { out.append(on.contains(.elapsed) ? clock(elapsed) + "<" + etaText : "ETA " + etaText) }
+            if on.contains(.rate), let r = samplesPerSecond { out.append(si(r) + " samples/s") }
+            if on.contains(.loss) { out.append("loss " + significant(p.runningLoss, 4)) }
+            if on.contains(.lr) { out.append("lr " + significant(p.learningRate, 3)) }
             return out
         }
         func width(_ parts: [String]) -> Int { parts.map(displayWidth).reduce(0, +) + Swift.max(parts.count - 1, 0) }
 
         // Every field, and the bar in the room that is left.
-        let room = limit - width(parts(bar: nil, dropped: 0)) - 1
-        if room >= minimumBarCells { return parts(bar: Swift.min(room, maximumBarCells), dropped: 0).joined(separator: " ") }
-        for dropped in 0...6 {
-            let line = parts(bar: nil, dropped: dropped)
-            if width(line) <= limit { return line.joined(separator: " ") }
+        let all: Set<Field> = [.batch, .eta, .elapsed, .rate, .loss, .lr]
+        let room = limit - width(parts(all)) - 1
+        if room >= minimumBarCells { return parts(all, bar: Swift.min(room, maximumBarCells)).joined(separator: " ") }
+        // No bar: the most useful fields first, each one kept if it still fits (the elapsed time
+        // joins the ETA as "00:12<01:40").
+        var on: Set<Field> = []
+        for f: Field in [.eta, .loss, .batch, .elapsed, .lr, .rate] where f != .elapsed || on.contains(.eta) {
+            on.insert(f)
+            if width(parts(on)) > limit { on.remove(f) }
         }
+        let line = parts(on)
+        if width(line) <= limit { return line.joined(separator: " ") }
         return truncate(epochText.drop { $0 == " " }.description, columns: limit)
     }
 
