@@ -73,3 +73,12 @@ soak-ci:
 	@scripts/ensure-system-packages.sh
 	$(SWIFT) build -c release --product descent
 	python3 scripts/soak.py --binary .build/release/descent --trials $(or $(TRIALS),24) $(if $(SEED),--seed $(SEED))
+
+# Fuzzing (Fuzz/, a nested package like Benchmarks/): builds the libFuzzer targets with AddressSanitizer
+# and runs each in turn for FUZZ_SECONDS seconds (default 60) or FUZZ_RUNS inputs, then prints per target
+# the inputs executed and the crashes and "N passed, M failed" (Fuzz/run.sh; docs/fuzzing.md).
+FUZZ_SECONDS ?= 60
+.PHONY: fuzz
+fuzz:
+	@scripts/ensure-system-packages.sh
+	SWIFT=$(SWIFT) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) Fuzz/run.sh
