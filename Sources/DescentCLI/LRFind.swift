@@ -113,14 +113,14 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
         if let path = plot { try OutputPath.write(Data(result.svg(rule: rule, lossUnits: setup.loss.isClassification ? nil : setup.targetStandardization != nil ? "standardised targets" : "targets in data units").utf8), to: path) }
 
         if json {
-            Terminal.out(JSONText.encode(Report(on: String(prepared.rangeTestSource.dropFirst("range test on ".count)),
+            Terminal.out(JSONText.encode(Report(on: prepared.rangeTestRows,
                                                 updates: result.learningRates.count, plannedUpdates: result.plannedIterations,
                                                 stop: stop, suggestions: suggestions)))
             return
         }
         Terminal.out("data:      \(setup.dataDescription)")
         Terminal.out("model:     \(setup.shape), loss \(setup.loss.description), optimizer \(prepared.recipe.optimizerSummary), batch \(b)")
-        Terminal.out("on:        \(prepared.rangeTestSource.dropFirst("range test on ".count))")
+        Terminal.out("on:        \(prepared.rangeTestRows)")
         Terminal.out("sweep:     \(Format.number(range.start)) → \(Format.number(range.end)), \(range.spacing.rawValue), \(result.learningRates.count) updates; \(stop)")
         for s in suggestions {
             let name = Format.padLeft(s.rule, 9)

@@ -173,7 +173,6 @@ struct TrainRun<Scalar: BLASScalar> {
     /// The model file at `path`, or on standard output for `-`.
     func writeModel(_ parameters: [Scalar], _ stop: StopReason, _ prepared: PreparedRun<Scalar>, to path: String) throws {
         guard path == OutputPath.standardOutput else { return try prepared.saveModel(parameters, stopReason: stop, to: path) }
-        let record = prepared.recipe.trainingRecord(stopReason: stop.description, batch: prepared.batch)
-        try OutputPath.write(prepared.modelDocument(parameters, training: record).encoded(), to: path)
+        try OutputPath.write(prepared.modelDocument(parameters, stopReason: stop).encoded(), to: path)
     }
 }

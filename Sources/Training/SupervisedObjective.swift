@@ -92,12 +92,8 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
     /// this machine's memory (checked before they are allocated): inputs, every layer's outputs
     /// and their derivatives, per thread, counted with overflow checks.
     static func checkWorkspaceSize(shape: ModelShape, rows: Int, threads: Int) throws {
-        let widths: [Int] = switch shape {
-        case .linear(let d, let k, _): [d, k]
-        case .mlp(let d, let hidden, let k): [d] + hidden + [k]
-        }
         var total = 0, overflow = false
-        for w in widths {
+        for w in shape.layerWidths {
             let (a, o1) = w.multipliedReportingOverflow(by: 2)
             let (b, o2) = total.addingReportingOverflow(a)
             overflow = overflow || o1 || o2

@@ -26,10 +26,14 @@ extension PreparedRun {
                           featureNames: setup.featureNames, targetNames: setup.targetNames, training: training)
     }
 
+    /// The model file of a finished (or diverged) run: its record is the recipe's.
+    public func modelDocument(_ parameters: [Scalar], stopReason: StopReason) throws -> ModelDocument {
+        try modelDocument(parameters, training: recipe.trainingRecord(stopReason: stopReason.description, batch: batch))
+    }
+
     /// Writes the model file of a finished (or diverged) run atomically.
     public func saveModel(_ parameters: [Scalar], stopReason: StopReason, to path: String) throws {
-        try modelDocument(parameters, training: recipe.trainingRecord(stopReason: stopReason.description, batch: batch))
-            .save(to: URL(fileURLWithPath: path))
+        try modelDocument(parameters, stopReason: stopReason).save(to: URL(fileURLWithPath: path))
     }
 
     /// The trainer's checkpoint now: the loop state, and as the model part the point training would

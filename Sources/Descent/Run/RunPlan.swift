@@ -249,13 +249,15 @@ public struct PreparedRun<Scalar: BLASScalar> {
             + (perEpoch == 1 ? "" : " of \(perEpoch)") + "): \(what); give \(field)=\(run)\(fit)"
     }
 
-    /// What the range test sweeps over: "range test on the batch losses of the 4000 training rows
-    /// (the 1000 validation rows are not used)".
-    public var rangeTestSource: String {
-        let n = setup.train.sampleCount
+    /// What the range test sweeps over: "the batch losses of the 4000 training rows (the 1000
+    /// validation rows are not used)".
+    public var rangeTestRows: String {
         let held = setup.validation.map { " (the \($0.sampleCount) validation rows are not used)" } ?? ""
-        return "range test on the batch losses of the \(n) training rows\(held)"
+        return "the batch losses of the \(setup.train.sampleCount) training rows\(held)"
     }
+
+    /// "range test on " + `rangeTestRows`, for `--lr auto`'s note.
+    public var rangeTestSource: String { "range test on " + rangeTestRows }
 
     /// "float" or "double": the recipe's and the checkpoint's name of `Scalar`.
     public static var precision: String { Scalar.self == Float.self ? "float" : "double" }

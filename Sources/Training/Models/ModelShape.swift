@@ -20,6 +20,14 @@ public enum ModelShape: Codable, Sendable, Equatable, Hashable, CustomStringConv
         switch self { case .linear(_, let k, _), .mlp(_, _, let k): k }
     }
 
+    /// The widths of the layers' inputs and outputs in order: [d, k], or [d, h₁, …, k].
+    public var layerWidths: [Int] {
+        switch self {
+        case .linear(let d, let k, _): [d, k]
+        case .mlp(let d, let hidden, let k): [d] + hidden + [k]
+        }
+    }
+
     /// The number of parameters (weights and biases), nil when it overflows `Int`.
     public var parameterCount: Int? {
         func layers(_ widths: [Int], bias: Bool) -> Int? {
@@ -33,10 +41,8 @@ public enum ModelShape: Codable, Sendable, Equatable, Hashable, CustomStringConv
             }
             return total
         }
-        switch self {
-        case .linear(let d, let k, let intercept): return layers([d, k], bias: intercept)
-        case .mlp(let d, let hidden, let k): return layers([d] + hidden + [k], bias: true)
-        }
+        if case .linear(_, _, let intercept) = self { return layers(layerWidths, bias: intercept) }
+        return layers(layerWidths, bias: true)
     }
 
     /// The most bytes of parameters a model may have: an eighth of this machine's memory (training
