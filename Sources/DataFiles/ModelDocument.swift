@@ -26,6 +26,10 @@ import LinearAlgebra
 ///     "featureMeans": [d], "featureScales": [d],
 ///     "targetMeans": [k]?, "targetScales": [k]? },
 ///   "featureNames": [d names] | [], "targetNames": [k names] | [],
+///   "classLabels": [c0, c1, …],          // optional, classification losses only: the label value in the
+///                                        // data of each class (logistic: [negative, positive], e.g.
+///                                        // [-1, 1] or [0, 1]; softmax: one per output, e.g. [0, 1, 2]);
+///                                        // absent when the targets were one-hot rows or probabilities
 ///   "loss": "squared-error" | "huber:<δ>" | "absolute-error" | "logistic" | "softmax-cross-entropy",
 ///                                        // `Loss.description`; `Loss(parsing:)` also reads its aliases
 ///                                        // ("squared", "absolute", "softmax", … in older files)
@@ -87,19 +91,21 @@ public struct ModelDocument: Codable, Equatable, Sendable {
     public var standardization: Standardization?
     public var featureNames: [String]
     public var targetNames: [String]
+    /// The label value of each class in the data (see the schema above), or nil.
+    public var classLabels: [Double]?
     public var loss: String
     public var training: [String: String]
     public var createdBy: String
 
     public init(kind: Kind, inputCount: Int, outputCount: Int, hiddenSizes: [Int] = [], activation: String? = nil,
                 layers: [Layer], standardization: Standardization? = nil, featureNames: [String] = [],
-                targetNames: [String] = [], loss: String, training: [String: String] = [:], createdBy: String,
-                formatVersion: Int = ModelDocument.currentFormatVersion) {
+                targetNames: [String] = [], classLabels: [Double]? = nil, loss: String, training: [String: String] = [:],
+                createdBy: String, formatVersion: Int = ModelDocument.currentFormatVersion) {
         self.formatVersion = formatVersion; self.kind = kind
         self.inputCount = inputCount; self.outputCount = outputCount
         self.hiddenSizes = hiddenSizes; self.activation = activation; self.layers = layers
         self.standardization = standardization; self.featureNames = featureNames; self.targetNames = targetNames
-        self.loss = loss; self.training = training; self.createdBy = createdBy
+        self.classLabels = classLabels; self.loss = loss; self.training = training; self.createdBy = createdBy
     }
 
     /// Layer widths from input to output: `[inputCount] + hiddenSizes + [outputCount]`.
@@ -215,6 +221,14 @@ public struct ModelDocument: Codable, Equatable, Sendable {
         }
         guard targetNames.isEmpty || targetNames.count == outputCount else {
             throw fail(.shapeMismatch, "targetNames: expected \(outputCount) names, found \(targetNames.count)")
+        }
+        if let labels = classLabels {
+            let expected = outputCount == 1 ? 2 : outputCount
+            guard labels.count == expected else {
+                throw fail(.shapeMismatch, "classLabels: expected \(expected) labels for \(outputCount) output\(outputCount == 1 ? "" : "s"), found \(labels.count)")
+            }
+            try checkFinite(labels, "classLabels", file: file)
+            guard Set(labels).count == labels.count else { throw fail(.invalidValue, "classLabels \(labels) repeats a label") }
         }
     }
 

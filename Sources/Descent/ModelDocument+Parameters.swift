@@ -71,7 +71,7 @@ extension ModelDocument {
     /// have the shape's parameter count. The document is validated again when saved or encoded.
     public init<Scalar: BLASScalar>(shape: ModelShape, parameters: [Scalar], loss: Loss,
                                     standardization: Standardization? = nil, featureNames: [String] = [],
-                                    targetNames: [String] = [], training: [String: String] = [:],
+                                    targetNames: [String] = [], classLabels: [Double]? = nil, training: [String: String] = [:],
                                     createdBy: String = ModelDocument.defaultCreator) throws {
         let model = try shape.makeModel(Scalar.self)
         guard parameters.count == model.parameterCount else {
@@ -91,7 +91,7 @@ extension ModelDocument {
                   activation: activation, layers: layers, standardization: standardization,
                   featureNames: featureNames.count == shape.inputCount ? featureNames : [],
                   targetNames: targetNames.count == shape.outputCount ? targetNames : [],
-                  loss: loss.description, training: training, createdBy: createdBy)
+                  classLabels: classLabels, loss: loss.description, training: training, createdBy: createdBy)
     }
 
     /// The architecture the document describes, after `validate(file:)`: a linear model has an

@@ -31,6 +31,10 @@ public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
     public var featureNames: [String]
     /// One name per output, or [] (names of another count are not stored).
     public var targetNames: [String]
+    /// The label value in the data of each class (classification losses: logistic [negative,
+    /// positive], softmax one per output), or nil when the targets were one-hot rows or
+    /// probabilities. `predict --classes` prints these.
+    public var classLabels: [Double]?
     /// A free-form record of how the model was trained (`descent train` stores its settings).
     public var training: [String: String]
     /// The program that wrote the file and its version.
@@ -38,11 +42,11 @@ public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
 
     public init(shape: ModelShape, parameters: [Scalar], loss: Loss,
                 featureStandardization: Standardization? = nil, targetStandardization: Standardization? = nil,
-                featureNames: [String] = [], targetNames: [String] = [], training: [String: String] = [:],
-                createdBy: String = ModelDocument.defaultCreator) {
+                featureNames: [String] = [], targetNames: [String] = [], classLabels: [Double]? = nil,
+                training: [String: String] = [:], createdBy: String = ModelDocument.defaultCreator) {
         self.shape = shape; self.parameters = parameters; self.loss = loss
         self.featureStandardization = featureStandardization; self.targetStandardization = targetStandardization
-        self.featureNames = featureNames; self.targetNames = targetNames
+        self.featureNames = featureNames; self.targetNames = targetNames; self.classLabels = classLabels
         self.training = training; self.createdBy = createdBy
     }
 
@@ -55,7 +59,7 @@ public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
                   featureStandardization: try document.standardization?.features(),
                   targetStandardization: try document.standardization?.targets(),
                   featureNames: document.featureNames, targetNames: document.targetNames,
-                  training: document.training, createdBy: document.createdBy)
+                  classLabels: document.classLabels, training: document.training, createdBy: document.createdBy)
     }
 
     /// The model file's document (throws `TrainingDataError` when `parameters` does not fit `shape`).
@@ -69,7 +73,7 @@ public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
             statistics = ModelDocument.Standardization(features: identity, targets: t)
         }
         return try ModelDocument(shape: shape, parameters: parameters, loss: loss, standardization: statistics,
-                                 featureNames: featureNames, targetNames: targetNames, training: training,
+                                 featureNames: featureNames, targetNames: targetNames, classLabels: classLabels, training: training,
                                  createdBy: createdBy)
     }
 
