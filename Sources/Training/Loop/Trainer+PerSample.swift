@@ -23,7 +23,7 @@ extension Trainer {
     /// not apply.
     func runPerSampleFastPath() throws -> DivergenceReason?? {
         guard batchSize == 1, parallel == nil, onStep == nil, Opt.self == SGD<Scalar>.self,
-              let supervised = objective as? SupervisedObjective<Scalar>,
+              let supervised = objective as? SupervisedObjective<Scalar>, supervised.sampleWeights == nil,   // weighted: general path
               let layout = supervised.fusedLayout, layout.outputs == 1 else { return nil }
         return try withUnsafeMutablePointer(to: &optimizer) { pointer in
             try pointer.withMemoryRebound(to: SGD<Scalar>.self, capacity: 1) { sgd in
