@@ -3,7 +3,8 @@ import LinearAlgebra
 import Optimizers
 
 /// The per-sample fast path: per-sample SGD (`.size(1)`) of a `LinearModel` with one output on a
-/// `SupervisedObjective`, with no `onStep` hook (an averaging optimizer is not `SGD`, so it takes the general path).
+/// `SupervisedObjective` without sample weights, with no `onStep` hook (an averaging optimizer is not `SGD`, so it
+/// takes the general path; a weighted objective does too).
 ///
 /// It makes exactly the calls of the general update, in the same order and on the same buffers,
 /// so the result is bit-identical (the tests compare the two):
