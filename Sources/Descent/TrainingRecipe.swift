@@ -74,6 +74,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// Data-parallel sharding and synchronisation (nil for a plain run or exact every-step, which
     /// resume each other).
     public var dataParallel: String?
+    /// Sample and class weights (nil: none; left out of the JSON, so an unweighted fingerprint is unchanged).
+    public var weights: Weights? = nil
 
     public init(data: DataSource, precision: String, model: String, loss: String, initial: String, initialDigest: String?,
                 optimizer: OptimizerSettings, noBiasDecay: Bool, averageFrom: Int?, learningRate: Double, schedule: String?,
@@ -105,6 +107,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         var key = self
         key.epochs = 0
         key.data.path = nil; key.data.targetsPath = nil; key.data.description = ""
+        key.weights?.samplePath = nil
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
@@ -117,6 +120,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         var info = ["optimizer": optimizerSummary, "learningRate": "\(learningRate)", "batchSize": "\(batch)",
                     "epochs": "\(epochs)", "seed": "\(seed)", "dtype": precision, "stopReason": stopReason, "data": data.description]
         if let s = schedule { info["schedule"] = s }
+        if let w = weights { info.merge(w.record) { a, _ in a } }
         return info
     }
 }

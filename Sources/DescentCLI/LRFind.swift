@@ -54,6 +54,7 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
         """)
 
     @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Weights") var weights: WeightOptions
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerOptions
     @OptionGroup(title: "Batches and preparation") var batches: BatchOptions
@@ -90,6 +91,7 @@ struct LRFind: ParsableCommand, PrecisionGeneric {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         var plan = try RunPlan(data, model, optimizer, batches, compute)
+        plan.data.weights = try weights.spec()
         plan.learningRate = .given(1)   // the sweep's rate is the multiplier
         let prepared = try plan.prepare(Scalar.self)
         let (setup, b) = (prepared.setup, prepared.batch)

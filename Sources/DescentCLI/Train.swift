@@ -30,6 +30,7 @@ struct Train: ParsableCommand {
         """)
 
     @OptionGroup(title: "Data") var data: DataOptions
+    @OptionGroup(title: "Weights") var weights: WeightOptions
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Optimizer") var optimizer: OptimizerOptions
     @OptionGroup(title: "Training") var training: TrainingOptions

@@ -36,6 +36,7 @@ struct TrainRun<Scalar: BLASScalar> {
     /// The run the flags ask for, as the library's `RunPlan`.
     func plan() throws -> RunPlan {
         var plan = try RunPlan(command.data, command.model, command.optimizer, training.batches, compute)
+        plan.data.weights = try command.weights.spec()
         if training.isAutoLR {
             plan.learningRate = .rangeTest(try RangeTestSettings.defaults.test())
         } else if training.lr != nil {
@@ -161,7 +162,7 @@ struct TrainRun<Scalar: BLASScalar> {
         let dataUnits = wholeData ? DataUnits.evaluate(result.parameters, setup: prepared.setup, objective: objective) : nil
         let written = [("model", output.output), ("metrics", output.metrics), ("plot", output.plot), ("checkpoint", output.checkpoint)]
             .compactMap { what, path in path.map { (what: what, path: $0) } }
-        let warning = result.steps == 0 ? nil : RunWarning.check(firstEpochLoss: result.history.first?.trainingLoss, final: final, initial: prepared.setup.initialParameters,
+        let warning = result.steps == 0 ? nil : RunWarning.check(firstEpochLoss: prepared.setup.weights == nil ? result.history.first?.trainingLoss : nil, final: final, initial: prepared.setup.initialParameters,
                                        parameters: result.parameters, standardized: prepared.plan.preparation.standardize != .none,
                                        isClassification: prepared.setup.loss.isClassification)
         report.finish(result: result, training: final, validation: validationEvaluation, dataUnits: dataUnits, comparison: comparison,

@@ -3,7 +3,10 @@ import LinearAlgebra
 import Optimizers
 
 /// The supervised objective L(θ) = (1/B)·Σᵢ ℓ(f(θ, xᵢ), yᵢ) of a model f and a `Loss` over the
-/// training set (X, Y), evaluated on mini-batches.
+/// training set (X, Y), evaluated on mini-batches; with per-sample weights wᵢ (`SampleWeights`),
+/// L(θ) = (1/B)·Σᵢ wᵢ·ℓ(f(θ, xᵢ), yᵢ), divided by B as scikit-learn's SGD and PyTorch's
+/// `(w * loss(reduction='none')).mean()` do. Unit weights are dropped at construction, so they
+/// take the unweighted code path (the same result bit for bit).
 ///
 /// A `.rows` batch is a zero-copy view of consecutive rows of X and Y; an `.indices` batch is
 /// gathered (`BLAS.gather`) into the workspace. Each call then runs the model's forward pass into
@@ -34,6 +37,8 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
     public let model: any Model<Scalar>
     public let loss: Loss
     public let maximumBatchSize: Int
+    /// The per-sample weights, nil when there are none or all are 1.
+    public let sampleWeights: SampleWeights<Scalar>?
     let workspace: ModelWorkspace<Scalar>
     let metrics: MetricAccumulators
     /// Rows per chunk when a batch is evaluated in chunks (see `lossAndGradient`).
@@ -49,17 +54,22 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
 
     /// Checks the data against the model and loss (throws `TrainingDataError`), then allocates the
     /// workspace for batches of up to `maximumBatchSize` rows (at most n are ever needed).
+    /// `weights`: one per row of X (see `SampleWeights`), nil for none.
     ///
     /// `threads` (default `WorkerPool.defaultThreadCount`, the active processors) sizes the pool that
     /// splits a batch's rows. With more than one thread, OpenBLAS is set to one thread
     /// (`BLASRuntime.threads = 1`, process-wide): the parallelism is the pool's, and OpenBLAS's idle
     /// workers would otherwise spin on the cores the pool's threads need.
     public init(x: Matrix<Scalar>, y: Matrix<Scalar>, model: any Model<Scalar>, loss: Loss, maximumBatchSize: Int,
-                threads: Int? = nil) throws {
+                threads: Int? = nil, weights: SampleWeights<Scalar>? = nil) throws {
         precondition(maximumBatchSize >= 1, "maximum batch size must be at least 1, got \(maximumBatchSize)")
         guard x.rows == y.rows else {
             throw TrainingDataError("inputs have \(x.rows) rows (\(x.shape)) but targets have \(y.rows) (\(y.shape))")
         }
+        if let weights, weights.count != x.rows {
+            throw TrainingDataError("there are \(weights.count) sample weights for \(x.rows) samples")
+        }
+        sampleWeights = (weights?.isUnit ?? true) ? nil : weights
         guard x.cols == model.inputCount else {
             throw TrainingDataError("the data has \(x.cols) input columns but the model (\(model.shape)) takes \(model.inputCount)")
         }
@@ -119,7 +129,7 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
     public init(dataset: Dataset<Scalar>, model: any Model<Scalar>, loss: Loss, maximumBatchSize: Int,
                 threads: Int? = nil) throws {
         try self.init(x: dataset.x, y: dataset.y, model: model, loss: loss, maximumBatchSize: maximumBatchSize,
-                      threads: threads)
+                      threads: threads, weights: dataset.weights)
     }
 
     /// Threads in the pool (parts per batch at most).
@@ -214,10 +224,12 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
             }
             return x.withUnsafeBufferPointer { xb in
                 y.withUnsafeBufferPointer { yb in
-                    FusedLinearGradient.lossAndGradient(
-                        x: xb.baseAddress!, inputs: f.inputs, y: yb.baseAddress!, outputs: f.outputs, rows: rows,
-                        parameters: parameters.baseAddress!, hasBias: f.hasBias, loss: loss, scale: scale,
-                        gradient: gradient.baseAddress!, scratch: parallel.scratch(part))
+                    withWeights { w in
+                        FusedLinearGradient.lossAndGradient(
+                            x: xb.baseAddress!, inputs: f.inputs, y: yb.baseAddress!, outputs: f.outputs, rows: rows,
+                            parameters: parameters.baseAddress!, hasBias: f.hasBias, loss: loss, scale: scale,
+                            gradient: gradient.baseAddress!, scratch: parallel.scratch(part), weights: w)
+                    }
                 }
             }
         }
@@ -258,22 +270,24 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         }
     }
 
-    /// Σᵢ ℓᵢ over `batch` (not divided by its size), with the parameter gradient of
-    /// `gradientScale`·Σᵢ ℓᵢ written into `gradient`.
+    /// Σᵢ ℓᵢ (Σᵢ wᵢ·ℓᵢ with sample weights) over `batch` (not divided by its size), with the
+    /// parameter gradient of `gradientScale` times that sum written into `gradient`.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func chunkLossAndGradient(parameters: UnsafeBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
                               batch: Batch, gradientScale: Scalar, workspace: ModelWorkspace<Scalar>) -> Double {
-        withBatch(batch, parameters: parameters, workspace: workspace) { input, target, output in
+        withBatch(batch, parameters: parameters, workspace: workspace) { input, target, output, weights in
             let outputGradient = workspace.outputGradientView(rows: input.rows)
-            let value = loss.sum(prediction: output, target: target, gradient: outputGradient, gradientScale: gradientScale)
+            let value = loss.sum(prediction: output, target: target, gradient: outputGradient, gradientScale: gradientScale,
+                                 weights: weights)
             model.backward(parameters: parameters, input: input, outputGradient: outputGradient.readOnly,
                            gradient: gradient, scratch: workspace.model)
             return value
         }
     }
 
-    /// The mean loss over `batch` without the gradient (forward pass only).
+    /// The mean loss over `batch` without the gradient (forward pass only): (1/B)·Σᵢ ℓᵢ, or
+    /// (1/B)·Σᵢ wᵢ·ℓᵢ with sample weights, the value `lossAndGradient` returns.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func loss(parameters: UnsafeBufferPointer<Scalar>, batch: Batch) -> Double {
@@ -281,17 +295,25 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
                      "batch of \(batch.count) samples; the objective takes 1…\(maximumBatchSize)")
         var total = 0.0
         forEachChunk(of: batch) { chunk, _ in
-            total += withBatch(chunk, parameters: parameters, workspace: workspace) { _, target, output in
-                loss.sum(prediction: output, target: target, gradient: nil)
+            total += withBatch(chunk, parameters: parameters, workspace: workspace) { _, target, output, weights in
+                loss.sum(prediction: output, target: target, gradient: nil, gradientScale: 1, weights: weights)
             }
         }
         return total / Double(batch.count)
     }
 
-    /// Resolves the batch to views of inputs and targets, runs the forward pass, and calls `body`
-    /// with (input, target, output).
+    /// Calls `body` with the start of the sample weights (one per row of X), or nil without them.
+    @inline(__always)
+    func withWeights<R>(_ body: (UnsafePointer<Scalar>?) -> R) -> R {
+        guard let w = sampleWeights else { return body(nil) }
+        return w.values.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+
+    /// Resolves the batch to views of inputs and targets (and the batch's sample weights, gathered
+    /// for a shuffled batch), runs the forward pass, and calls `body` with (input, target, output,
+    /// weights or nil).
     func withBatch<R>(_ batch: Batch, parameters: UnsafeBufferPointer<Scalar>, workspace: ModelWorkspace<Scalar>,
-                      _ body: (MatrixView<Scalar>, MatrixView<Scalar>, MatrixView<Scalar>) -> R) -> R {
+                      _ body: (MatrixView<Scalar>, MatrixView<Scalar>, MatrixView<Scalar>, UnsafePointer<Scalar>?) -> R) -> R {
         precondition(parameters.count == parameterCount,
                      "parameters have \(parameters.count) elements but the model has \(parameterCount)")
         let b = batch.count
@@ -299,19 +321,28 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
                      "batch of \(b) samples; the objective takes 1…\(maximumBatchSize), in chunks of \(workspace.maximumBatchSize)")
         return x.withView { xAll in
             y.withView { yAll in
-                let input: MatrixView<Scalar>, target: MatrixView<Scalar>
-                switch batch {
-                case .rows(let r):
-                    input = xAll.rows(r); target = yAll.rows(r)
-                case .indices(let indices):
-                    let gx = workspace.inputsView(rows: b), gy = workspace.targetsView(rows: b)
-                    BLAS.gather(rows: indices, of: xAll, into: gx)
-                    BLAS.gather(rows: indices, of: yAll, into: gy)
-                    input = gx.readOnly; target = gy.readOnly
+                withWeights { allWeights in
+                    let input: MatrixView<Scalar>, target: MatrixView<Scalar>
+                    var weights: UnsafePointer<Scalar>? = nil
+                    switch batch {
+                    case .rows(let r):
+                        input = xAll.rows(r); target = yAll.rows(r)
+                        weights = allWeights.map { $0 + r.lowerBound }
+                    case .indices(let indices):
+                        let gx = workspace.inputsView(rows: b), gy = workspace.targetsView(rows: b)
+                        BLAS.gather(rows: indices, of: xAll, into: gx)
+                        BLAS.gather(rows: indices, of: yAll, into: gy)
+                        input = gx.readOnly; target = gy.readOnly
+                        if let allWeights {
+                            let gw = workspace.gatheredWeights.baseAddress!
+                            for (j, i) in indices.enumerated() { gw[j] = allWeights[i] }
+                            weights = UnsafePointer(gw)
+                        }
+                    }
+                    let output = workspace.outputView(rows: b)
+                    model.forward(parameters: parameters, input: input, output: output, scratch: workspace.model)
+                    return body(input, target, output.readOnly, weights)
                 }
-                let output = workspace.outputView(rows: b)
-                model.forward(parameters: parameters, input: input, output: output, scratch: workspace.model)
-                return body(input, target, output.readOnly)
             }
         }
     }

@@ -178,7 +178,7 @@ public struct PreparedRun<Scalar: BLASScalar> {
             distributedMode = "\(d.sharding.rawValue) \(d.synchronization)"
         }
         let header: String = switch plan.data.header { case .auto: "auto"; case .present: "present"; case .absent: "absent" }
-        recipe = TrainingRecipe(
+        var recipe = TrainingRecipe(
             data: .init(path: plan.data.path, targetsPath: plan.data.targetsPath, targetColumns: plan.data.targetColumns.map(\.description),
                         header: header, delimiter: String(plan.data.delimiter), dropNonfinite: plan.data.dropNonfinite,
                         digest: setup.dataDigest, description: setup.dataDescription),
@@ -189,6 +189,8 @@ public struct PreparedRun<Scalar: BLASScalar> {
             validationSplit: plan.preparation.validationSplit, standardize: plan.preparation.standardize.rawValue,
             earlyStopping: plan.earlyStopping.map { .init(patience: $0.patience, minDelta: $0.minDelta, monitor: $0.monitor?.rawValue) },
             dataParallel: distributedMode)
+        recipe.weights = setup.weights
+        self.recipe = recipe
     }
 
     /// The learning-rate range test from the start point, with the run's optimizer at multiplier 1,

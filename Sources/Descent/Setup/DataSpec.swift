@@ -14,6 +14,8 @@ public struct DataSpec: Sendable {
     public var header: CSVOptions.Header
     public var delimiter: Character
     public var dropNonfinite: Bool
+    /// Per-sample and class weights (`WeightSpec`; none by default).
+    public var weights = WeightSpec()
 
     public init(path: String?, targetsPath: String? = nil, targetColumns: [CSVColumn] = [.last], header: CSVOptions.Header = .auto,
                 delimiter: Character = ",", dropNonfinite: Bool = false) {

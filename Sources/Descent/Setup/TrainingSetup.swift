@@ -30,6 +30,8 @@ public struct TrainingSetup<Scalar: BLASScalar> {
     public var rawTargets: (train: Matrix<Scalar>, validation: Matrix<Scalar>?)?
     /// Set when the standardisation asked for was narrowed (`all` with a classification loss).
     public let standardizationNote: String?
+    /// The sample and class weights trained with (nil: none; see `WeightSpec`).
+    public var weights: TrainingRecipe.Weights? = nil
 
     /// `dataParallel`: this process's place in a data-parallel run. Loading is agreed between the
     /// processes (a failure on one stops all, see `Communicator.agree`); in `.exact` mode every
@@ -85,6 +87,9 @@ public struct TrainingSetup<Scalar: BLASScalar> {
         // The matrices move from `loaded` to the dataset, so that they are uniquely referenced
         // and the standardisation below can work in place (no copy of a large data set).
         var trainPart = try Dataset(x: loaded.x, y: loaded.y, checkingValues: !loaded.valuesChecked)
+        let sampleWeights = try data.weights.readSampleWeights(Scalar.self, rows: trainPart.sampleCount, dropped: loaded.droppedRows,
+                                                               sharded: sharded)
+        trainPart = trainPart.weighted(sampleWeights?.weights)
         var (featureMoments, targetMoments) = (loaded.featureMoments, loaded.targetMoments)
         loaded.x = Matrix(rows: 0, cols: 0); loaded.y = loaded.x
         var validationPart: Dataset<Scalar>? = nil
@@ -115,8 +120,12 @@ public struct TrainingSetup<Scalar: BLASScalar> {
             trainPart = try (consume trainPart).standardized(features: fs, targets: ts)
             if let v = validationPart.take() { validationPart = try v.standardized(features: fs, targets: ts) }
         }
-        train = trainPart
-        validation = validationPart
+        let classWeighted = try data.weights.applyClassWeights(train: trainPart, validation: validationPart, loss: options.loss)
+        (train, validation) = (classWeighted.train, classWeighted.validation)
+        if !data.weights.isEmpty {
+            weights = .init(samplePath: data.weights.sampleWeightPath, sampleDigest: sampleWeights?.digest,
+                            classWeights: data.weights.classWeights?.description, classWeightValues: classWeighted.classWeights)
+        }
         loss = options.loss
         shape = options.shape(inputs: train.featureCount, outputs: train.targetCount)
         model = try shape.makeModel(Scalar.self)

@@ -5,10 +5,13 @@ import Darwin
 #endif
 import LinearAlgebra
 
-/// Supervised data: n samples with inputs X (n × d) and targets Y (n × k).
+/// Supervised data: n samples with inputs X (n × d), targets Y (n × k) and optional per-sample
+/// weights (`SampleWeights`; nil: every sample weighs 1). Subsets and splits carry the weights of
+/// their rows.
 public struct Dataset<Scalar: BLASScalar>: Sendable {
     public let x: Matrix<Scalar>
     public let y: Matrix<Scalar>
+    public private(set) var weights: SampleWeights<Scalar>? = nil
 
     /// Checks that X and Y have the same number of rows and only finite values.
     public init(x: Matrix<Scalar>, y: Matrix<Scalar>) throws {
@@ -32,6 +35,16 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
         self.x = x; self.y = y
     }
 
+    /// The same samples with per-sample weights (one per row; nil removes them).
+    public func weighted(_ weights: SampleWeights<Scalar>?) -> Dataset {
+        if let weights {
+            precondition(weights.count == sampleCount, "\(weights.count) sample weights for \(sampleCount) samples")
+        }
+        var d = self
+        d.weights = weights
+        return d
+    }
+
     static func nonFinite(_ name: String, row: Int, column: Int, _ value: Scalar) -> TrainingDataError {
         TrainingDataError("\(name) (\(row), \(column)) is \(value); values must be finite")
     }
@@ -46,23 +59,25 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
         var sy = Matrix<Scalar>(rows: indices.count, cols: y.cols)
         x.gatherRows(indices, into: &sx)
         y.gatherRows(indices, into: &sy)
-        return Dataset(validated: sx, sy)
+        return Dataset(validated: sx, sy, weights: weights?.subset(indices))
     }
 
-    init(validated x: Matrix<Scalar>, _ y: Matrix<Scalar>) { self.x = x; self.y = y }
+    init(validated x: Matrix<Scalar>, _ y: Matrix<Scalar>, weights: SampleWeights<Scalar>? = nil) {
+        self.x = x; self.y = y; self.weights = weights
+    }
 
     /// The same samples with the inputs standardised by `features` and the targets by `targets`
     /// (when given), checked finite in the same pass (see `Standardization.applyCheckingFinite`);
     /// throws as `init(x:y:)` does. The matrices are transformed in place when this dataset held
     /// the only reference to them (so a large data set is not copied).
     public consuming func standardized(features: Standardization, targets: Standardization?) throws -> Dataset {
-        var (x, y) = (self.x, self.y)
+        var (x, y, weights) = (self.x, self.y, self.weights)
         _ = consume self
         if let bad = features.applyCheckingFinite(to: &x) { throw Self.nonFinite("input", row: bad.row, column: bad.column, bad.value) }
         if let targets, let bad = targets.applyCheckingFinite(to: &y) {
             throw Self.nonFinite("target", row: bad.row, column: bad.column, bad.value)
         }
-        return Dataset(validated: x, y)
+        return Dataset(validated: x, y, weights: weights)
     }
 
     /// A seeded random split into a training part and a validation part holding
@@ -83,7 +98,7 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
                                     targetMoments: Bool = false) throws
         -> (training: Dataset, validation: Dataset, featureMoments: ColumnMoments?, targetMoments: ColumnMoments?) {
         let (t, v) = try Self.splitIndices(sampleCount: sampleCount, validationFraction: validationFraction, seed: seed)
-        var (x, y) = (self.x, self.y)
+        var (x, y, weights) = (self.x, self.y, self.weights)
         _ = consume self
         var vx = Matrix<Scalar>(rows: v.count, cols: x.cols), vy = Matrix<Scalar>(rows: v.count, cols: y.cols)
         x.gatherRows(v, into: &vx)
@@ -92,7 +107,8 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
         var tm = targetMoments ? ColumnMoments(columnCount: y.cols) : nil
         Self.compact(&x, keeping: t, moments: &fm)
         Self.compact(&y, keeping: t, moments: &tm)
-        return (Dataset(validated: x.rows(0..<t.count), y.rows(0..<t.count)), Dataset(validated: vx, vy), fm, tm)
+        return (Dataset(validated: x.rows(0..<t.count), y.rows(0..<t.count), weights: weights?.subset(t)),
+                Dataset(validated: vx, vy, weights: weights?.subset(v)), fm, tm)
     }
 
     /// Moves rows `keep` (ascending) to rows 0..<keep.count of `m`, a cache-sized block at a time,

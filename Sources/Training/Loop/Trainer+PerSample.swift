@@ -3,7 +3,8 @@ import LinearAlgebra
 import Optimizers
 
 /// The per-sample fast path: per-sample SGD (`.size(1)`) of a `LinearModel` with one output on a
-/// `SupervisedObjective`, with no `onStep` hook (an averaging optimizer is not `SGD`, so it takes the general path).
+/// `SupervisedObjective` without sample weights, with no `onStep` hook (an averaging optimizer is not `SGD`, so it
+/// takes the general path; a weighted objective does too).
 ///
 /// It makes exactly the calls of the general update, in the same order and on the same buffers,
 /// so the result is bit-identical (the tests compare the two):
@@ -23,7 +24,7 @@ extension Trainer {
     /// not apply.
     func runPerSampleFastPath() throws -> DivergenceReason?? {
         guard batchSize == 1, parallel == nil, onStep == nil, Opt.self == SGD<Scalar>.self,
-              let supervised = objective as? SupervisedObjective<Scalar>,
+              let supervised = objective as? SupervisedObjective<Scalar>, supervised.sampleWeights == nil,   // weighted: general path
               let layout = supervised.fusedLayout, layout.outputs == 1 else { return nil }
         return try withUnsafeMutablePointer(to: &optimizer) { pointer in
             try pointer.withMemoryRebound(to: SGD<Scalar>.self, capacity: 1) { sgd in

@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// Per-sample absolute error ℓ = Σⱼ |ŷⱼ − yⱼ|; g = s·sign(ŷ − y) with s = 1/B and sign(0) = 0
+/// Per-sample absolute error ℓ = Σⱼ |ŷⱼ − yⱼ|; g = s·sign(ŷ − y) with s = 1/B (wᵢ/B for a weighted sample) and sign(0) = 0
 /// (the subgradient PyTorch's `L1Loss` also returns at a tie).
 enum AbsoluteErrorKernel {
     @_specialize(where S == Float)

@@ -3,7 +3,7 @@ import LinearAlgebra
 /// Per-sample logistic loss on one logit z with label y ∈ [0, 1]:
 /// ℓ = log(1 + eᶻ) − y·z = max(z, 0) − y·z + log1p(e^(−|z|)), which is exact and never overflows
 /// (e^(−|z|) ≤ 1). The derivative is σ(z) − y, with σ evaluated as 1/(1 + e^(−z)) for z ≥ 0 and
-/// eᶻ/(1 + eᶻ) for z < 0 so that neither branch overflows; g = s·(σ(z) − y), s = 1/B.
+/// eᶻ/(1 + eᶻ) for z < 0 so that neither branch overflows; g = s·(σ(z) − y), s = 1/B (wᵢ/B for a weighted sample).
 enum BinaryLogisticKernel {
     @_specialize(where S == Float)
     @_specialize(where S == Double)

@@ -2,7 +2,7 @@ import LinearAlgebra
 
 /// Per-sample Huber loss ℓ = Σⱼ h(rⱼ), r = ŷ − y, with h(r) = ½r² for |r| ≤ δ and δ·(|r| − ½δ)
 /// beyond (Huber, "Robust Estimation of a Location Parameter", 1964). Its derivative is
-/// clamp(r, −δ, δ), continuous at |r| = δ; g = s·clamp(r, −δ, δ) with s = 1/B.
+/// clamp(r, −δ, δ), continuous at |r| = δ; g = s·clamp(r, −δ, δ) with s = 1/B (wᵢ/B for a weighted sample).
 enum HuberKernel {
     @_specialize(where S == Float)
     @_specialize(where S == Double)

@@ -79,10 +79,15 @@ public enum Loss: Sendable, Codable, Equatable, Hashable {
 
     /// Σᵢ ℓᵢ over the rows, with `gradientScale`·∂ℓᵢ/∂ŷᵢ written into `gradient` when it is given
     /// (`sum` uses 1/B; a batch evaluated in chunks passes 1/B of the whole batch to every chunk).
+    ///
+    /// With `weights` (one per row, wᵢ ≥ 0; see `SampleWeights`) it is Σᵢ wᵢ·ℓᵢ, and row i's
+    /// gradient is (s·wᵢ)·∂ℓᵢ/∂ŷᵢ: the kernel is called with the scale s·wᵢ. Without them every
+    /// row takes s itself (the unweighted arithmetic, unchanged).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func sum<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>,
-                                 gradient: MutableMatrixView<Scalar>?, gradientScale scale: Scalar) -> Double {
+                                 gradient: MutableMatrixView<Scalar>?, gradientScale scale: Scalar,
+                                 weights: UnsafePointer<Scalar>? = nil) -> Double {
         precondition(prediction.rows == target.rows && prediction.cols == target.cols,
                      "loss: prediction is \(prediction.shape) but the target is \(target.shape)")
         if let gradient {
@@ -94,16 +99,16 @@ public enum Loss: Sendable, Codable, Equatable, Hashable {
         let rows = RowPointers(prediction: prediction, target: target, gradient: gradient)
         switch self {
         case .squaredError:
-            return rows.sum { SquaredErrorKernel.sample($0, $1, k, $2, scale) }
+            return rows.sum(scale: scale, weights: weights) { SquaredErrorKernel.sample($0, $1, k, $2, $3) }
         case .huber(let delta):
             let d = Scalar(delta)
-            return rows.sum { HuberKernel.sample($0, $1, k, $2, scale, delta: d) }
+            return rows.sum(scale: scale, weights: weights) { HuberKernel.sample($0, $1, k, $2, $3, delta: d) }
         case .absoluteError:
-            return rows.sum { AbsoluteErrorKernel.sample($0, $1, k, $2, scale) }
+            return rows.sum(scale: scale, weights: weights) { AbsoluteErrorKernel.sample($0, $1, k, $2, $3) }
         case .binaryLogistic:
-            return rows.sum { BinaryLogisticKernel.sample($0, $1, k, $2, scale) }
+            return rows.sum(scale: scale, weights: weights) { BinaryLogisticKernel.sample($0, $1, k, $2, $3) }
         case .softmaxCrossEntropy:
-            return rows.sum { SoftmaxCrossEntropyKernel.sample($0, $1, k, $2, scale) }
+            return rows.sum(scale: scale, weights: weights) { SoftmaxCrossEntropyKernel.sample($0, $1, k, $2, $3) }
         }
     }
 }
@@ -123,14 +128,20 @@ struct RowPointers<S: BLASScalar> {
         g = gradient?.base; gStride = gradient?.stride ?? 0
     }
 
-    /// Σᵢ body(pᵢ, yᵢ, gᵢ) over the rows, in order.
+    /// Σᵢ body(pᵢ, yᵢ, gᵢ, s) over the rows, in order; with `weights`, Σᵢ wᵢ·body(pᵢ, yᵢ, gᵢ, s·wᵢ).
     @inline(__always)
-    func sum(_ body: (UnsafePointer<S>, UnsafePointer<S>, UnsafeMutablePointer<S>?) -> Double) -> Double {
+    func sum(scale: S, weights: UnsafePointer<S>?,
+             _ body: (UnsafePointer<S>, UnsafePointer<S>, UnsafeMutablePointer<S>?, S) -> Double) -> Double {
         var total = 0.0
-        if let g {
-            for i in 0..<rows { total += body(p + i * pStride, y + i * yStride, g + i * gStride) }
+        if let w = weights {
+            for i in 0..<rows {
+                let wi = w[i]
+                total += Double(wi) * body(p + i * pStride, y + i * yStride, g.map { $0 + i * gStride }, scale * wi)
+            }
+        } else if let g {
+            for i in 0..<rows { total += body(p + i * pStride, y + i * yStride, g + i * gStride, scale) }
         } else {
-            for i in 0..<rows { total += body(p + i * pStride, y + i * yStride, nil) }
+            for i in 0..<rows { total += body(p + i * pStride, y + i * yStride, nil, scale) }
         }
         return total
     }

@@ -3,7 +3,7 @@ import LinearAlgebra
 /// Per-sample softmax cross-entropy on logits z (k entries) with a target row y:
 /// ℓ = Σⱼ yⱼ·(lse(z) − zⱼ), lse(z) = m + log Σⱼ e^(zⱼ − m), m = maxⱼ zⱼ (every exponent ≤ 0, so the
 /// sum lies in [1, k] and never overflows). Each term lse − zⱼ ≥ 0, so the sum has no cancellation.
-/// The gradient is ∂ℓ/∂zⱼ = softmax(z)ⱼ·Σₗyₗ − yⱼ; g = s·(that), s = 1/B.
+/// The gradient is ∂ℓ/∂zⱼ = softmax(z)ⱼ·Σₗyₗ − yⱼ; g = s·(that), s = 1/B (wᵢ/B for a weighted sample).
 enum SoftmaxCrossEntropyKernel {
     @_specialize(where S == Float)
     @_specialize(where S == Double)

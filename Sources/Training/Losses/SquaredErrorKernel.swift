@@ -1,6 +1,6 @@
 import LinearAlgebra
 
-/// Per-sample squared error ℓ = ½·Σⱼ (ŷⱼ − yⱼ)², gradient row g = s·(ŷ − y) with s = 1/B.
+/// Per-sample squared error ℓ = ½·Σⱼ (ŷⱼ − yⱼ)², gradient row g = s·(ŷ − y) with s = 1/B (wᵢ/B for a weighted sample).
 enum SquaredErrorKernel {
     @_specialize(where S == Float)
     @_specialize(where S == Double)

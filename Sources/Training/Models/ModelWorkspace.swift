@@ -3,7 +3,8 @@ import LinearAlgebra
 /// Scratch memory for one model and batches of up to `maximumBatchSize` rows, allocated once at
 /// construction (one block, zero-filled) and never resized, so forward/backward/loss calls that use
 /// it do not allocate. Slices: the model's scratch, the batch output ŷ and its gradient ∂L/∂ŷ
-/// (B × k each), and gather buffers for shuffled batches of inputs (B × d) and targets (B × k).
+/// (B × k each), and gather buffers for shuffled batches of inputs (B × d), targets (B × k) and
+/// sample weights (B).
 ///
 /// Copies of a struct holding a workspace share it: use one workspace from one thread at a time.
 public final class ModelWorkspace<Scalar: BLASScalar> {
@@ -17,6 +18,7 @@ public final class ModelWorkspace<Scalar: BLASScalar> {
     let outputGradient: UnsafeMutableBufferPointer<Scalar>
     let gatheredInputs: UnsafeMutableBufferPointer<Scalar>
     let gatheredTargets: UnsafeMutableBufferPointer<Scalar>
+    let gatheredWeights: UnsafeMutableBufferPointer<Scalar>
 
     public init(model m: some Model<Scalar>, maximumBatchSize: Int) {
         precondition(maximumBatchSize >= 1, "maximum batch size must be at least 1, got \(maximumBatchSize)")
@@ -25,7 +27,7 @@ public final class ModelWorkspace<Scalar: BLASScalar> {
         self.outputCount = m.outputCount
         let sizes = [m.scratchCount(batchSize: maximumBatchSize),
                      maximumBatchSize * m.outputCount, maximumBatchSize * m.outputCount,
-                     maximumBatchSize * m.inputCount, maximumBatchSize * m.outputCount]
+                     maximumBatchSize * m.inputCount, maximumBatchSize * m.outputCount, maximumBatchSize]
         memory = .allocate(capacity: sizes.reduce(0, +))
         memory.initialize(repeating: 0)
         var slices: [UnsafeMutableBufferPointer<Scalar>] = []
@@ -35,6 +37,7 @@ public final class ModelWorkspace<Scalar: BLASScalar> {
             offset += s
         }
         (model, output, outputGradient, gatheredInputs, gatheredTargets) = (slices[0], slices[1], slices[2], slices[3], slices[4])
+        gatheredWeights = slices[5]
     }
 
     deinit { memory.deallocate() }

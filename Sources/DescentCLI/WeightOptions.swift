@@ -1,0 +1,19 @@
+import ArgumentParser
+import Descent
+
+/// Per-sample and class weights (`train` and `lr-find`): the library's `WeightSpec`.
+struct WeightOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Per-sample weights: a .npy vector or a one-column CSV with one weight (finite, ≥ 0) per data row; each sample's loss and gradient are scaled by its weight (scikit-learn's sample_weight).", valueName: "path"))
+    var sampleWeight: String?
+
+    @Option(name: .long, help: ArgumentHelp("Class weights for the logistic or softmax loss: balanced (n / (classes · count), on the training rows) or class=weight pairs by class index, e.g. 0=1,1=4; they multiply the sample weights.", valueName: "balanced|c=w,…"))
+    var classWeight: String?
+
+    func spec() throws -> WeightSpec {
+        let classes: ClassWeights?
+        do { classes = try classWeight.map { try ClassWeights(parsing: $0) } } catch let e as TrainingDataError {
+            throw CLIError("--class-weight: \(e)")
+        }
+        return WeightSpec(sampleWeightPath: sampleWeight, classWeights: classes)
+    }
+}
