@@ -9,7 +9,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: [.long, .customLong("learning-rate")], help: ArgumentHelp("Learning rate (a number), or `auto`: run the range test first and use its `auto` suggestion (see `descent lr-find`) (default: 0.01 for sgd, 1 for the learning-rate-free methods).", valueName: "rate|auto"))
     var lr: String?
 
-    @Option(name: .long, help: ArgumentHelp("Learning-rate schedule in text form, e.g. `cosine:T=20`, `step:size=10,gamma=0.5`, `onecycle:steps=3000`, `linear:iters=2 then@2 cosine:T=18`, `plateau:patience=3`.", valueName: "text"))
+    @Option(name: .long, help: ArgumentHelp("Learning-rate schedule in text form, e.g. `cosine:T=20`, `step:size=10,gamma=0.5`, `onecycle:steps=3000` (or `onecycle:epochs=10,steps-per-epoch=300`), `multiplicative:factor=0.95`, `linear:iters=2 then@2 cosine:T=18`, `plateau:patience=3`.", valueName: "text"))
     var schedule: String?
 
     @Option(name: .long, help: ArgumentHelp("Passes over the training data. Default 20 (10 on the built-in problem).", valueName: "n"))

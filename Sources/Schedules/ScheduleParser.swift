@@ -1,5 +1,5 @@
 /// Every kind `parseSchedule` knows, in the table's order.
-public let scheduleKinds = ["constant", "linear", "step", "multistep", "exp", "poly", "cosine", "restarts", "cyclic", "onecycle",
+public let scheduleKinds = ["constant", "linear", "step", "multistep", "exp", "multiplicative", "poly", "cosine", "restarts", "cyclic", "onecycle",
                             "plateau", "invscaling", "optimal", "adaptive", "mml"]
 
 /// Parses the compact text form of a schedule, as the CLI takes it (`--schedule`).
@@ -16,11 +16,12 @@ public let scheduleKinds = ["constant", "linear", "step", "multistep", "exp", "p
 /// | `step` | size (required), gamma (0.1), unit (epoch) |
 /// | `multistep` | at (required, `30/80/150`), gamma (0.1), unit (epoch) |
 /// | `exp` | gamma (required), unit (epoch) |
+/// | `multiplicative` | factor (required), unit (epoch) — torch's MultiplicativeLR with a constant lambda |
 /// | `poly` | iters (5), power (1), unit (epoch) |
 /// | `cosine` | T (required), min (0), unit (epoch) |
 /// | `restarts` | T0 (required), mult (1), min (0), unit (epoch) |
 /// | `cyclic` | base (lr), max (required), up (2000), down (up), mode (triangular / triangular2 / exp_range), gamma (1), momentum (off; `base/max` turns cycling on), unit (batch) |
-/// | `onecycle` | max (lr), steps (required), pct (0.3), anneal (cos / linear), div (25), final (1e4), phases (2 / 3), momentum (off; `base/max`), unit (batch) |
+/// | `onecycle` | max (lr), steps (required, or `epochs` × `steps-per-epoch` as torch's OneCycleLR takes them), pct (0.3), anneal (cos / linear), div (25), final (1e4), phases (2 / 3), momentum (off; `base/max`), unit (batch) |
 /// | `plateau` | mode (min / max), factor (0.1), patience (10), threshold (1e-4), threshold_mode (rel / abs), cooldown (0), min_lr (0), eps (1e-8) |
 /// | `invscaling` | eta0 (lr), power (0.25) — per sample |
 /// | `optimal` | alpha (1e-4), loss (squared / hinge / log) — per sample |
@@ -154,6 +155,21 @@ private struct Fields {
     }
 }
 
+/// OneCycle's total steps: `steps=N`, or torch's `epochs=E,steps-per-epoch=S` (total_steps = E·S,
+/// as `OneCycleLR` computes it when total_steps is None); exactly one of the two forms.
+private func oneCycleTotalSteps(_ f: inout Fields) throws -> Int {
+    let hasSteps = f.values["steps"] != nil
+    let hasEpochs = f.values["epochs"] != nil || f.values["steps-per-epoch"] != nil
+    if hasSteps && hasEpochs { throw f.error("steps", "give either steps or epochs with steps-per-epoch, not both") }
+    if !hasEpochs { return try f.int("steps") }
+    let epochs = try f.int("epochs"), perEpoch = try f.int("steps-per-epoch")
+    if epochs < 1 { throw f.error("epochs", "must be an integer > 0, got \(epochs)") }
+    if perEpoch < 1 { throw f.error("steps-per-epoch", "must be an integer > 0, got \(perEpoch)") }
+    let (total, overflow) = epochs.multipliedReportingOverflow(by: perEpoch)
+    if overflow { throw f.error("epochs", "epochs × steps-per-epoch overflows") }
+    return total
+}
+
 private func parseLeaf(_ text: String, _ lr: Double, peak: SchedulePeak? = nil) throws -> any LearningRateSchedule {
     let trimmed = text.trimmedSpaces()
     let head = trimmed.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
@@ -178,6 +194,8 @@ private func parseLeaf(_ text: String, _ lr: Double, peak: SchedulePeak? = nil) 
             schedule = try MultiStepDecaySchedule(baseLearningRate: lr, milestones: ms, gamma: f.double("gamma", 0.1), unit: f.unit(.epoch))
         case "exp":
             schedule = try ExponentialSchedule(baseLearningRate: lr, gamma: f.double("gamma"), unit: f.unit(.epoch))
+        case "multiplicative":
+            schedule = try MultiplicativeSchedule(baseLearningRate: lr, factor: f.double("factor"), unit: f.unit(.epoch))
         case "poly":
             schedule = try PolynomialSchedule(baseLearningRate: lr, iterations: f.int("iters", 5), power: f.double("power", 1), unit: f.unit(.epoch))
         case "cosine":
@@ -197,7 +215,7 @@ private func parseLeaf(_ text: String, _ lr: Double, peak: SchedulePeak? = nil) 
             let phases = try f.int("phases", 2)
             if phases != 2 && phases != 3 { throw f.error("phases", "expected 2 or 3, got \(phases)") }
             let peakMax = f.values["max"] == nil ? peak?.max : nil
-            schedule = try OneCycleSchedule(maxLearningRate: peakMax ?? f.double("max", lr), totalSteps: f.int("steps"), pctStart: f.double("pct", 0.3),
+            schedule = try OneCycleSchedule(maxLearningRate: peakMax ?? f.double("max", lr), totalSteps: oneCycleTotalSteps(&f), pctStart: f.double("pct", 0.3),
                                             annealing: f.choice("anneal", .cos, OneCycleSchedule.Annealing.allCases.map { ($0.rawValue, $0) }),
                                             divFactor: f.double("div", peakMax == nil ? 25 : peak!.divisor), finalDivFactor: f.double("final", 1e4),
                                             threePhase: phases == 3,

@@ -134,7 +134,8 @@ private let tolerance = 1e-12
 }
 
 @Test func everyFixtureSeriesIsUsed() throws {
-    let used = Set((try torchCases() + momentumCases() + sklearnCases()).map(\.0) + (try plateauCases()).map(\.0) + ["sk_adaptive"])
+    let used = Set((try torchCases() + momentumCases() + sklearnCases()).map(\.0) + (try plateauCases()).map(\.0) + ["sk_adaptive"]
+                   + (multiplicativeTextCases + oneCycleEpochTextCases).map(\.0))
     #expect(Set(ScheduleFixtures.learningRates.keys) == used)
-    #expect(Set(ScheduleFixtures.momenta.keys) == Set(try momentumCases().map(\.0)))
+    #expect(Set(ScheduleFixtures.momenta.keys) == Set(try momentumCases().map(\.0) + oneCycleEpochTextCases.map(\.0)))
 }

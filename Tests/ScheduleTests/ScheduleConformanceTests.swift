@@ -23,6 +23,7 @@ struct ScheduleConformanceTests {
         "step": Row(text: "step:size=5,gamma=0.5", horizon: 20, peak: 0.1),
         "multistep": Row(text: "multistep:at=5/12,gamma=0.1", horizon: 20, peak: 0.1),
         "exp": Row(text: "exp:gamma=0.9", horizon: 20, peak: 0.1),
+        "multiplicative": Row(text: "multiplicative:factor=0.8", horizon: 20, peak: 0.1),
         "poly": Row(text: "poly:iters=20,power=2", horizon: 20, peak: 0.1),
         "cosine": Row(text: "cosine:T=20,min=0.001", horizon: 20, peak: 0.1),
         "restarts": Row(text: "restarts:T0=5,mult=2", horizon: 35, peak: 0.1),

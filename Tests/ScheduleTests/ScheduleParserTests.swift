@@ -36,6 +36,7 @@ private func parse(_ text: String, lr: Double = 0.1) throws -> any LearningRateS
         try StepDecaySchedule(baseLearningRate: lr, stepSize: 3, gamma: 0.7, unit: .sample),
         try MultiStepDecaySchedule(baseLearningRate: lr, milestones: [2, 9, 9], gamma: 0.3, unit: .epoch),
         try ExponentialSchedule(baseLearningRate: lr, gamma: 0.97, unit: .batch),
+        try MultiplicativeSchedule(baseLearningRate: lr, factor: 0.93, unit: .sample),
         try PolynomialSchedule(baseLearningRate: lr, iterations: 40, power: 1.5, unit: .epoch),
         try CosineAnnealingSchedule(baseLearningRate: lr, period: 33, minimumLearningRate: 1e-5, unit: .batch),
         try CosineWarmRestartsSchedule(baseLearningRate: lr, firstPeriod: 6, periodMultiplier: 3, minimumLearningRate: 1e-4, unit: .epoch),

@@ -75,6 +75,12 @@ torch_cases = {
     "sequential_const_exp_step": lambda o: S.SequentialLR(
         o, [S.ConstantLR(o, factor=0.5, total_iters=100), S.ExponentialLR(o, gamma=0.97),
             S.StepLR(o, step_size=20, gamma=0.5)], milestones=[5, 50]),
+    # MultiplicativeLR with a constant lambda (lr_t = lr_{t-1} * f for t >= 1); own factors, not
+    # the ExponentialLR cases' gammas, plus one equal to exponential_0.95 for the equivalence test.
+    "multiplicative_0.97": lambda o: S.MultiplicativeLR(o, lr_lambda=lambda t: 0.97),
+    "multiplicative_0.9": lambda o: S.MultiplicativeLR(o, lr_lambda=lambda t: 0.9),
+    "multiplicative_1.01": lambda o: S.MultiplicativeLR(o, lr_lambda=lambda t: 1.01),
+    "multiplicative_0.95": lambda o: S.MultiplicativeLR(o, lr_lambda=lambda t: 0.95),
     "chained_constant_exponential": lambda o: S.ChainedScheduler(
         [S.ConstantLR(o, factor=0.1, total_iters=20), S.ExponentialLR(o, gamma=0.98)]),
 }
@@ -88,6 +94,12 @@ momentum_cases = {
     "onecycle_cos": lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=300),
     "onecycle_linear": lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=300, anneal_strategy="linear"),
     "onecycle_three_phase": lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=300, three_phase=True),
+    # OneCycleLR given epochs and steps_per_epoch (total_steps = E * S); the run covers E * S steps.
+    "onecycle_e12_s25": lambda o: S.OneCycleLR(o, max_lr=0.2, epochs=12, steps_per_epoch=25),
+    "onecycle_e5_s37_linear": lambda o: S.OneCycleLR(o, max_lr=0.05, epochs=5, steps_per_epoch=37,
+                                                     anneal_strategy="linear", pct_start=0.4),
+    "onecycle_e3_s61_three": lambda o: S.OneCycleLR(o, max_lr=0.3, epochs=3, steps_per_epoch=61, three_phase=True,
+                                                    div_factor=8.0, base_momentum=0.82, max_momentum=0.93),
     "onecycle_custom": lambda o: S.OneCycleLR(o, max_lr=0.5, total_steps=250, pct_start=0.25, div_factor=10.0,
                                               final_div_factor=100.0, base_momentum=0.8, max_momentum=0.9),
 }
@@ -250,7 +262,8 @@ def main():
         lrs, _ = run(make)
         out.append(f'        "{name}": "{fmt(lrs)}",')
     for name, make in momentum_cases.items():
-        n = 250 if name == "onecycle_custom" else STEPS
+        n = {"onecycle_custom": 250, "onecycle_e12_s25": 300, "onecycle_e5_s37_linear": 185,
+             "onecycle_e3_s61_three": 183}.get(name, STEPS)
         lrs, m = run(make, steps=n, momentum=True)
         moms[name] = m
         out.append(f'        "{name}": "{fmt(lrs)}",')

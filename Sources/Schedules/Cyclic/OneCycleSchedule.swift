@@ -17,6 +17,8 @@
 /// Steps 0 … T−1 are the T updates; **step T or later throws** (PyTorch raises only past T,
 /// because its scheduler also computes the never-used rate after the last update).
 /// Text form: `onecycle:max=0.1,steps=1000,pct=0.3,anneal=cos,div=25,final=10000,phases=2,momentum=0.85/0.95,unit=batch`.
+/// The parser also takes torch's `epochs=E,steps-per-epoch=S` in place of `steps` (`OneCycleLR`:
+/// total_steps = epochs · steps_per_epoch when total_steps is None); the description writes `steps=E·S`.
 public struct OneCycleSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
     public enum Annealing: String, Sendable, Equatable, CaseIterable { case cos, linear }
 
