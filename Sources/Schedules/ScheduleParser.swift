@@ -20,7 +20,7 @@ public let scheduleKinds = ["constant", "linear", "step", "multistep", "exp", "m
 /// | `poly` | iters (5), power (1), unit (epoch) |
 /// | `cosine` | T (required), min (0), unit (epoch) |
 /// | `restarts` | T0 (required), mult (1), min (0), unit (epoch) |
-/// | `cyclic` | base (lr), max (required), up (2000), down (up), mode (triangular / triangular2 / exp_range), gamma (1), momentum (off; `base/max` turns cycling on), unit (batch) |
+/// | `cyclic` | base (lr), max (required), up (2000), down (up), mode (triangular / triangular2 / exp_range), gamma (1), scale-mode (cycle / iterations; default the mode's own, as PyTorch), momentum (off; `base/max` turns cycling on), unit (batch) |
 /// | `onecycle` | max (lr), steps (required, or `epochs` × `steps-per-epoch` as torch's OneCycleLR takes them), pct (0.3), anneal (cos / linear), div (25), final (1e4), phases (2 / 3), momentum (off; `base/max`), unit (batch) |
 /// | `plateau` | mode (min / max), factor (0.1), patience (10), threshold (1e-4), threshold_mode (rel / abs), cooldown (0), min_lr (0), eps (1e-8) |
 /// | `invscaling` | eta0 (lr), power (0.25) — per sample |
@@ -210,7 +210,10 @@ private func parseLeaf(_ text: String, _ lr: Double, peak: SchedulePeak? = nil) 
                                           maxLearningRate: peakMax ?? f.double("max"), stepSizeUp: up,
                                           stepSizeDown: f.int("down", up),
                                           mode: f.choice("mode", .triangular, CyclicSchedule.Mode.allCases.map { ($0.rawValue, $0) }),
-                                          gamma: f.double("gamma", 1), cycleMomentum: f.momentum(), unit: f.unit(.batch))
+                                          gamma: f.double("gamma", 1),
+                                          scaleMode: f.values["scale-mode"] == nil ? nil
+                                              : f.choice("scale-mode", .cycle, CyclicSchedule.ScaleMode.allCases.map { ($0.rawValue, $0) }),
+                                          cycleMomentum: f.momentum(), unit: f.unit(.batch))
         case "onecycle":
             let phases = try f.int("phases", 2)
             if phases != 2 && phases != 3 { throw f.error("phases", "expected 2 or 3, got \(phases)") }

@@ -42,6 +42,8 @@ private func parse(_ text: String, lr: Double = 0.1) throws -> any LearningRateS
         try CosineWarmRestartsSchedule(baseLearningRate: lr, firstPeriod: 6, periodMultiplier: 3, minimumLearningRate: 1e-4, unit: .epoch),
         try CyclicSchedule(baseLearningRate: 0.001, maxLearningRate: 0.2, stepSizeUp: 5, stepSizeDown: 9, mode: .expRange, gamma: 0.995,
                            cycleMomentum: MomentumCycle(base: 0.8, max: 0.9)),
+        try CyclicSchedule(baseLearningRate: 0.001, maxLearningRate: 0.2, stepSizeUp: 4, mode: .triangular2, scaleMode: .iterations),
+        try CyclicSchedule(baseLearningRate: 0.001, maxLearningRate: 0.2, stepSizeUp: 4, mode: .expRange, gamma: 0.9, scaleMode: .cycle),
         try OneCycleSchedule(maxLearningRate: 0.3, totalSteps: 77, pctStart: 0.4, annealing: .linear, divFactor: 10,
                              finalDivFactor: 300, threePhase: true, cycleMomentum: MomentumCycle(base: 0.85, max: 0.95), unit: .epoch),
         try PlateauSchedule(baseLearningRate: lr, mode: .max, factor: 0.3, patience: 4, threshold: 0.01, thresholdMode: .abs,
@@ -95,6 +97,7 @@ private func parse(_ text: String, lr: Double = 0.1) throws -> any LearningRateS
     #expect(field("plateau:mode=up") == "plateau.mode")
     #expect(field("cyclic:max=0.1,momentum=0.9/0.8") == "cyclic.momentum")
     #expect(field("cyclic:up=10") == "cyclic.max")
+    #expect(field("cyclic:max=0.1,scale-mode=epoch") == "cyclic.scale-mode")
     #expect(field("multistep:at=10/x") == "multistep.at")
     #expect(field("mml:ratio=0") == "mml.ratio")
     #expect(field("linear:unit=week") == "linear.unit")

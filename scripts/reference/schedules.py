@@ -91,6 +91,13 @@ momentum_cases = {
                                               base_momentum=0.85, max_momentum=0.95),
     "cyclic_exp_range": lambda o: S.CyclicLR(o, base_lr=0.01, max_lr=0.2, step_size_up=10,
                                              mode="exp_range", gamma=0.99),
+    # A custom scale_fn with an explicit scale_mode: Descent's scale-mode= with the mode's function.
+    "cyclic_exp_by_cycle": lambda o: S.CyclicLR(o, base_lr=0.02, max_lr=0.3, step_size_up=7, step_size_down=11,
+                                                scale_fn=lambda a: 0.8 ** a, scale_mode="cycle"),
+    "cyclic_halving_by_iterations": lambda o: S.CyclicLR(o, base_lr=0.005, max_lr=0.05, step_size_up=9,
+                                                         scale_fn=lambda a: 1 / (2.0 ** (a - 1)),
+                                                         scale_mode="iterations", base_momentum=0.7,
+                                                         max_momentum=0.95),
     "onecycle_cos": lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=300),
     "onecycle_linear": lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=300, anneal_strategy="linear"),
     "onecycle_three_phase": lambda o: S.OneCycleLR(o, max_lr=0.1, total_steps=300, three_phase=True),

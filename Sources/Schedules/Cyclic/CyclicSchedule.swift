@@ -10,14 +10,26 @@ import Foundation
 ///     η(t) = η_base + (η_max − η_base) · s · f
 ///     m(t) = m_max − (m_max − m_base) · s · f          (only with `cycleMomentum`)
 ///
-/// f = 1 (`triangular`), 1/2^(cycle−1) (`triangular2`), γ^t (`exp_range`). PyTorch defaults:
-/// up = 2000, γ = 1, momentum 0.8…0.9 (cycled by default there; opt-in here). Usually `.batch`.
-/// Text form: `cyclic:max=0.1,up=2000,down=2000,mode=triangular,gamma=1,momentum=0.8/0.9,unit=batch`
-/// (the base rate comes from `--lr`, or `base=`).
+/// f = f_mode(a): 1 (`triangular`), 1/2^(a−1) (`triangular2`), γ^a (`exp_range`), where the
+/// argument a is the cycle number (`scaleMode` `.cycle`) or the step t (`.iterations`). Without
+/// `scaleMode`, each mode takes PyTorch's: cycle for triangular and triangular2, iterations for
+/// exp_range — exactly PyTorch's named modes, whose `scale_mode` argument is ignored
+/// (`CyclicLR._init_scale_fn`). With `scaleMode` given, the schedule is PyTorch's
+/// `CyclicLR(scale_fn=f_mode, scale_mode=…)`: the scale functions a text form can name, with either
+/// argument (e.g. γ^cycle: a per-cycle exponential decay). PyTorch defaults: up = 2000, γ = 1,
+/// momentum 0.8…0.9 (cycled by default there; opt-in here). Usually `.batch`.
+/// Text form: `cyclic:max=0.1,up=2000,down=2000,mode=triangular,gamma=1,scale-mode=cycle,momentum=0.8/0.9,unit=batch`
+/// (the base rate comes from `--lr`, or `base=`; `scale-mode` only when it is not the mode's own).
 public struct CyclicSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
     public enum Mode: String, Sendable, Equatable, CaseIterable {
         case triangular, triangular2, expRange = "exp_range"
+
+        /// PyTorch's `scale_mode` for the named mode.
+        public var defaultScaleMode: ScaleMode { self == .expRange ? .iterations : .cycle }
     }
+
+    /// What the scale function f is applied to: the cycle number (1, 2, …) or the step t.
+    public enum ScaleMode: String, Sendable, Equatable, CaseIterable { case cycle, iterations }
 
     public let baseLearningRate: Double
     public let maxLearningRate: Double
@@ -25,12 +37,14 @@ public struct CyclicSchedule: LearningRateSchedule, Equatable, CustomStringConve
     public let stepSizeDown: Int
     public let mode: Mode
     public let gamma: Double
+    /// The argument of the scale function (`mode.defaultScaleMode` unless given).
+    public let scaleMode: ScaleMode
     public let cycleMomentum: MomentumCycle?
     public let unit: ScheduleUnit
 
     public init(baseLearningRate: Double, maxLearningRate: Double, stepSizeUp: Int = 2000, stepSizeDown: Int? = nil,
-                mode: Mode = .triangular, gamma: Double = 1, cycleMomentum: MomentumCycle? = nil,
-                unit: ScheduleUnit = .batch) throws {
+                mode: Mode = .triangular, gamma: Double = 1, scaleMode: ScaleMode? = nil,
+                cycleMomentum: MomentumCycle? = nil, unit: ScheduleUnit = .batch) throws {
         try Check.nonNegative(baseLearningRate, "base")
         try Check.nonNegative(maxLearningRate, "max")
         try Check.positive(stepSizeUp, "up")
@@ -42,6 +56,7 @@ public struct CyclicSchedule: LearningRateSchedule, Equatable, CustomStringConve
         self.stepSizeDown = stepSizeDown ?? stepSizeUp
         self.mode = mode
         self.gamma = gamma
+        self.scaleMode = scaleMode ?? mode.defaultScaleMode
         self.cycleMomentum = cycleMomentum
         self.unit = unit
     }
@@ -54,10 +69,11 @@ public struct CyclicSchedule: LearningRateSchedule, Equatable, CustomStringConve
         let cycle = (1 + position).rounded(.down)
         let x = 1 + position - cycle
         let scale = x <= ratio ? x / ratio : (x - 1) / (ratio - 1)
+        let a = scaleMode == .cycle ? cycle : Double(step)
         switch mode {
         case .triangular: return scale
-        case .triangular2: return scale * (1 / pow(2, cycle - 1))
-        case .expRange: return scale * pow(gamma, Double(step))
+        case .triangular2: return scale * (1 / pow(2, a - 1))
+        case .expRange: return scale * pow(gamma, a)
         }
     }
 
@@ -75,6 +91,7 @@ public struct CyclicSchedule: LearningRateSchedule, Equatable, CustomStringConve
     public var description: String {
         var s = "cyclic:base=\(formatNumber(baseLearningRate)),max=\(formatNumber(maxLearningRate)),up=\(stepSizeUp),down=\(stepSizeDown),mode=\(mode.rawValue)"
         if mode == .expRange { s += ",gamma=\(formatNumber(gamma))" }
+        if scaleMode != mode.defaultScaleMode { s += ",scale-mode=\(scaleMode.rawValue)" }
         if let m = cycleMomentum { s += ",momentum=\(m.text)" }
         return s + ",unit=\(unit.rawValue)"
     }
