@@ -62,7 +62,7 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .long, help: "schedule-free warm-up steps.")
     var warmupSteps: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Average the iterates (Polyak–Ruppert) from this update on (every optimizer; dog/ldog keep their polynomial weights, average_gamma).", valueName: "step"))
+    @Option(name: .long, help: ArgumentHelp("Average the iterates (Polyak–Ruppert) from this update on, 0-based (scikit-learn average=a is a-1; every optimizer; dog/ldog keep their polynomial weights, average_gamma).", valueName: "step"))
     var averageFrom: Int?
 
     enum DecayMode: String, ExpressibleByArgument, CaseIterable {
