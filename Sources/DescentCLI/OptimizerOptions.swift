@@ -23,8 +23,17 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: [.long, .customLong("weight_decay")], help: "Weight decay λ (L2 in the gradient; mml-sgd: shrink by 1 − γλ after each step).")
     var weightDecay: Double?
 
-    @Option(name: .long, help: "Where sgd applies weight decay: coupled (PyTorch) or shrink (microsoftml).")
+    @Option(name: .long, help: "Where sgd applies weight decay: coupled (λθ added to the gradient: PyTorch, and scikit-learn's l2 without momentum) or shrink-after-step (θ ← (1 − γλ)θ after the step, which scales the gradient step too: microsoftml, not scikit-learn's l2); shrink is accepted for shrink-after-step.")
     var decayMode: DecayMode?
+
+    @Option(name: .long, help: "scikit-learn's penalty for sgd: none, l2 (weight_decay=α, coupled), l1 (l1=α, cumulative clip) or elasticnet (weight_decay=(1−ρ)α, l1=ρα); never on the biases. Instead of --weight-decay.")
+    var penalty: ScikitLearnPenalty?
+
+    @Option(name: .long, help: "scikit-learn's regularisation strength α of --penalty (default 1e-4).")
+    var alpha: Double?
+
+    @Option(name: .long, help: "scikit-learn's elastic-net mixing ρ of --penalty elasticnet, in [0, 1] (default 0.15).")
+    var l1Ratio: Double?
 
     @Flag(name: .long, help: "No weight decay on the biases (every optimizer).")
     var noBiasDecay = false
@@ -53,10 +62,13 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .long, help: "schedule-free warm-up steps.")
     var warmupSteps: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Average the iterates (Polyak–Ruppert) from this update on (every optimizer; dog/ldog keep their polynomial weights, average_gamma).", valueName: "step"))
+    @Option(name: .long, help: ArgumentHelp("Average the iterates (Polyak–Ruppert) from this update on, 0-based (scikit-learn average=a is a-1; every optimizer; dog/ldog keep their polynomial weights, average_gamma).", valueName: "step"))
     var averageFrom: Int?
 
-    enum DecayMode: String, ExpressibleByArgument, CaseIterable { case coupled, shrink }
+    enum DecayMode: String, ExpressibleByArgument, CaseIterable {
+        case coupled, shrinkAfterStep = "shrink-after-step", shrink
+        static var allValueStrings: [String] { ["coupled", "shrink-after-step"] }
+    }
 
     /// Every optimizer's fields, for `--help`.
     static let fieldHelp: String = OptimizerRegistry.all.map { spec in
@@ -78,6 +90,9 @@ struct OptimizerOptions: ParsableArguments {
         add("--dampening", "dampening", dampening)
         add("--weight-decay", "weight_decay", weightDecay)
         if let m = decayMode { out.append(("--decay-mode", "decay_mode", .word(m.rawValue))) }
+        if let p = penalty, let fields = try? p.sgdFields(alpha: alpha ?? 1e-4, l1Ratio: l1Ratio ?? 0.15) {
+            for (field, value) in fields { out.append(("--penalty \(p.rawValue)", field, .number(value))) }
+        }
         add("--decay", "rho", decay)
         add("--epsilon", "eps", epsilon)
         add("--reps-rel", "reps_rel", repsRel)
@@ -101,6 +116,7 @@ struct OptimizerOptions: ParsableArguments {
     /// The optimizer settings from --optimizer and the field flags, with `defaults` for fields
     /// neither sets (the built-in problem's momentum). Errors are one line naming the option.
     func settings(defaults: [String: OptimizerValue] = [:]) throws -> OptimizerSettings {
+        try checkPenalty()
         var s: OptimizerSettings
         do { s = try OptimizerSettings(parsing: optimizer) } catch { throw CLIError("--optimizer: \(error)") }
         let spec = s.spec
@@ -120,6 +136,25 @@ struct OptimizerOptions: ParsableArguments {
         return s
     }
 
+    /// --penalty's companions: --alpha and --l1-ratio only with it (--l1-ratio only with
+    /// elasticnet), valid values, and no second source of the weight decay (--weight-decay, or
+    /// --decay-mode shrink-after-step, which is not scikit-learn's l2).
+    func checkPenalty() throws {
+        guard let p = penalty else {
+            if alpha != nil { throw CLIError("--alpha is the strength of --penalty; give --penalty l2, l1 or elasticnet, or use --weight-decay") }
+            if l1Ratio != nil { throw CLIError("--l1-ratio needs --penalty elasticnet") }
+            return
+        }
+        if l1Ratio != nil && p != .elasticnet { throw CLIError("--l1-ratio applies to --penalty elasticnet only, not \(p.rawValue)") }
+        if weightDecay != nil {
+            throw CLIError("--penalty \(p.rawValue) and --weight-decay both set the weight decay; give one (--penalty l2 --alpha A is --weight-decay A --no-bias-decay)")
+        }
+        if let m = decayMode, m != .coupled {
+            throw CLIError("--penalty \(p.rawValue) is scikit-learn's coupled decay; --decay-mode \(m.rawValue) contradicts it")
+        }
+        do { _ = try p.sgdFields(alpha: alpha ?? 1e-4, l1Ratio: l1Ratio ?? 0.15) } catch { throw CLIError("--penalty: \(error)") }
+    }
+
     /// The settings for a run: on the built-in problem, SGD trains with momentum
     /// (`EmbeddedProblem.momentum`) unless the command sets it.
     func settings(embedded: Bool) throws -> OptimizerSettings {
@@ -134,3 +169,5 @@ struct OptimizerOptions: ParsableArguments {
         return textFields(spec).contains(f.name) || givenFlags.contains { spec.field(named: $0.field)?.name == f.name }
     }
 }
+
+extension ScikitLearnPenalty: ExpressibleByArgument {}

@@ -8,7 +8,7 @@ extension RunPlan {
          _ compute: ComputeOptions) throws {
         self.init(data: try data.spec(), model: try model.spec(), preparation: batches.preparation,
                   optimizer: try optimizer.settings(embedded: data.data == nil))
-        noBiasDecay = optimizer.noBiasDecay
+        noBiasDecay = optimizer.noBiasDecay || (optimizer.penalty ?? .none) != .none
         averageFrom = optimizer.averageFrom
         batchSize = batches.batchSize == nil ? nil : try batches.parsedBatchSize()
         shuffle = batches.shuffle

@@ -8,8 +8,12 @@ import LinearAlgebra
 ///     w_t = (1 + γ)/(t + γ),   x̄_t = (1 − w_t)·x̄_{t−1} + w_t·x_t     (t = 1, 2, …; w_1 = 1, so x̄_1 = x_1)
 ///
 /// where x_t is the wrapped optimizer's evaluation point after the update (the parameters for most
-/// methods). γ = 0 is the uniform running mean (averaged SGD, Polyak–Ruppert; scikit-learn's
-/// `average=k`, PyTorch's `ASGD(t0=…)` without its decay); γ > 0 is polynomial-decay averaging
+/// methods). γ = 0 is the uniform running mean (averaged SGD, Polyak–Ruppert; PyTorch's
+/// `ASGD(t0=…)` without its decay). scikit-learn's `average=a` (`_plain_sgd`: `if 0 < average <= t`,
+/// t the 1-based sample update, then `add_average` and `average_intercept`, the running mean of the
+/// weights and the intercept after each such update) is γ = 0 with `start = a − 1` (`--average-from
+/// a-1`; `average=True` is a = 1, start 0), checked against scikit-learn in `SGDPenaltySklearnTests`.
+/// With an L1 penalty scikit-learn averages before its L1 clip, this after the whole step; γ > 0 is polynomial-decay averaging
 /// (Shamir & Zhang, ICML 2013), which DoG and L-DoG use with γ = 8 (reference `dog-optimizer` 1.0.3,
 /// `dog/averager.py`, `PolynomialDecayAverager`). Until the first averaged update `evaluationPoint`
 /// is the wrapped optimizer's. Its state (`PolynomialAveragingState`) is the counters, γ, the start

@@ -14,7 +14,15 @@ import LinearAlgebra
 /// else:      d ← g
 /// θ ← θ − γd                                (γ multiplies the buffer at use: it never enters b)
 /// θ ← (1 − γλ)θ                             (weightDecayMode == .shrinkAfterStep, microsoftml)
+/// θ ← clip toward 0 by the cumulative L1     (λ₁ > 0, scikit-learn's L1: `CumulativeL1`)
 /// ```
+/// scikit-learn's `SGDRegressor`/`SGDClassifier` penalties are this rule without momentum:
+/// `penalty='l2'` is λ = α with `.coupledL2` (scikit-learn shrinks θ ← (1 − γα)θ and then adds the
+/// gradient taken at the old θ, which is θ − γ(g + αθ), the coupled step, up to rounding);
+/// `penalty='l1'` is λ₁ = α; `penalty='elasticnet'` is λ = (1 − ρ)α and λ₁ = ρα (ρ = `l1_ratio`).
+/// A group whose weight decay is set to 0 (the biases under `--no-bias-decay`) gets neither, as
+/// scikit-learn never penalises the intercept. scikit-learn clamps its shrink factor at 0 when
+/// γα > 1; the coupled step does not (such a rate diverges in both).
 /// Defaults are PyTorch's: γ = 1e-3, μ = 0, τ = 0, λ = 0, no Nesterov, minimise. Because γ sits
 /// outside b, a new learning rate rescales the whole accumulated velocity at once (unlike the
 /// Sutskever/Keras form `v ← μv + γg`); the two agree only while γ is constant.
@@ -42,6 +50,8 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     public let maximize: Bool
     /// Whether momentum was enabled at construction (μ > 0), so the buffer b exists.
     public let hasMomentum: Bool
+    /// λ₁ of the cumulative L1 penalty (0: none).
+    public let l1Penalty: Double
 
     /// The current μ (changed by `setMomentum`).
     public internal(set) var currentMomentum: Double
@@ -52,6 +62,10 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     /// Whether b holds a value (PyTorch's "momentum_buffer is not None"); false before the first
     /// update with μ ≠ 0, which copies g into b.
     var bufferInitialized = false
+    /// The cumulative L1 penalty's u = Σ γλ₁ over the updates (`CumulativeL1`).
+    public internal(set) var l1Total: Double = 0
+    /// Its q: the signed penalty each parameter has received; empty when λ₁ = 0.
+    var l1Applied: [Scalar]
 
     /// Builds an optimizer for `parameterCount` parameters, split into `groups` (one group `all`
     /// when nil). Throws `OptimizerError` naming the field for an invalid hyper-parameter.
@@ -63,7 +77,8 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
                 nesterov: Bool = false,
                 weightDecay: Double = 0,
                 weightDecayMode: WeightDecayMode = .coupledL2,
-                maximize: Bool = false) throws {
+                maximize: Bool = false,
+                l1Penalty: Double = 0) throws {
         precondition(parameterCount >= 0, "SGD: negative parameter count \(parameterCount)")
         let groups = groups ?? ParameterGroup.all(parameterCount)
         ParameterGroup.validate(groups, count: parameterCount)
@@ -72,6 +87,7 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         try check(momentum, "momentum", .nonNegative)
         try check(dampening, "dampening", .nonNegative)
         try check.weightDecays(weightDecay, "weight decay", groups: groups)
+        try check(l1Penalty, "L1 penalty", .nonNegative)
         if nesterov && (momentum <= 0 || dampening != 0) {
             throw OptimizerError("SGD: nesterov requires momentum > 0 and dampening = 0, got momentum \(momentum) and dampening \(dampening)")
         }
@@ -86,6 +102,8 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         self.maximize = maximize
         self.hasMomentum = momentum > 0
         self.buffer = momentum > 0 ? [Scalar](repeating: 0, count: parameterCount) : []
+        self.l1Penalty = l1Penalty
+        self.l1Applied = l1Penalty > 0 ? [Scalar](repeating: 0, count: parameterCount) : []
     }
 
     static var hyperParameters: HyperParameterCheck { HyperParameterCheck("SGD") }
@@ -141,7 +159,21 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
             apply(nil)
         }
         if useMomentum { bufferInitialized = true }
+        if l1Penalty > 0 { applyL1(parameters, learningRate: learningRate) }
         stepCount += 1
+    }
+
+    /// u ← u + γλ₁, then the cumulative-L1 clip of every group not exempt from decay (a group's
+    /// weight decay set to 0), with u times the group's learning-rate scale.
+    mutating func applyL1(_ parameters: UnsafeMutableBufferPointer<Scalar>, learningRate: Double) {
+        l1Total += learningRate * l1Penalty
+        let u = l1Total, groups = groups
+        l1Applied.withUnsafeMutableBufferPointer { q in
+            groups.forEachStep(weightDecay: weightDecay) { group in
+                guard groups[group.index].weightDecay != 0 else { return }
+                CumulativeL1<Scalar>.clip(group.slice(parameters), applied: group.slice(q), total: u * group.learningRateScale)
+            }
+        }
     }
 }
 
@@ -246,10 +278,16 @@ public struct SGDState: OptimizerStatePayload {
     public var bufferInitialized: Bool
     /// The momentum buffer b, one element per parameter; nil when momentum was off at construction.
     public var momentumBuffer: [Double]?
+    /// The cumulative L1 penalty's u and q (`CumulativeL1`), present exactly when the SGD has an L1
+    /// penalty; without them (every SGD without L1) the state is written as it always was.
+    public var l1Total: Double?
+    public var l1Applied: [Double]?
 
-    public init(stepCount: Int, momentum: Double, bufferInitialized: Bool, momentumBuffer: [Double]?) {
+    public init(stepCount: Int, momentum: Double, bufferInitialized: Bool, momentumBuffer: [Double]?,
+                l1Total: Double? = nil, l1Applied: [Double]? = nil) {
         self.stepCount = stepCount; self.momentum = momentum
         self.bufferInitialized = bufferInitialized; self.momentumBuffer = momentumBuffer
+        self.l1Total = l1Total; self.l1Applied = l1Applied
     }
 }
 
@@ -258,7 +296,8 @@ extension SGD: OptimizerWithTypedState {
 
     public var state: SGDState {
         SGDState(stepCount: stepCount, momentum: currentMomentum, bufferInitialized: bufferInitialized,
-                 momentumBuffer: hasMomentum ? buffer.map { Double($0) } : nil)
+                 momentumBuffer: hasMomentum ? buffer.map { Double($0) } : nil,
+                 l1Total: l1Penalty > 0 ? l1Total : nil, l1Applied: l1Penalty > 0 ? l1Applied.map { Double($0) } : nil)
     }
 
     /// The buffer must be there exactly when this SGD has momentum; its μ must be finite and ≥ 0.
@@ -270,6 +309,16 @@ extension SGD: OptimizerWithTypedState {
             try check.perParameter(b, "momentumBuffer")
         } else if s.momentumBuffer != nil || s.bufferInitialized {
             throw check.error("has a momentum buffer but this SGD was built without momentum")
+        }
+        if l1Penalty > 0 {
+            guard let u = s.l1Total, let q = s.l1Applied else {
+                throw check.error("has no l1Total and l1Applied, but this SGD has an L1 penalty")
+            }
+            try check.require(u, "l1Total", .nonNegative)
+            try check.perParameter(q, "l1Applied")
+            guard q.allSatisfy(\.isFinite) else { throw check.error("has an invalid l1Applied: expected finite numbers") }
+        } else if s.l1Total != nil || s.l1Applied != nil {
+            throw check.error("has an L1 penalty's l1Total or l1Applied but this SGD was built without an L1 penalty")
         }
     }
 
@@ -286,6 +335,10 @@ extension SGD: OptimizerWithTypedState {
         if hasMomentum, let b = s.momentumBuffer {
             currentMomentum = s.momentum
             buffer = b.map { Scalar($0) }
+        }
+        if l1Penalty > 0, let u = s.l1Total, let q = s.l1Applied {
+            l1Total = u
+            l1Applied = q.map { Scalar($0) }
         }
     }
 }
@@ -305,15 +358,16 @@ public struct SGDSpec: OptimizerSpec {
     public static let dampening = OptimizerField.number("dampening", default: 0, in: .nonNegative, help: "dampening τ of the momentum buffer")
     public static let nesterov = OptimizerField.flag("nesterov", aliases: ["nag"], help: "Nesterov momentum")
     public static let weightDecay = OptimizerField.number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ")
-    public static let decayMode = OptimizerField("decay_mode", .choice(["coupled", "shrink"]), default: .word("coupled"),
-                                                 help: "coupled: L2 in the gradient (PyTorch); shrink: x ← (1 − γλ)x after the step (microsoftml)")
-    public var fields: [OptimizerField] { [Self.momentum, Self.dampening, Self.nesterov, Self.weightDecay, Self.decayMode] }
+    public static let decayMode = OptimizerField("decay_mode", .choice(WeightDecayMode.names), default: .word(WeightDecayMode.coupledL2.name),
+                                                 help: "coupled: L2 in the gradient (PyTorch; scikit-learn's l2 without momentum); shrink-after-step (or shrink): x ← (1 − γλ)x after the step (microsoftml)")
+    public static let l1 = OptimizerField.number("l1", default: 0, in: .nonNegative, help: "L1 penalty λ₁, scikit-learn's cumulative clip after each step")
+    public var fields: [OptimizerField] { [Self.momentum, Self.dampening, Self.nesterov, Self.weightDecay, Self.decayMode, Self.l1] }
 
     public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,
                                          as _: Scalar.Type) throws -> any Optimizer<Scalar> {
         try SGD<Scalar>(parameterCount: groups.last?.range.upperBound ?? 0, groups: groups, learningRate: learningRate,
                         momentum: s.number("momentum")!, dampening: s.number("dampening")!, nesterov: s.flag("nesterov"),
                         weightDecay: s.number("weight_decay")!,
-                        weightDecayMode: s.word("decay_mode") == "shrink" ? .shrinkAfterStep : .coupledL2)
+                        weightDecayMode: WeightDecayMode(name: s.word("decay_mode")!) ?? .coupledL2, l1Penalty: s.number("l1")!)
     }
 }

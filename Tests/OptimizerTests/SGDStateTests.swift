@@ -27,6 +27,8 @@ struct SGDStateTests {
         try resume({ try SGD<T>(parameterCount: 4, momentum: 0.9, dampening: 0.5, weightDecay: 0.1) }, T.self)
         try resume({ try SGD<T>(parameterCount: 4, momentum: 0.9, nesterov: true) }, T.self)
         try resume({ try SGD<T>(parameterCount: 4) }, T.self)
+        try resume({ try SGD<T>(parameterCount: 4, weightDecay: 0.1, l1Penalty: 0.3) }, T.self)
+        try resume({ try SGD<T>(parameterCount: 4, momentum: 0.9, l1Penalty: 0.2) }, T.self)
         try resume({ try SGD<T>.microsoftML(parameterCount: 4, momentum: 0.5, weightDecay: 0.1) }, T.self)
         try resume({ try AdaDelta<T>(parameterCount: 4, weightDecay: 0.1) }, T.self)
     }
@@ -42,6 +44,19 @@ struct SGDStateTests {
         var b = try SGD<Double>(parameterCount: 4, momentum: 0.9)
         try b.restore(a.saveState())
         #expect(b.momentum == 0.7 && b.stepCount == 2)
+    }
+
+    /// The cumulative L1's u and q are saved exactly when the SGD has an L1 penalty, and must fit.
+    @Test func l1StateIsSavedAndChecked() throws {
+        var l1 = try SGD<Double>(parameterCount: 4, l1Penalty: 0.3)
+        _ = SGDTestProblem.run(&l1, learningRates: [0.05, 0.04])
+        let saved = l1.saveState()
+        var plain = try SGD<Double>(parameterCount: 4)
+        #expect(throws: OptimizerError.self) { try plain.restore(saved) }
+        var other = try SGD<Double>(parameterCount: 4, l1Penalty: 0.3)
+        #expect(throws: OptimizerError.self) { try other.restore(plain.saveState()) }
+        try other.restore(saved)
+        #expect(other.l1Total == l1.l1Total && other.l1Total > 0)
     }
 
     @Test func restoreRejectsMismatches() throws {
