@@ -88,16 +88,7 @@ public enum NPYFile {
         precondition(1.littleEndian == 1, ".npy writing assumes a little-endian host")
         let header = NPYHeader(descr: "<f\(MemoryLayout<Scalar>.size)", fortranOrder: false,
                                shape: asVector ? [matrix.rows] : [matrix.rows, matrix.cols])
-        var dict = Array(header.dictionaryText(prefixLength: 10).utf8)
-        var prefix = NPYHeader.magic + [1, 0]
-        if dict.count > Int(UInt16.max) {
-            dict = Array(header.dictionaryText(prefixLength: 12).utf8)
-            prefix = NPYHeader.magic + [2, 0] + withUnsafeBytes(of: UInt32(dict.count).littleEndian, Array.init)
-        } else {
-            prefix += withUnsafeBytes(of: UInt16(dict.count).littleEndian, Array.init)
-        }
-        try AtomicFile.write(to: url) { out in
-            try out.write(Data(prefix + dict))
+        try write(header: header, to: url) { out in
             try matrix.withUnsafeBufferPointer { try out.write(UnsafeRawBufferPointer($0)) }
         }
     }

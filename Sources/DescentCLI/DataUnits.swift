@@ -4,18 +4,16 @@ import Descent
 /// the targets as the file holds them. `evaluate` reports this; so does `train`'s final summary,
 /// whose per-epoch table is on the standardised targets it trained on.
 enum DataUnits {
-    /// The loss's mean value and its metric (accuracy for classification losses, RMSE and R² for
-    /// regression losses) of `prediction` against `target`, both in the data's units.
+    /// The loss's mean value and its metrics (classification losses: accuracy, log-loss, ROC-AUC,
+    /// per-class precision/recall/F1 and the confusion matrix; regression losses: RMSE, MAE, R² and
+    /// explained variance) of `prediction` against `target`, both in the data's units.
     static func evaluate<Scalar: BLASScalar>(prediction: Matrix<Scalar>, target: Matrix<Scalar>, loss: Loss) -> Evaluation {
         let value = prediction.withView { p in target.withView { y in loss.value(prediction: p, target: y) } }
-        var e = Evaluation(sampleCount: target.rows, loss: value)
         if loss.isClassification {
-            e.accuracy = Metrics.accuracy(logits: prediction, target: target)
-        } else {
-            e.rmse = Metrics.rmse(prediction: prediction, target: target)
-            e.r2 = Metrics.r2(prediction: prediction, target: target)
+            var m = Metrics.classification(prediction, target)
+            return Evaluation(sampleCount: target.rows, loss: value, classification: &m)
         }
-        return e
+        return Evaluation(sampleCount: target.rows, loss: value, regression: Metrics.regression(prediction, target))
     }
 
     /// The training (and validation) evaluation of `parameters` in the data's units, or nil when the

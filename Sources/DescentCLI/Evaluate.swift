@@ -5,7 +5,7 @@ import Foundation
 /// `descent evaluate`: a model's loss and metrics on labelled data.
 struct Evaluate: ParsableCommand, PrecisionGeneric {
     static let configuration = CommandConfiguration(
-        abstract: "Loss and metrics (RMSE and R², or accuracy) of a model on labelled data.",
+        abstract: "Loss and metrics of a model on labelled data (regression: RMSE, MAE, R², explained variance; classification: accuracy, log-loss, ROC-AUC, per-class precision/recall/F1, confusion matrix).",
         discussion: """
         The model file's standardisation is applied to the features and undone on the outputs, so \
         the loss and metrics are in the targets' own units.
@@ -39,10 +39,42 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
         var rows = [("model", "\(model) (\(loaded.shape), loss \(loaded.loss))"), ("data", "\(input.source), \(e.sampleCount) samples"),
                     ("loss", Format.number(e.loss))]
         if let a = e.accuracy { rows.append(("accuracy", Format.number(a))) }
+        if let l = e.logLoss { rows.append(("log-loss", Format.number(l))) }
+        if let a = e.rocAUC { rows.append(("ROC-AUC", Format.number(a))) }
         if let r = e.rmse { rows.append(("RMSE", Format.number(r))) }
+        if let m = e.mae { rows.append(("MAE", Format.number(m))) }
         if let r2 = e.r2 { rows.append(("R²", Format.number(r2))) }
+        if let v = e.explainedVariance { rows.append(("explained variance", Format.number(v))) }
         // One column for the values, after the longest label.
         let width = rows.map(\.0.count).max()! + 2
         for (label, value) in rows { Terminal.out((label + ":").padding(toLength: width, withPad: " ", startingAt: 0) + value) }
+        if let matrix = e.confusionMatrix, let p = e.precision, let r = e.recall, let f = e.f1, let s = e.support {
+            let names = Self.classNames(loaded, count: matrix.count)
+            Terminal.out("")
+            Terminal.out(Self.table(header: ["class", "precision", "recall", "F1", "support"],
+                                    rows: names.indices.map { [names[$0], Format.number(p[$0]), Format.number(r[$0]),
+                                                               Format.number(f[$0]), Format.number(s[$0])] }))
+            Terminal.out("")
+            Terminal.out("confusion matrix (rows: true class, columns: predicted class):")
+            Terminal.out(Self.table(header: [""] + names, rows: names.indices.map { [names[$0]] + matrix[$0].map { Format.number($0) } }))
+        }
+    }
+
+    /// The classes' names: the model's class labels when it has them, else the class indices.
+    static func classNames<Scalar>(_ model: SavedModel<Scalar>, count: Int) -> [String] {
+        if let labels = model.classLabels, labels.count == count { return labels.map(SavedModel<Scalar>.labelText) }
+        return (0..<count).map(String.init)
+    }
+
+    /// Right-aligned columns after a left-aligned first column.
+    static func table(header: [String], rows: [[String]]) -> String {
+        let all = [header] + rows
+        let widths = header.indices.map { j in all.map { $0[j].count }.max()! }
+        return all.map { row in
+            row.indices.map { j in
+                let pad = String(repeating: " ", count: widths[j] - row[j].count)
+                return j == 0 ? row[j] + pad : "  " + pad + row[j]
+            }.joined()
+        }.joined(separator: "\n")
     }
 }

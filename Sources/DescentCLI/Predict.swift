@@ -9,13 +9,18 @@ struct Predict: ParsableCommand, PrecisionGeneric {
         discussion: """
         The data holds features only (every column), unless --target names columns to leave out. \
         The model file's standardisation is applied to the features and undone on the outputs, so \
-        predictions are in the targets' own units. Classification models output raw scores (logits).
+        predictions are in the targets' own units. Classification models output raw scores (logits), \
+        or with --proba the class probabilities (logistic: two columns P(negative), P(positive), as \
+        scikit-learn's predict_proba; softmax: one per class) and with --classes the predicted class's \
+        label. A .npy file holds one output as a vector (n,), like scikit-learn's predict, and --classes \
+        as int64 when every label is an integer.
 
         Examples:
           descent predict --model model.json --data new.csv --output predictions.csv
           descent predict --model model.json --data x.npy --output predictions.npy
           descent predict --model model.json --data test.csv --target price \\
               --output p.csv
+          descent predict --model classifier.json --data x.csv --proba
         """)
 
     @Option(name: .long, help: ArgumentHelp("Model file written by `descent train`.", valueName: "path"))
@@ -26,10 +31,17 @@ struct Predict: ParsableCommand, PrecisionGeneric {
     @Option(name: [.short, .long], help: ArgumentHelp("Predictions file: .csv (with a header) or .npy; without it, or with -, CSV on stdout.", valueName: "path"))
     var output: String?
 
+    @Flag(name: .long, help: "Write class probabilities (classification models): P(<label>) per class.")
+    var proba = false
+
+    @Flag(name: .long, help: "Write the predicted class's label (classification models).")
+    var classes = false
+
     @OptionGroup(title: "Computation") var compute: ComputeOptions
 
     func run() throws {
         try compute.apply()
+        if proba && classes { throw CLIError("--proba and --classes: choose one") }
         if let o = output, o != OutputPath.standardOutput {
             guard o.hasSuffix(".csv") || o.hasSuffix(".npy") else { throw CLIError("--output \(o): the file name must end in .csv or .npy") }
             try OutputPath.checkWritable(o, option: "--output")
@@ -40,15 +52,33 @@ struct Predict: ParsableCommand, PrecisionGeneric {
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
         let input = try data.loadFeatures(Scalar.self)
-        let predictions = try loaded.predict(input.x, dataFile: input.source)
-        if let o = output, o.hasSuffix(".npy") {
-            try NPYFile.write(predictions, to: URL(fileURLWithPath: o))
+        let predictions: Matrix<Scalar>, names: [String]
+        var labels: [Double]? = nil
+        if proba {
+            predictions = try loaded.predictProbabilities(input.x, dataFile: input.source, file: model)
+            names = loaded.classNames.map { "P(\($0))" }
+        } else if classes {
+            let predicted = try loaded.predictClasses(input.x, dataFile: input.source, file: model)
+            labels = predicted
+            predictions = Matrix<Scalar>(rows: predicted.count, cols: 1) { i, _ in Scalar(predicted[i]) }
+            names = [loaded.targetNames.count == 1 ? loaded.targetNames[0] : "class"]
         } else {
-            let names = loaded.targetNames.count == predictions.cols
+            predictions = try loaded.predict(input.x, dataFile: input.source)
+            names = loaded.targetNames.count == predictions.cols
                 ? loaded.targetNames : (0..<predictions.cols).map { "prediction\(predictions.cols == 1 ? "" : "\($0)")" }
+        }
+        if let o = output, o.hasSuffix(".npy") {
+            let url = URL(fileURLWithPath: o)
+            if let labels, loaded.integerClassLabels {
+                try NPYFile.write(int64: labels.map { Int64($0) }, to: url)
+            } else {
+                try NPYFile.write(predictions, to: url, asVector: predictions.cols == 1 && !proba)
+            }
+        } else {
             var text = names.joined(separator: ",") + "\n"
             text.reserveCapacity(predictions.rows * 24 * predictions.cols)
             for i in 0..<predictions.rows {
+                if let labels { text += SavedModel<Scalar>.labelText(labels[i]) + "\n"; continue }
                 text += (0..<predictions.cols).map { "\(predictions[i, $0])" }.joined(separator: ",") + "\n"
             }
             try OutputPath.write(Data(text.utf8), to: output ?? OutputPath.standardOutput)

@@ -354,8 +354,9 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         evaluate(parameters: parameters, x: x, y: y)
     }
 
-    /// Mean loss and metric over another set with the same columns (e.g. the validation part),
-    /// computed in chunks through the workspace.
+    /// Mean loss and metrics over another set with the same columns (e.g. the validation part),
+    /// computed in chunks through the workspace. Classification losses keep one score per sample
+    /// for ROC-AUC (binary): the buffer is allocated when a set larger than any before is evaluated.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func evaluate(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>) -> Evaluation {
@@ -363,31 +364,46 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         let total = accumulateEvaluation(parameters: parameters, x: x, y: y)
         guard n > 0 else { return Evaluation(sampleCount: 0, loss: .nan) }
         if loss.isClassification {
-            return Evaluation(sampleCount: n, loss: total / Double(n), accuracy: metrics.classification.accuracy)
+            return Evaluation(sampleCount: n, loss: total / Double(n), classification: &metrics.classification)
         }
-        return Evaluation(sampleCount: n, loss: total / Double(n), rmse: metrics.regression.rmse, r2: metrics.regression.r2)
+        return Evaluation(sampleCount: n, loss: total / Double(n), regression: metrics.regression)
     }
 
     /// The evaluation of the union of every process's (x, y) (each process passes its own rows, e.g.
     /// its share of a validation set): each process's loss sum and metric accumulators are gathered
-    /// and merged in rank order, so every process gets the same `Evaluation`. A collective.
+    /// and merged in rank order, so every process gets the same `Evaluation`. For ROC-AUC every
+    /// process's scores are gathered too (padded to the largest share), so the area is that of the
+    /// whole set, exactly as on one process. A collective.
     public func evaluate(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>,
                          over communicator: any Communicator) throws -> Evaluation {
         guard communicator.size > 1 else { return evaluate(parameters: parameters, x: x, y: y) }
         let total = accumulateEvaluation(parameters: parameters, x: x, y: y)
         var regression = metrics.regression
         var classification = metrics.classification
-        let parts = try communicator.allGather([Double(x.rows), total, Double(classification.correct)] + regression.packed)
-        var n = 0, sum = 0.0, correct = 0
-        regression.reset(); classification.reset()
-        for part in parts {
-            n += Int(part[0]); sum += part[1]; correct += Int(part[2])
-            regression.merge(packed: part[3...])
+        let classify = loss.isClassification
+        let parts = try communicator.allGather([Double(x.rows), total]
+                                               + (classify ? classification.packed : regression.packed))
+        var n = 0, sum = 0.0
+        var scoreParts: [[Double]] = []
+        if classify && classification.isBinary {
+            let mine = classification.packedScores
+            let longest = parts.map { Int($0[0]) }.max()! * 3
+            scoreParts = try communicator.allGather(mine + Array(repeating: 0, count: longest - mine.count))
         }
-        classification.set(count: n, correct: correct)
+        regression.reset(); classification.reset()
+        classification.reserveScores(parts.reduce(0) { $0 + Int($1[0]) })
+        for (rank, part) in parts.enumerated() {
+            n += Int(part[0]); sum += part[1]
+            if classify {
+                classification.merge(packed: part[2...])
+                if !scoreParts.isEmpty { classification.mergeScores(packed: scoreParts[rank][0..<(3 * Int(part[0]))]) }
+            } else {
+                regression.merge(packed: part[2...])
+            }
+        }
         guard n > 0 else { return Evaluation(sampleCount: 0, loss: .nan) }
-        if loss.isClassification { return Evaluation(sampleCount: n, loss: sum / Double(n), accuracy: classification.accuracy) }
-        return Evaluation(sampleCount: n, loss: sum / Double(n), rmse: regression.rmse, r2: regression.r2)
+        if classify { return Evaluation(sampleCount: n, loss: sum / Double(n), classification: &classification) }
+        return Evaluation(sampleCount: n, loss: sum / Double(n), regression: regression)
     }
 
     /// The loss summed over (x, y), with the metric accumulators filled in (reset first).
@@ -401,6 +417,7 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         let n = x.rows
         metrics.reset()
         guard n > 0 else { return 0 }
+        if loss.isClassification { metrics.classification.reserveScores(n) }
         var total = 0.0
         x.withView { xAll in
             y.withView { yAll in
@@ -472,7 +489,10 @@ final class ParameterScratch<Scalar: BLASScalar> {
 /// The metric accumulators of an objective, allocated once and reset per evaluation.
 final class MetricAccumulators {
     var regression: RegressionMetrics
-    var classification = ClassificationMetrics()
-    init(outputCount: Int) { regression = RegressionMetrics(outputCount: outputCount) }
+    var classification: ClassificationMetrics
+    init(outputCount: Int) {
+        regression = RegressionMetrics(outputCount: outputCount)
+        classification = ClassificationMetrics(outputCount: outputCount)
+    }
     func reset() { regression.reset(); classification.reset() }
 }

@@ -84,7 +84,8 @@ import Descent
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stderr.contains("note: --standardize all standardises only the features with the logistic loss"), "\(r.stderr)")
         let e = try CLI.run(["evaluate", "--model", "c.json", "--data", "labels.csv"], in: dir.url)
-        let lines = e.stdout.split(separator: "\n").map(String.init)
+        // The "label: value" block, up to the per-class table after the first blank line.
+        let lines = e.stdout.split(separator: "\n", omittingEmptySubsequences: false).prefix { !$0.isEmpty }.map(String.init)
         let columns = Set(lines.map { line in line.distance(from: line.startIndex, to: line.firstIndex(of: ":")!) + 1
             + line.drop { $0 != ":" }.dropFirst().prefix { $0 == " " }.count })
         #expect(columns.count == 1, "the values do not start in one column:\n\(e.stdout)")

@@ -1,14 +1,43 @@
-/// A full-dataset evaluation: the mean loss and the loss's metric (RMSE and R² for regression
-/// losses, accuracy for classification losses; the others are nil). An empty set gives NaN.
+/// A full-dataset evaluation: the mean loss and the loss kind's metrics (regression losses: RMSE,
+/// MAE, R² and explained variance; classification losses: accuracy, log-loss, per-class
+/// precision/recall/F1/support, the confusion matrix, and ROC-AUC for two classes; the others are
+/// nil). See `RegressionMetrics` and `ClassificationMetrics` for the definitions and their
+/// scikit-learn counterparts. An empty set gives NaN.
 public struct Evaluation: Sendable, Codable, Equatable {
     public var sampleCount: Int
     public var loss: Double
     public var rmse: Double?
     public var r2: Double?
+    public var mae: Double?
+    public var explainedVariance: Double?
     public var accuracy: Double?
+    public var logLoss: Double?
+    public var rocAUC: Double?
+    public var precision: [Double]?
+    public var recall: [Double]?
+    public var f1: [Double]?
+    public var support: [Double]?
+    /// Rows the true class, columns the predicted class (weighted counts).
+    public var confusionMatrix: [[Double]]?
 
     public init(sampleCount: Int, loss: Double, rmse: Double? = nil, r2: Double? = nil, accuracy: Double? = nil) {
         self.sampleCount = sampleCount; self.loss = loss; self.rmse = rmse; self.r2 = r2; self.accuracy = accuracy
+    }
+
+    /// The evaluation with the regression metrics of `m`.
+    public init(sampleCount: Int, loss: Double, regression m: RegressionMetrics) {
+        self.init(sampleCount: sampleCount, loss: loss, rmse: m.rmse, r2: m.r2)
+        mae = m.mae; explainedVariance = m.explainedVariance
+    }
+
+    /// The evaluation with the classification metrics of `m` (sorts its scores for ROC-AUC).
+    public init(sampleCount: Int, loss: Double, classification m: inout ClassificationMetrics) {
+        self.init(sampleCount: sampleCount, loss: loss, accuracy: m.accuracy)
+        let classes = 0..<m.classCount
+        logLoss = m.logLoss; rocAUC = m.rocAUC()
+        precision = classes.map(m.precision); recall = classes.map(m.recall); f1 = classes.map(m.f1)
+        support = classes.map(m.support)
+        confusionMatrix = classes.map { t in classes.map { m.confusion(actual: t, predicted: $0) } }
     }
 }
 
