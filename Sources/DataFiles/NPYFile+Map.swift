@@ -13,7 +13,7 @@ extension NPYFile {
     /// changing the matrix (standardising it in place, say) copies just the changed pages for this
     /// process and never touches the file. Each block of rows is handed to `visit` in order, as
     /// `read` does (the first pass reads the file in). Returns nil, so that the caller reads it
-    /// instead, when the file's elements are not `Scalar`s in this machine's byte order at a
+    /// instead, when the file's elements are not floating-point `Scalar`s in this machine's byte order at a
     /// `Scalar`-aligned offset. `rows`: only these rows (one process's shard in `.sharded` mode; the
     /// mapping starts at the page holding the first; visited row numbers count from its start).
     public static func map<Scalar: BLASScalar>(_ url: URL, rows range: Range<Int>? = nil, as _: Scalar.Type = Scalar.self,
@@ -25,7 +25,7 @@ extension NPYFile {
             throw DataError(.npyShape, file: file.path, "rows \(r.lowerBound)..<\(r.upperBound) asked for, the array has \(file.rows)")
         }
         let first = file.dataStart + r.lowerBound * file.rowBytes
-        guard file.element.size == MemoryLayout<Scalar>.size, !file.element.swap,
+        guard file.element.kind == .float, file.element.size == MemoryLayout<Scalar>.size, !file.element.swap,
               first % MemoryLayout<Scalar>.alignment == 0, r.count > 0, file.cols > 0 else { return nil }
         let page = Int(sysconf(Int32(_SC_PAGESIZE)))
         let start = first / page * page

@@ -6,7 +6,8 @@ import Darwin
 import Foundation
 import LinearAlgebra
 
-/// Reads and writes NumPy `.npy` arrays of float32/float64 in C order (see `NPYHeader`).
+/// Reads NumPy `.npy` arrays of float, integer or bool dtype and writes float32/float64 ones, in C
+/// order (see `NPYHeader`, and `NPYElement` for the dtypes read and how integers convert).
 ///
 /// A 1-D array of length n reads as an n×1 matrix, a 2-D array (n, d) as n×d. When the file's
 /// dtype is the requested scalar's and no target columns are split off, the payload is read
@@ -106,7 +107,7 @@ public enum NPYFile {
         var fd: Int32
         var path: String
         var header: NPYHeader
-        var element: (size: Int, swap: Bool)
+        var element: NPYElement
         var rows: Int, cols: Int, rowBytes: Int, expected: Int
         /// File offset of the payload.
         var dataStart: Int
@@ -154,14 +155,10 @@ public enum NPYFile {
             }
 
             // dtype, order, shape.
-            switch header.descr {
-            case "<f4", "=f4": element = (4, false)
-            case "<f8", "=f8": element = (8, false)
-            case ">f4": element = (4, true)
-            case ">f8": element = (8, true)
-            default:
-                throw DataError(.npyDtype, file: path, "dtype '\(header.descr)' is not supported: only float32 ('<f4') and float64 ('<f8') arrays are read")
+            guard let e = NPYElement(descr: header.descr) else {
+                throw DataError(.npyDtype, file: path, "dtype '\(header.descr)' is not supported: float ('<f4' '<f8'), integer ('<i8' '<i4' '<i2' '|i1' '<u8' '<u4' '<u2' '|u1') and bool ('|b1') arrays are read")
             }
+            element = e
             guard !header.fortranOrder else {
                 throw DataError(.npyOrder, file: path, "the array is in Fortran (column-major) order; save a C-ordered array (numpy.ascontiguousarray)")
             }
@@ -195,7 +192,7 @@ public enum NPYFile {
     }
 
     /// How stored elements become `Scalar`s (chosen once per file).
-    private enum Decoding { case copy, float32, float64, float32Swapped, float64Swapped }
+    private enum Decoding { case copy, float32, float64, float32Swapped, float64Swapped, signed(size: Int, swap: Bool), unsigned(size: Int, swap: Bool), bool }
 
     /// A run of consecutive file columns that land in consecutive columns of one output matrix.
     private struct Run { var sourceByte: Int; var isTarget: Bool; var column: Int; var count: Int }
@@ -243,7 +240,7 @@ public enum NPYFile {
             DataError(.io, file: path, "cannot allocate memory for \(header.shapeText) '\(header.descr)' (\(expected) bytes as \(Scalar.self))")
         }
 
-        if targetColumns.isEmpty && element.size == MemoryLayout<Scalar>.size && !element.swap {
+        if targetColumns.isEmpty && element.kind == .float && element.size == MemoryLayout<Scalar>.size && !element.swap {
             // Straight into the matrix's (huge-page) storage, a block at a time: no intermediate
             // array, and the visitor sees each block while it is in cache.
             let features = try Matrix<Scalar>(tryingRows: rows, cols: cols) { buffer in
@@ -292,12 +289,15 @@ public enum NPYFile {
                 runs.append(Run(sourceByte: j * element.size, isTarget: isTarget, column: k, count: 1))
             }
         }
-        let decoding: Decoding = switch (element.size, element.swap) {
-        case (MemoryLayout<Scalar>.size, false): .copy
-        case (4, false): .float32
-        case (8, false): .float64
-        case (4, true): .float32Swapped
-        default: .float64Swapped
+        let decoding: Decoding = switch (element.kind, element.size, element.swap) {
+        case (.float, MemoryLayout<Scalar>.size, false): .copy
+        case (.float, 4, false): .float32
+        case (.float, 8, false): .float64
+        case (.float, 4, true): .float32Swapped
+        case (.float, _, _): .float64Swapped
+        case (.signed, _, _): .signed(size: element.size, swap: element.swap)
+        case (.unsigned, _, _): .unsigned(size: element.size, swap: element.swap)
+        case (.bool, _, _): .bool
         }
         let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: step * rowBytes, alignment: 64)
         defer { scratch.deallocate() }
@@ -346,6 +346,35 @@ public enum NPYFile {
             for k in 0..<count { out[k] = Scalar(Float(bitPattern: source.loadUnaligned(fromByteOffset: 4 * k, as: UInt32.self).byteSwapped)) }
         case .float64Swapped:
             for k in 0..<count { out[k] = Scalar(Double(bitPattern: source.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self).byteSwapped)) }
+        case .signed(let size, let swap):
+            // Rounded to the nearest Scalar (ties to even), as numpy's astype and sklearn's check_array do.
+            for k in 0..<count { out[k] = Scalar(signedInteger(at: source + size * k, size: size, swap: swap)) }
+        case .unsigned(let size, let swap):
+            for k in 0..<count { out[k] = Scalar(unsignedInteger(at: source + size * k, size: size, swap: swap)) }
+        case .bool:
+            for k in 0..<count { out[k] = source.load(fromByteOffset: k, as: UInt8.self) != 0 ? 1 : 0 }
+        }
+    }
+
+    /// The stored two's-complement integer of `size` bytes at `p` (little-endian unless `swap`).
+    @inline(__always)
+    private static func signedInteger(at p: UnsafeRawPointer, size: Int, swap: Bool) -> Int64 {
+        switch size {
+        case 1: Int64(p.load(as: Int8.self))
+        case 2: Int64(Int16(bitPattern: swap ? p.loadUnaligned(as: UInt16.self).byteSwapped : UInt16(littleEndian: p.loadUnaligned(as: UInt16.self))))
+        case 4: Int64(Int32(bitPattern: swap ? p.loadUnaligned(as: UInt32.self).byteSwapped : UInt32(littleEndian: p.loadUnaligned(as: UInt32.self))))
+        default: Int64(bitPattern: swap ? p.loadUnaligned(as: UInt64.self).byteSwapped : UInt64(littleEndian: p.loadUnaligned(as: UInt64.self)))
+        }
+    }
+
+    /// The stored unsigned integer of `size` bytes at `p` (little-endian unless `swap`).
+    @inline(__always)
+    private static func unsignedInteger(at p: UnsafeRawPointer, size: Int, swap: Bool) -> UInt64 {
+        switch size {
+        case 1: UInt64(p.load(as: UInt8.self))
+        case 2: UInt64(swap ? p.loadUnaligned(as: UInt16.self).byteSwapped : UInt16(littleEndian: p.loadUnaligned(as: UInt16.self)))
+        case 4: UInt64(swap ? p.loadUnaligned(as: UInt32.self).byteSwapped : UInt32(littleEndian: p.loadUnaligned(as: UInt32.self)))
+        default: swap ? p.loadUnaligned(as: UInt64.self).byteSwapped : UInt64(littleEndian: p.loadUnaligned(as: UInt64.self))
         }
     }
 

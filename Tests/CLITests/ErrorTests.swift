@@ -27,7 +27,7 @@ import Descent
         Case(args: ["train", "--data", "good.csv", "--loss", "logistic", "-o", "out.json"], expected: ["good.csv", "logistic loss", "0 or 1"]),
         Case(args: ["train", "--data", "good.csv", "--schedule", "cosine:T=5,warp=2", "-o", "out.json"], expected: ["cosine.warp", "unknown field"]),
         Case(args: ["train", "--data", "good.csv", "--batch-size", "half", "-o", "out.json"], expected: ["--batch-size", "half"]),
-        Case(args: ["train", "--data", "int.npy", "-o", "out.json"], expected: ["int.npy", "dtype '<i4'"]),
+        Case(args: ["train", "--data", "half.npy", "-o", "out.json"], expected: ["half.npy", "dtype '<f2'"]),
         Case(args: ["train", "--data", "fortran.npy", "-o", "out.json"], expected: ["fortran.npy", "Fortran"]),
         Case(args: ["train", "--data", "truncated.npy", "-o", "out.json"], expected: ["truncated.npy", "needs 72 data bytes", "holds 64"]),
         Case(args: ["train", "--data", "x.npy", "--targets", "y5.npy", "-o", "out.json"], expected: ["y5.npy", "5 rows", "have 3"]),
@@ -57,7 +57,7 @@ import Descent
         try NPYFile.write(Matrix<Double>(rows: 5, cols: 1, repeating: 1), to: URL(fileURLWithPath: dir.path("y5.npy")), asVector: true)
         try NPYFile.write(Matrix<Double>([[1, 2], [3, .infinity]]), to: URL(fileURLWithPath: dir.path("inf.npy")))
         // Hand-made .npy files: int32, Fortran order, and a float64 (3, 3) payload cut short by 8 bytes.
-        try Data(npy(descr: "<i4", fortran: false, shape: "(2, 2)") + [UInt8](repeating: 0, count: 16)).write(to: URL(fileURLWithPath: dir.path("int.npy")))
+        try Data(npy(descr: "<f2", fortran: false, shape: "(2, 2)") + [UInt8](repeating: 0, count: 8)).write(to: URL(fileURLWithPath: dir.path("half.npy")))
         try Data(npy(descr: "<f8", fortran: true, shape: "(2, 2)") + [UInt8](repeating: 0, count: 32)).write(to: URL(fileURLWithPath: dir.path("fortran.npy")))
         try Data(npy(descr: "<f8", fortran: false, shape: "(3, 3)") + [UInt8](repeating: 0, count: 64)).write(to: URL(fileURLWithPath: dir.path("truncated.npy")))
         let wide = ModelDocument(kind: .linear, inputCount: 4, outputCount: 1, layers: [.init(weights: [[1], [1], [1], [1]], bias: [0])],

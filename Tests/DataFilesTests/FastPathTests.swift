@@ -219,7 +219,7 @@ struct FastPathTests {
     @Test func npyShapeReadsTheHeaderOnly() throws {
         let vector = try NPYFile.shape(of: fixture("f8_vector5.npy")), matrix = try NPYFile.shape(of: fixture("f8_3x4_bigendian.npy"))
         #expect(vector.rows == 5 && vector.columns == 1 && matrix.rows == 3 && matrix.columns == 4)
-        let e = dataError { try NPYFile.shape(of: fixture("u1_3x4.npy")) }
+        let e = dataError { try NPYFile.shape(of: fixture("f2_3x4.npy")) }
         #expect(e?.kind == .npyDtype)
         #expect(dataError { try NPYFile.shape(of: URL(fileURLWithPath: "/nonexistent/x.npy")) }?.kind == .io)
     }

@@ -23,6 +23,9 @@ public struct TrainingSetup<Scalar: BLASScalar> {
     public var dataDescription: String
     /// The data file (or "built-in problem"), for messages.
     public var source: String
+    /// The file the targets came from (`source` unless a separate targets file was given), for
+    /// messages about the targets.
+    public var targetSource: String
     public var isEmbedded: Bool
     /// Digest of the data as read (`DataScan.digest`, for checkpoint fingerprints).
     public var dataDigest: String
@@ -78,6 +81,7 @@ public struct TrainingSetup<Scalar: BLASScalar> {
         guard loaded.x.cols >= 1 else { throw DataError(.missingColumn, file: loaded.source, "no feature column (every column is a target)") }
         featureNames = loaded.featureNames
         source = data.path ?? "built-in problem"
+        targetSource = data.targetsPath ?? source
         targetNames = loaded.targetNames
         // The split and the standardisation are functions of the data as read and of settings
         // that the checkpoint fingerprint holds (fraction, seed, mode), so the digest of the data
@@ -209,14 +213,15 @@ public struct TrainingSetup<Scalar: BLASScalar> {
     }
 
     /// The objective over the training part; a loss that does not fit the targets (e.g. logistic
-    /// loss on values other than 0/1) is reported against the data file.
+    /// loss on values other than 0/1, softmax on one column) is reported against the file the
+    /// targets came from (`--targets y.npy` when given).
     /// `threads`: the batch-splitting worker pool's size (nil: every core).
     public func objective(maximumBatchSize: Int, threads: Int?) throws -> SupervisedObjective<Scalar> {
         do {
             return try SupervisedObjective(dataset: train, model: model, loss: loss, maximumBatchSize: maximumBatchSize,
                                            threads: threads)
         }
-        catch let e as TrainingDataError { throw TrainingDataError("\(source): \(e)") }
+        catch let e as TrainingDataError { throw TrainingDataError("\(targetSource): \(e)") }
     }
 
     /// The standardisation to store in the model file.
