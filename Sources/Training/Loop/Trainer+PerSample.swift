@@ -3,7 +3,7 @@ import LinearAlgebra
 import Optimizers
 
 /// The per-sample fast path: per-sample SGD (`.size(1)`) of a `LinearModel` with one output on a
-/// `SupervisedObjective`, with no `onStep` hook (an averaging optimizer is not `SGD`, so it takes the general path).
+/// `SupervisedObjective`, with no `onStep` hook and no gradient clipping (an averaging optimizer is not `SGD`, so it takes the general path).
 ///
 /// It makes exactly the calls of the general update, in the same order and on the same buffers,
 /// so the result is bit-identical (the tests compare the two):
@@ -22,7 +22,7 @@ extension Trainer {
     /// they are done, `.some(reason)` when an update diverged; nil (nothing done) when the path does
     /// not apply.
     func runPerSampleFastPath() throws -> DivergenceReason?? {
-        guard batchSize == 1, parallel == nil, onStep == nil, Opt.self == SGD<Scalar>.self,
+        guard batchSize == 1, parallel == nil, onStep == nil, configuration.gradientClipping == nil, Opt.self == SGD<Scalar>.self,
               let supervised = objective as? SupervisedObjective<Scalar>,
               let layout = supervised.fusedLayout, layout.outputs == 1 else { return nil }
         return try withUnsafeMutablePointer(to: &optimizer) { pointer in

@@ -242,6 +242,8 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         }
         guard loss.isFinite else { return try diverged(.nonFiniteLoss) }
         guard DivergenceGuard.allFinite(gradient.readOnly, zeros: zeros.readOnly) else { return try diverged(.nonFiniteGradient) }
+        // The whole (in a data-parallel run, the summed global) gradient, the same on every process.
+        configuration.gradientClipping?.apply(to: gradient)
         BLAS.copy(parameters.readOnly, lastFinite)
         optimizer.step(parameters: parameters, gradient: gradient, learningRate: lr)
         guard DivergenceGuard.allFinite(parameters.readOnly, zeros: zeros.readOnly) else {

@@ -52,6 +52,9 @@ public struct TrainingConfiguration: Sendable {
     /// loss when an evaluator is given, else the training loss.
     public var scheduleMetric: MonitoredQuantity?
     public var earlyStopping: EarlyStopping?
+    /// Clips every update's gradient before the optimizer's step (after the allreduce in a
+    /// data-parallel run); nil for none.
+    public var gradientClipping: GradientClipping? = nil
 
     /// A run whose rates come from `schedule`.
     public init(epochs: Int, batchSize: BatchSize = .size(32), shuffle: ShuffleMode = .reshuffle,
