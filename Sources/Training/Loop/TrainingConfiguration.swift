@@ -55,6 +55,8 @@ public struct TrainingConfiguration: Sendable {
     /// Clips every update's gradient before the optimizer's step (after the allreduce in a
     /// data-parallel run); nil for none.
     public var gradientClipping: GradientClipping? = nil
+    /// scikit-learn's `tol` stop on the epoch training loss (keeps the last point); nil for none.
+    public var toleranceStop: ToleranceStop? = nil
 
     /// A run whose rates come from `schedule`.
     public init(epochs: Int, batchSize: BatchSize = .size(32), shuffle: ShuffleMode = .reshuffle,
