@@ -76,17 +76,21 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     public var dataParallel: String?
     /// Sample and class weights (nil: none; left out of the JSON, so an unweighted fingerprint is unchanged).
     public var weights: Weights? = nil
+    /// Gradient clipping's text form (`GradientClipping.description`), nil for none (and then absent
+    /// from the fingerprint's JSON, so older checkpoints still match).
+    public var gradientClipping: String?
 
     public init(data: DataSource, precision: String, model: String, loss: String, initial: String, initialDigest: String?,
                 optimizer: OptimizerSettings, noBiasDecay: Bool, averageFrom: Int?, learningRate: Double, schedule: String?,
                 scheduleMetric: String?, batchSize: BatchSize, epochs: Int, shuffle: ShuffleMode, dropLast: Bool, seed: UInt64,
-                validationSplit: Double, standardize: String, earlyStopping: Stopping?, dataParallel: String?) {
+                validationSplit: Double, standardize: String, earlyStopping: Stopping?, dataParallel: String?,
+                gradientClipping: String? = nil) {
         self.data = data; self.precision = precision; self.model = model; self.loss = loss; self.initial = initial
         self.initialDigest = initialDigest; self.optimizer = optimizer; self.noBiasDecay = noBiasDecay; self.averageFrom = averageFrom
         self.learningRate = learningRate; self.schedule = schedule; self.scheduleMetric = scheduleMetric; self.batchSize = batchSize
         self.epochs = epochs; self.shuffle = shuffle; self.dropLast = dropLast; self.seed = seed
         self.validationSplit = validationSplit; self.standardize = standardize; self.earlyStopping = earlyStopping
-        self.dataParallel = dataParallel
+        self.dataParallel = dataParallel; self.gradientClipping = gradientClipping
     }
 
     /// The optimizer line of reports and model files: its text form, then the options that apply
@@ -121,6 +125,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
                     "epochs": "\(epochs)", "seed": "\(seed)", "dtype": precision, "stopReason": stopReason, "data": data.description]
         if let s = schedule { info["schedule"] = s }
         if let w = weights { info.merge(w.record) { a, _ in a } }
+        if let c = gradientClipping { info["gradientClipping"] = c }
         return info
     }
 }

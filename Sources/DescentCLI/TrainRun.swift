@@ -46,6 +46,7 @@ struct TrainRun<Scalar: BLASScalar> {
         plan.scheduleMetric = training.scheduleMetric?.quantity
         plan.epochs = training.epochs
         plan.earlyStopping = training.earlyStoppingRule
+        plan.gradientClipping = try training.gradientClipping()
         return plan
     }
 

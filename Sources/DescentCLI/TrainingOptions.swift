@@ -24,6 +24,12 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: "What early stopping watches: train-loss, val-loss (default with --validation-split) or val-metric (R², or accuracy; higher is better).")
     var monitor: Watched?
 
+    @Option(name: .long, help: ArgumentHelp("Clip each update's gradient to this total 2-norm (torch's clip_grad_norm_), after --clip-grad-value.", valueName: "max-norm"))
+    var clipGradNorm: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Clamp each gradient element to [-v, v] (torch's clip_grad_value_), before --clip-grad-norm.", valueName: "v"))
+    var clipGradValue: Double?
+
     @Option(name: .long, help: "What metric-driven schedules (plateau, adaptive, mml) read each epoch: train-loss, val-loss or val-metric (default: as --monitor's default).")
     var scheduleMetric: Watched?
 
@@ -41,6 +47,15 @@ struct TrainingOptions: ParsableArguments {
         }
     }
 
+    /// Gradient clipping from the options (nil without --clip-grad-norm and --clip-grad-value).
+    func gradientClipping() throws -> GradientClipping? {
+        guard clipGradNorm != nil || clipGradValue != nil else { return nil }
+        for (flag, v) in [("--clip-grad-norm", clipGradNorm), ("--clip-grad-value", clipGradValue)] {
+            if let v, !(v.isFinite && v > 0) { throw CLIError("\(flag) must be a positive finite number, got \(v)") }
+        }
+        return try GradientClipping(maxNorm: clipGradNorm, maxValue: clipGradValue)
+    }
+
     var isAutoLR: Bool { lr?.lowercased() == "auto" }
 
     func learningRate(default value: Double) throws -> Double {
@@ -55,6 +70,7 @@ struct TrainingOptions: ParsableArguments {
         if let e = epochs, e < 0 { throw CLIError("--epochs must be at least 0 (0 writes the starting model), got \(e)") }
         if let p = earlyStopping, p < 0 { throw CLIError("--early-stopping patience must be at least 0, got \(p)") }
         guard minDelta.isFinite, minDelta >= 0 else { throw CLIError("--min-delta must be a finite number ≥ 0, got \(minDelta)") }
+        _ = try gradientClipping()
         try batches.validate()
         if batches.validationSplit == 0, let m = [monitor, scheduleMetric].compactMap({ $0 }).first(where: { $0 != .trainLoss }) {
             throw CLIError("--monitor/--schedule-metric \(m.rawValue) needs --validation-split")

@@ -43,6 +43,8 @@ public struct RunPlan: Sendable {
     public var shuffle: ShuffleMode = .reshuffle
     public var dropLast = false
     public var earlyStopping: EarlyStopping? = nil
+    /// Gradient clipping before every step (`GradientClipping`); nil for none.
+    public var gradientClipping: GradientClipping? = nil
     /// Threads of the objective's worker pool (nil: every core).
     public var threads: Int? = nil
 
@@ -163,10 +165,12 @@ public struct PreparedRun<Scalar: BLASScalar> {
                                                                        samplesPerEpoch: Swift.min(n, localBatch * batchesPerEpoch)) }
 
         // The schedule is the one source of every update's rate (a constant one without a schedule).
-        configuration = TrainingConfiguration(
+        var configuration = TrainingConfiguration(
             epochs: epochs, batchSize: batchSize, shuffle: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed,
             schedule: try schedule ?? TrainingConfiguration.constant(rate),
             scheduleMetric: plan.scheduleMetric, earlyStopping: plan.earlyStopping)
+        configuration.gradientClipping = plan.gradientClipping
+        self.configuration = configuration
 
         var initialDigest: String? = nil
         if let path = plan.model.initial, path != "zeros", path != "random" {
@@ -188,7 +192,7 @@ public struct PreparedRun<Scalar: BLASScalar> {
             batchSize: batchSize, epochs: epochs, shuffle: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed,
             validationSplit: plan.preparation.validationSplit, standardize: plan.preparation.standardize.rawValue,
             earlyStopping: plan.earlyStopping.map { .init(patience: $0.patience, minDelta: $0.minDelta, monitor: $0.monitor?.rawValue) },
-            dataParallel: distributedMode)
+            dataParallel: distributedMode, gradientClipping: plan.gradientClipping?.description)
         recipe.weights = setup.weights
         self.recipe = recipe
     }

@@ -3,8 +3,8 @@ import LinearAlgebra
 import Optimizers
 
 /// The per-sample fast path: per-sample SGD (`.size(1)`) of a `LinearModel` with one output on a
-/// `SupervisedObjective` without sample weights, with no `onStep` hook (an averaging optimizer is not `SGD`, so it
-/// takes the general path; a weighted objective does too).
+/// `SupervisedObjective` without sample weights, with no `onStep` hook and no gradient clipping (an averaging
+/// optimizer is not `SGD`, so it takes the general path; a weighted objective does too).
 ///
 /// It makes exactly the calls of the general update, in the same order and on the same buffers,
 /// so the result is bit-identical (the tests compare the two):
@@ -23,7 +23,7 @@ extension Trainer {
     /// they are done, `.some(reason)` when an update diverged; nil (nothing done) when the path does
     /// not apply.
     func runPerSampleFastPath() throws -> DivergenceReason?? {
-        guard batchSize == 1, parallel == nil, onStep == nil, Opt.self == SGD<Scalar>.self,
+        guard batchSize == 1, parallel == nil, onStep == nil, configuration.gradientClipping == nil, Opt.self == SGD<Scalar>.self,
               let supervised = objective as? SupervisedObjective<Scalar>, supervised.sampleWeights == nil,   // weighted: general path
               let layout = supervised.fusedLayout, layout.outputs == 1 else { return nil }
         return try withUnsafeMutablePointer(to: &optimizer) { pointer in

@@ -9,7 +9,7 @@ extension Trainer {
                      sampler: sampler.state, optimizer: optimizer.saveState(), parameters: Array(parameters),
                      earlyStopping: tracker, bestParameters: hasBest ? Array(best) : nil,
                      metricHistory: metricHistory, history: history, finished: finished,
-                     dataParallel: parallel?.settings.record)
+                     dataParallel: parallel?.settings.record, toleranceStop: toleranceTracker)
     }
 
     /// Checks, before any buffer is built, that a saved state (read from a file, so possibly corrupt
@@ -41,6 +41,9 @@ extension Trainer {
         guard (s.earlyStopping == nil) == (configuration.earlyStopping == nil) else {
             throw TrainingError("the saved state and the configuration disagree on early stopping")
         }
+        guard (s.toleranceStop == nil) == (configuration.toleranceStop == nil) else {
+            throw TrainingError("the saved state and the configuration disagree on the tol stop")
+        }
         var restoredSampler = sampler
         if let parallel, parallel.settings.sharding == .sharded {
             try checkShardedResume(s, restoredSampler: &restoredSampler, parallel: parallel)
@@ -53,6 +56,7 @@ extension Trainer {
         epoch = s.epoch; step = s.step; samplesSeen = s.samplesSeen; batchInEpoch = s.batchInEpoch
         epochLossSum = s.epochLossSum; epochSamples = s.epochSamples; lastLearningRate = s.lastLearningRate
         tracker = s.earlyStopping
+        toleranceTracker = s.toleranceStop
         hasBest = s.bestParameters != nil
         if let b = s.bestParameters { _ = best.update(fromContentsOf: b) }
         metricHistory = s.metricHistory

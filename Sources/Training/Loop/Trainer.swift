@@ -50,6 +50,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     /// The schedule's rate when it is a plain constant (read once, not at every update).
     var constantRate: Double?
     var tracker: EarlyStopping.Tracker?
+    var toleranceTracker: ToleranceStop.Tracker?
     var hasBest = false
     var metricHistory: [Double] = []
     public internal(set) var history: [EpochRecord] = []
@@ -130,6 +131,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         constantRate = configuration.constantRate
         lastLearningRate = constantRate ?? 0
         if let e = configuration.earlyStopping { tracker = EarlyStopping.Tracker(mode: e.mode) }
+        if configuration.toleranceStop != nil { toleranceTracker = ToleranceStop.Tracker() }
         // Reserved up to a bound, never from the user's count alone (a huge --epochs must not allocate up front).
         metricHistory.reserveCapacity(Swift.min(Swift.max(configuration.epochs, 0), Self.reservedEpochs))
         history.reserveCapacity(Swift.min(Swift.max(configuration.epochs, 0), Self.reservedEpochs))
@@ -242,6 +244,8 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         }
         guard loss.isFinite else { return try diverged(.nonFiniteLoss) }
         guard DivergenceGuard.allFinite(gradient.readOnly, zeros: zeros.readOnly) else { return try diverged(.nonFiniteGradient) }
+        // The whole (in a data-parallel run, the summed global) gradient, the same on every process.
+        configuration.gradientClipping?.apply(to: gradient)
         BLAS.copy(parameters.readOnly, lastFinite)
         optimizer.step(parameters: parameters, gradient: gradient, learningRate: lr)
         guard DivergenceGuard.allFinite(parameters.readOnly, zeros: zeros.readOnly) else {
@@ -397,6 +401,11 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
             tracker = t
             if improved && e.restoreBest { BLAS.copy(point.readOnly, best); hasBest = true }
             if stopNow { stop = .earlyStopped(epoch: epoch, bestEpoch: t.bestEpoch) }
+        }
+        if let rule = configuration.toleranceStop, var t = toleranceTracker {
+            let stopNow = rule.update(&t, lossSum: epochLossSum, samples: epochSamples, epoch: epoch)
+            toleranceTracker = t
+            if stopNow && stop == nil { stop = .earlyStopped(epoch: epoch, bestEpoch: t.bestEpoch) }
         }
         let seconds = Self.seconds(start.duration(to: clock.now))
         let record = EpochRecord(epoch: epoch, trainingLoss: trainingLoss, validationLoss: vLoss, validationMetric: vMetric,

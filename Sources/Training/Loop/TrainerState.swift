@@ -40,4 +40,6 @@ public struct TrainerState<Scalar: BLASScalar>: Codable, Equatable, Sendable {
     /// process 0's, which in data-parallel training every process shares, except the local shuffle
     /// of `.sharded` mode, which each process rebuilds from its seed and the epoch count.
     public var dataParallel: DataParallel.Record? = nil
+    /// The `tol` stop's bookkeeping (nil without one).
+    public var toleranceStop: ToleranceStop.Tracker? = nil
 }

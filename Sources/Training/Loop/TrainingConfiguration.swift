@@ -52,6 +52,11 @@ public struct TrainingConfiguration: Sendable {
     /// loss when an evaluator is given, else the training loss.
     public var scheduleMetric: MonitoredQuantity?
     public var earlyStopping: EarlyStopping?
+    /// Clips every update's gradient before the optimizer's step (after the allreduce in a
+    /// data-parallel run); nil for none.
+    public var gradientClipping: GradientClipping? = nil
+    /// scikit-learn's `tol` stop on the epoch training loss (keeps the last point); nil for none.
+    public var toleranceStop: ToleranceStop? = nil
 
     /// A run whose rates come from `schedule`.
     public init(epochs: Int, batchSize: BatchSize = .size(32), shuffle: ShuffleMode = .reshuffle,
