@@ -70,7 +70,7 @@ let package = Package(
         .target(name: "_AllocationCounter", path: "Tests/_AllocationCounter"),
         .testTarget(name: "OptimizerTests", dependencies: ["Descent", "_TestSupport", "_AllocationCounter"]),
         .testTarget(name: "ScheduleTests", dependencies: ["Descent", "_TestSupport"]),
-        .testTarget(name: "TrainingTests", dependencies: ["Descent", "_TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Descent", "_TestSupport", "_AllocationCounter"]),
         .testTarget(name: "DataFilesTests", dependencies: ["Descent", "_TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["Descent", "_TestSupport"]),
     ]

@@ -38,37 +38,46 @@ extension BLAS {
     /// `gatherPrefetchDistance` positions ahead are prefetched into the cache while the current row
     /// is copied.
     @inlinable
-    public static func gather<T: BLASScalar, Indices: Collection<Int>>(
-        rows indices: Indices, of source: MatrixView<T>, into destination: MutableMatrixView<T>
+    public static func gather<T: BLASScalar>(
+        rows indices: UnsafeBufferPointer<Int>, of source: MatrixView<T>, into destination: MutableMatrixView<T>
     ) {
         precondition(destination.cols == source.cols,
                      "gather: source is \(source.shape) but the destination is \(destination.shape)")
         precondition(indices.count <= destination.rows,
                      "gather: \(indices.count) rows do not fit a \(destination.shape) destination")
-        if source.cols == 0 { return }
-        let (src, dst, cols) = (source.base!, destination.base!, source.cols)
-        var r = 0
+        if source.cols == 0 || indices.isEmpty { return }
+        // Integer positions into the index buffer, not a generic collection's iterator and indices:
+        // unspecialised (a debug build) those allocated on every row.
+        let (src, dst, cols, n) = (source.base!, destination.base!, source.cols, indices.count)
+        let index = indices.baseAddress!
         if cols == 1 {  // one element a row (a single target column): a plain load and store
-            for i in indices {
+            for r in 0..<n {
+                let i = index[r]
                 precondition(i >= 0 && i < source.rows, "gather: row \(i) outside \(source.shape)")
                 dst[r * destination.stride] = src[i * source.stride]
-                r += 1
             }
             return
         }
         let rowBytes = cols * MemoryLayout<T>.stride
-        var ahead = indices.index(indices.startIndex, offsetBy: gatherPrefetchDistance, limitedBy: indices.endIndex)
-            ?? indices.endIndex
-        for i in indices {
-            if ahead != indices.endIndex {
-                let j = indices[ahead]
+        for r in 0..<n {
+            if r + gatherPrefetchDistance < n {
+                let j = index[r + gatherPrefetchDistance]
                 if j >= 0 && j < source.rows { prefetch(UnsafeRawPointer(src + j * source.stride), bytes: rowBytes) }
-                indices.formIndex(after: &ahead)
             }
+            let i = index[r]
             precondition(i >= 0 && i < source.rows, "gather: row \(i) outside \(source.shape)")
             (dst + r * destination.stride).update(from: src + i * source.stride, count: cols)
-            r += 1
         }
+    }
+
+    /// `gather` for any collection of row indices: through its contiguous storage when it has one
+    /// (an array, a slice of one), else through a copy of the indices.
+    @inlinable
+    public static func gather<T: BLASScalar, Indices: Collection<Int>>(
+        rows indices: Indices, of source: MatrixView<T>, into destination: MutableMatrixView<T>
+    ) {
+        if indices.withContiguousStorageIfAvailable({ gather(rows: $0, of: source, into: destination) }) != nil { return }
+        Array(indices).withUnsafeBufferPointer { gather(rows: $0, of: source, into: destination) }
     }
 
     /// How many rows ahead `gather` prefetches.

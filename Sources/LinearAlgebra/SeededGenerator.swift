@@ -78,10 +78,14 @@ extension SeededGenerator {
     /// is unspecified): for i = n−1 down to 1, j uniform in 0…i by `Int.random(in:using:)`
     /// (Lemire's unbiased method), then positions i and j swap. Does not allocate.
     public mutating func shuffle(_ elements: inout [Int]) {
-        var i = elements.count - 1
-        while i > 0 {
-            elements.swapAt(i, Int.random(in: 0...i, using: &self))
-            i -= 1
+        // Swapped through the buffer: `Array.swapAt` unspecialised (a debug build) allocated per swap.
+        elements.withUnsafeMutableBufferPointer { e in
+            var i = e.count - 1
+            while i > 0 {
+                let j = Int.random(in: 0...i, using: &self)
+                let t = e[i]; e[i] = e[j]; e[j] = t
+                i -= 1
+            }
         }
     }
 }

@@ -114,8 +114,8 @@ public final class WorkerPool: @unchecked Sendable {
             let jobNumber = (generation.load(ordering: .relaxed) >> Self.partBits) + 1
             ticket.store(jobNumber << Self.partBits | 1, ordering: .sequentiallyConsistent)
             generation.store(jobNumber << Self.partBits | parts, ordering: .sequentiallyConsistent)
-            for w in workers[0..<(parts - 1)] where w.sleeping.exchange(false, ordering: .sequentiallyConsistent) {
-                w.wake.signal()
+            for i in 0..<(parts - 1) where workers[i].sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+                workers[i].wake.signal()   // (by index: iterating a slice of the array allocated, unspecialised)
             }
             escapable(0)
             while let p = claim(job: jobNumber, parts: parts) {
