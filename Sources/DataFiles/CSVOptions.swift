@@ -33,18 +33,28 @@ public struct CSVOptions: Sendable {
     public var quote: Character
     /// Target columns, in output order (empty: no targets, e.g. data to predict on).
     public var targetColumns: [CSVColumn]
-    /// Feature columns in output order; `nil` means every column that is not a target.
+    /// Feature columns in output order; `nil` means every column that is not a target or ignored.
     public var featureColumns: [CSVColumn]?
+    /// Columns that are neither features nor targets (never parsed); one that is also chosen as
+    /// a feature or a target is an error.
+    public var ignoredColumns: [CSVColumn]
     public var nonFinite: NonFinitePolicy
+    /// The feature names a saved model was trained on. When `featureColumns` is nil and the file
+    /// has a header holding every one of them, the features are those columns by name, in the
+    /// model's order (other columns are not read). A header lacking some of them is an error naming
+    /// the first, unless the file's other columns are as many as the model's features (then they
+    /// are taken by position, as in a file without a header).
+    public var modelFeatureNames: [String]? = nil
 
     public init(header: Header = .auto, delimiter: Character = ",", quote: Character = "\"",
                 targetColumns: [CSVColumn] = [.last], featureColumns: [CSVColumn]? = nil,
-                nonFinite: NonFinitePolicy = .error) {
+                ignoredColumns: [CSVColumn] = [], nonFinite: NonFinitePolicy = .error) {
         precondition(delimiter.isASCII && delimiter.asciiValue != nil, "CSV delimiter \(delimiter) must be one ASCII character")
         precondition(quote.isASCII && quote.asciiValue != nil, "CSV quote \(quote) must be one ASCII character")
         precondition(delimiter != quote, "CSV delimiter and quote are both \(delimiter)")
         self.header = header; self.delimiter = delimiter; self.quote = quote
-        self.targetColumns = targetColumns; self.featureColumns = featureColumns; self.nonFinite = nonFinite
+        self.targetColumns = targetColumns; self.featureColumns = featureColumns
+        self.ignoredColumns = ignoredColumns; self.nonFinite = nonFinite
     }
 }
 

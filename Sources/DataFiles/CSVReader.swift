@@ -445,6 +445,11 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
 
         targetIndices = try options.targetColumns.map { try index(of: $0, role: "target") }
         try checkDistinct(targetIndices, role: "target")
+        let ignored = try options.ignoredColumns.map { try index(of: $0, role: "ignored") }
+        try checkDistinct(ignored, role: "ignored column")
+        if let both = ignored.first(where: targetIndices.contains) {
+            throw DataError(.duplicateColumn, file: file, "column \(columnLabel(both)) is chosen both as a target and as ignored")
+        }
         if let chosen = options.featureColumns {
             featureIndices = try chosen.map { try index(of: $0, role: "feature") }
             try checkDistinct(featureIndices, role: "feature")
@@ -452,8 +457,23 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
                 throw DataError(.duplicateColumn, file: file,
                                 "column \(columnLabel(both)) is chosen both as a feature and as a target")
             }
+            if let both = featureIndices.first(where: ignored.contains) {
+                throw DataError(.duplicateColumn, file: file, "column \(columnLabel(both)) is chosen both as a feature and as ignored")
+            }
         } else {
-            featureIndices = (0..<columnCount).filter { !targetIndices.contains($0) }
+            featureIndices = (0..<columnCount).filter { !targetIndices.contains($0) && !ignored.contains($0) }
+            if hasHeader, let model = options.modelFeatureNames, !model.isEmpty {
+                let found = model.map { names.firstIndex(of: $0) }
+                if found.allSatisfy({ $0 != nil }) {
+                    featureIndices = found.map { $0! }
+                    if let both = featureIndices.first(where: { targetIndices.contains($0) || ignored.contains($0) }) {
+                        throw DataError(.duplicateColumn, file: file, "column \(columnLabel(both)) is a feature of the model but is chosen as a \(targetIndices.contains(both) ? "target" : "column to ignore")")
+                    }
+                } else if featureIndices.count != model.count, let k = found.firstIndex(where: { $0 == nil }) {
+                    throw DataError(.missingColumn, file: file,
+                                    "the model's feature \"\(model[k])\" is not a column of the file, and its other columns are \(featureIndices.count), not the model's \(model.count)")
+                }
+            }
         }
         slots = [Int](repeating: Self.unused, count: columnCount)
         for (k, j) in featureIndices.enumerated() { slots[j] = k }

@@ -22,9 +22,17 @@ struct RequiredDataOptions: ParsableArguments {
 
     func spec() throws -> DataSpec { try reading.spec(path: data) }
 
+    /// The data for a saved model: without --features/--ignore, a CSV file's features are the
+    /// model's feature columns by name when its header has them (`CSVOptions.modelFeatureNames`).
+    func spec(for modelFeatureNames: [String]) throws -> DataSpec {
+        var s = try spec()
+        if !reading.selectsColumns && !modelFeatureNames.isEmpty { s.modelFeatureNames = modelFeatureNames }
+        return s
+    }
+
     /// Features only (dropping --target columns when given).
-    func loadFeatures<Scalar: BLASScalar>(_: Scalar.Type) throws -> LoadedData<Scalar> {
-        try spec().load(Scalar.self, withTargets: !(reading.target.isEmpty && reading.targets == nil))
+    func loadFeatures<Scalar: BLASScalar>(_: Scalar.Type, modelFeatureNames: [String]) throws -> LoadedData<Scalar> {
+        try spec(for: modelFeatureNames).load(Scalar.self, withTargets: !(reading.target.isEmpty && reading.targets == nil))
     }
 }
 
@@ -39,6 +47,14 @@ struct ReadingOptions: ParsableArguments {
 
     @Option(name: .long, help: ArgumentHelp("Targets in a separate .npy or CSV file (every column is a target); --data then holds only features.", valueName: "path"))
     var targets: String?
+
+    @Option(name: .long, parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Feature columns, in order: header names or 0-based indices, comma-separated or repeated (indices for .npy; default: every column that is not a target or ignored).", valueName: "columns"))
+    var features: [String] = []
+
+    @Option(name: .long, parsing: .unconditionalSingleValue,
+            help: ArgumentHelp("Columns to leave out of the features: header names or 0-based indices, comma-separated or repeated.", valueName: "columns"))
+    var ignore: [String] = []
 
     @Option(name: .long, help: "CSV header: auto, present or absent.")
     var header: HeaderChoice = .auto
@@ -68,6 +84,22 @@ struct ReadingOptions: ParsableArguments {
         return CSVOptions(header: h, delimiter: d, targetColumns: targetColumns, nonFinite: dropNonfinite ? .dropRows : .error)
     }
 
+    /// --features or --ignore as columns: each value split at commas; an integer is an index.
+    static func columns(_ values: [String], flag: String) throws -> [CSVColumn] {
+        try values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { part in
+            let name = part.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw CLIError("\(flag): an empty column name (in \"\(values.joined(separator: ","))\")") }
+            if let i = Int(name) {
+                guard i >= 0 else { throw CLIError("\(flag) \(name): a column index counts from 0") }
+                return .index(i)
+            }
+            return .name(name)
+        }
+    }
+
+    /// Whether --features or --ignore was given.
+    var selectsColumns: Bool { !features.isEmpty || !ignore.isEmpty }
+
     func targetColumns() throws -> [CSVColumn] {
         if target.isEmpty { return [.last] }
         return try target.map { t in
@@ -87,7 +119,10 @@ extension ReadingOptions {
     func spec(path: String?) throws -> DataSpec {
         if path == nil, targets != nil { throw CLIError("--targets needs --data") }
         let o = try csvOptions(targetColumns: [])
-        return DataSpec(path: path, targetsPath: targets, targetColumns: try targetColumns(), header: o.header, delimiter: o.delimiter,
-                        dropNonfinite: dropNonfinite)
+        var spec = DataSpec(path: path, targetsPath: targets, targetColumns: try targetColumns(), header: o.header, delimiter: o.delimiter,
+                            dropNonfinite: dropNonfinite)
+        if !features.isEmpty { spec.featureColumns = try Self.columns(features, flag: "--features") }
+        spec.ignoredColumns = try Self.columns(ignore, flag: "--ignore")
+        return spec
     }
 }

@@ -31,7 +31,7 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
-        let input = try data.spec().load(Scalar.self, withTargets: true)
+        let input = try data.spec(for: loaded.featureNames).load(Scalar.self, withTargets: true)
         try loaded.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
         let prediction = try loaded.predict(input.x, dataFile: input.source)
         let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss)

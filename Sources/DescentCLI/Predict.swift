@@ -51,7 +51,7 @@ struct Predict: ParsableCommand, PrecisionGeneric {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
-        let input = try data.loadFeatures(Scalar.self)
+        let input = try data.loadFeatures(Scalar.self, modelFeatureNames: loaded.featureNames)
         let predictions: Matrix<Scalar>, names: [String]
         var labels: [Double]? = nil
         if proba {

@@ -14,6 +14,14 @@ public struct DataSpec: Sendable {
     public var header: CSVOptions.Header
     public var delimiter: Character
     public var dropNonfinite: Bool
+    /// Feature columns, in order (`--features`; nil: every column that is not a target or
+    /// ignored) and columns to leave out (`--ignore`): header names or 0-based indices of the data
+    /// file (indices only for .npy, counted over all of the file's columns, targets included).
+    public var featureColumns: [CSVColumn]? = nil
+    public var ignoredColumns: [CSVColumn] = []
+    /// A saved model's feature names, to choose a CSV file's features by its header
+    /// (`CSVOptions.modelFeatureNames`; `predict` and `evaluate` without --features/--ignore).
+    public var modelFeatureNames: [String]? = nil
     /// Per-sample and class weights (`WeightSpec`; none by default).
     public var weights = WeightSpec()
 
@@ -26,8 +34,14 @@ public struct DataSpec: Sendable {
     public var isNPY: Bool { path.map { $0.lowercased().hasSuffix(".npy") } ?? false }
 
     func csvOptions(targetColumns: [CSVColumn]) -> CSVOptions {
-        CSVOptions(header: header, delimiter: delimiter, targetColumns: targetColumns, nonFinite: dropNonfinite ? .dropRows : .error)
+        var options = CSVOptions(header: header, delimiter: delimiter, targetColumns: targetColumns, featureColumns: featureColumns,
+                   ignoredColumns: ignoredColumns, nonFinite: dropNonfinite ? .dropRows : .error)
+        options.modelFeatureNames = modelFeatureNames
+        return options
     }
+
+    /// Whether some feature columns are chosen or ignored.
+    public var selectsColumns: Bool { featureColumns != nil || !ignoredColumns.isEmpty }
 }
 
 /// Loaded data: features, targets (n × 0 when there are none), and the column names; and what
@@ -75,6 +89,15 @@ extension DataSpec {
             DataScan(featureCount: features, targetCount: targets, checkingFinite: checking,
                      collectingNonFiniteRows: checking && dropNonfinite, digest: scanning.digest,
                      featureMoments: scanning.featureMoments, targetMoments: scanning.targetMoments)
+        }
+        if isNPY && selectsColumns {
+            var whole = self
+            whole.featureColumns = nil; whole.ignoredColumns = []
+            let all = try whole.load(Scalar.self, withTargets: withTargets, scanning: scanning, rows: rows, mapping: mapping)
+            let fileColumns = try NPYFile.shape(of: url).columns
+            let targetsInFile = withTargets && separate == nil
+                ? targetColumns.map { (c: CSVColumn) -> Int in if case .index(let i) = c { i } else { fileColumns - 1 } } : []
+            return try selectingNPYFeatures(all, fileColumns: fileColumns, targetsInFile: targetsInFile)
         }
         if isNPY {
             let shape = try NPYFile.shape(of: url)
@@ -176,12 +199,54 @@ extension DataSpec {
         return result
     }
 
+    /// The chosen feature columns of a .npy file read whole: `all.x` holds the file's columns
+    /// other than `targetsInFile`, in order.
+    private func selectingNPYFeatures<Scalar: BLASScalar>(_ all: LoadedData<Scalar>, fileColumns: Int,
+                                                          targetsInFile: [Int]) throws -> LoadedData<Scalar> {
+        let file = path ?? ""
+        func index(_ column: CSVColumn, _ role: String) throws -> Int {
+            switch column {
+            case .last: return fileColumns - 1
+            case .name(let n):
+                throw DataError(.missingColumn, file: file, "a .npy file has no column names (\(role) \"\(n)\"); give a 0-based index")
+            case .index(let i):
+                guard i >= 0 && i < fileColumns else {
+                    throw DataError(.columnOutOfRange, file: file,
+                                    "\(role) column index \(i) is out of range: the file has \(fileColumns) column\(fileColumns == 1 ? "" : "s") (indices 0–\(fileColumns - 1))")
+                }
+                return i
+            }
+        }
+        let ignored = try ignoredColumns.map { try index($0, "ignored") }
+        if let both = ignored.first(where: targetsInFile.contains) {
+            throw DataError(.duplicateColumn, file: file, "column \(both) is chosen both as a target and as ignored")
+        }
+        let chosen = try featureColumns.map { try $0.map { try index($0, "feature") } }
+            ?? (0..<fileColumns).filter { !targetsInFile.contains($0) && !ignored.contains($0) }
+        var seen = Set<Int>()
+        for j in chosen {
+            guard seen.insert(j).inserted else { throw DataError(.duplicateColumn, file: file, "column \(j) is chosen twice as a feature") }
+            if targetsInFile.contains(j) {
+                throw DataError(.duplicateColumn, file: file, "column \(j) is chosen both as a feature and as a target")
+            }
+            if ignored.contains(j) { throw DataError(.duplicateColumn, file: file, "column \(j) is chosen both as a feature and as ignored") }
+        }
+        // File column j is column j − (targets before it) of `all.x`.
+        let xColumns = chosen.map { j in j - targetsInFile.filter { $0 < j }.count }
+        var result = all
+        result.x = Matrix(rows: all.x.rows, cols: xColumns.count) { i, k in all.x[i, xColumns[k]] }
+        result.featureMoments = nil   // of all the columns: taken again from the chosen ones
+        return result
+    }
+
     private func readTargetsFile<Scalar: BLASScalar>(_ path: String, as _: Scalar.Type) throws -> Matrix<Scalar> {
         let url = URL(fileURLWithPath: path)
         if path.lowercased().hasSuffix(".npy") {
             return try NPYFile.read(url, as: Scalar.self)
         }
-        return try CSVReader.read(url, as: Scalar.self, options: csvOptions(targetColumns: [])).features
+        // Every column of a targets file is a target: no feature selection applies to it.
+        let options = CSVOptions(header: header, delimiter: delimiter, targetColumns: [], nonFinite: dropNonfinite ? .dropRows : .error)
+        return try CSVReader.read(url, as: Scalar.self, options: options).features
     }
 
     private func checkRows(_ xRows: Int, _ yRows: Int, _ targetsPath: String) throws {
