@@ -8,15 +8,26 @@ enum MetricsFile {
         if path.hasSuffix(".json") {
             text = JSONText.encode(history) + "\n"
         } else {
-            var s = "epoch,training_loss,validation_loss,validation_metric,learning_rate,updates,seconds\n"
+            // The scalar validation metrics the history has (those of the loss kind), after the fixed columns.
+            let extra = extraColumns.filter { c in history.contains { $0.value(of: c.quantity) != nil } }
+            var s = "epoch,training_loss,validation_loss,validation_metric,learning_rate,updates,seconds"
+                + extra.map { ",\($0.name)" }.joined() + "\n"
             for r in history {
                 s += "\(r.epoch + 1),\(r.trainingLoss),\(r.validationLoss.map { "\($0)" } ?? ""),"
-                    + "\(r.validationMetric.map { "\($0)" } ?? ""),\(r.learningRate),\(r.steps),\(r.seconds)\n"
+                    + "\(r.validationMetric.map { "\($0)" } ?? ""),\(r.learningRate),\(r.steps),\(r.seconds)"
+                    + extra.map { ",\(r.value(of: $0.quantity).map { "\($0)" } ?? "")" }.joined() + "\n"
             }
             text = s
         }
         try OutputPath.write(Data(text.utf8), to: path)
     }
+
+    /// CSV columns of the loss kinds' scalar validation metrics, in this order.
+    static let extraColumns: [(name: String, quantity: MonitoredQuantity)] = [
+        ("validation_rmse", .validationRMSE), ("validation_r2", .validationR2), ("validation_mae", .validationMAE),
+        ("validation_explained_variance", .validationExplainedVariance), ("validation_accuracy", .validationAccuracy),
+        ("validation_log_loss", .validationLogLoss), ("validation_roc_auc", .validationROCAUC),
+    ]
 
     /// The loss plot (`LinePlot.trainingLoss`): the y label says whether the losses are on
     /// standardised targets or in data units, the best epoch and an early stop are marked.

@@ -21,7 +21,7 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: "Smallest change that counts as an improvement for early stopping.")
     var minDelta: Double = 0
 
-    @Option(name: .long, help: "What early stopping watches: train-loss, val-loss (default with --validation-split) or val-metric (R², or accuracy; higher is better).")
+    @Option(name: .long, help: "What early stopping watches: train-loss, val-loss (default with --validation-split), val-metric (R², or accuracy), val-rmse, val-r2, val-mae, val-explained-variance, val-accuracy, val-log-loss or val-roc-auc (binary); R², explained variance, accuracy and ROC-AUC are higher-is-better.")
     var monitor: Watched?
 
     @Option(name: .long, help: ArgumentHelp("Clip each update's gradient to this total 2-norm (torch's clip_grad_norm_), after --clip-grad-value.", valueName: "max-norm"))
@@ -30,20 +30,33 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Clamp each gradient element to [-v, v] (torch's clip_grad_value_), before --clip-grad-norm.", valueName: "v"))
     var clipGradValue: Double?
 
-    @Option(name: .long, help: "What metric-driven schedules (plateau, adaptive, mml) read each epoch: train-loss, val-loss or val-metric (default: as --monitor's default).")
+    @Option(name: .long, help: "What metric-driven schedules (plateau, adaptive, mml) read each epoch: any --monitor value (default: as --monitor's default); a plateau schedule takes its mode from it.")
     var scheduleMetric: Watched?
 
     enum Watched: String, ExpressibleByArgument, CaseIterable {
         case trainLoss = "train-loss", valLoss = "val-loss", valMetric = "val-metric"
+        case valRMSE = "val-rmse", valR2 = "val-r2", valMAE = "val-mae", valExplainedVariance = "val-explained-variance"
+        case valAccuracy = "val-accuracy", valLogLoss = "val-log-loss", valROCAUC = "val-roc-auc"
         var quantity: MonitoredQuantity {
-            switch self { case .trainLoss: .trainingLoss; case .valLoss: .validationLoss; case .valMetric: .validationMetric }
+            switch self {
+            case .trainLoss: .trainingLoss
+            case .valLoss: .validationLoss
+            case .valMetric: .validationMetric
+            case .valRMSE: .validationRMSE
+            case .valR2: .validationR2
+            case .valMAE: .validationMAE
+            case .valExplainedVariance: .validationExplainedVariance
+            case .valAccuracy: .validationAccuracy
+            case .valLogLoss: .validationLogLoss
+            case .valROCAUC: .validationROCAUC
+            }
         }
     }
 
     /// Early stopping from the options (nil without --early-stopping).
     var earlyStoppingRule: EarlyStopping? {
         earlyStopping.map {
-            EarlyStopping(patience: $0, minDelta: minDelta, mode: monitor == .valMetric ? .max : .min, monitor: monitor?.quantity)
+            EarlyStopping(patience: $0, minDelta: minDelta, mode: monitor?.quantity.mode ?? .min, monitor: monitor?.quantity)
         }
     }
 

@@ -304,7 +304,7 @@ func everyOptimizer() throws {
         let validation: ValidationEvaluator<Double> = { p in
             let e = try dataParallel.map { try o.evaluate(parameters: p, x: vx.rows(r), y: vy.rows(r), over: $0.communicator) }
                 ?? o.evaluate(parameters: p, x: vx, y: vy)
-            return (e.loss, e.r2)
+            return e
         }
         let c = TrainingConfiguration(epochs: 4, batchSize: .size(64), seed: 2,
                                       schedule: try parseSchedule("plateau:patience=0,factor=0.5", baseLearningRate: rate),

@@ -444,17 +444,14 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         model.predict(parameters: parameters, x: x, into: output, workspace: workspace)
     }
 
-    /// A validation evaluator for the training loop: (loss, `primaryMetric`) of the given
-    /// parameters on (x, y), evaluated through this objective's workspace (same thread only).
+    /// A validation evaluator for the training loop: the `Evaluation` of the given parameters on
+    /// (x, y), evaluated through this objective's workspace (same thread only).
     /// For data-parallel training, `evaluate(parameters:x:y:over:)` inside a closure gives the
     /// combined evaluation instead.
-    public func evaluator(x: Matrix<Scalar>, y: Matrix<Scalar>) -> (UnsafeBufferPointer<Scalar>) -> (loss: Double, metric: Double?) {
+    public func evaluator(x: Matrix<Scalar>, y: Matrix<Scalar>) -> (UnsafeBufferPointer<Scalar>) -> Evaluation {
         precondition(x.rows == y.rows && x.cols == model.inputCount && y.cols == model.outputCount,
                      "evaluator: x is \(x.shape) and y is \(y.shape); the model is \(model.inputCount)→\(model.outputCount)")
-        return { parameters in
-            let e = evaluate(parameters: parameters, x: x, y: y)
-            return (e.loss, e.primaryMetric)
-        }
+        return { parameters in evaluate(parameters: parameters, x: x, y: y) }
     }
 
     // MARK: Array conveniences (tools and tests)

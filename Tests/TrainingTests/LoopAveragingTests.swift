@@ -32,7 +32,7 @@ struct LoopAveragingTests {
         let config = try TrainingConfiguration(epochs: 20, batchSize: .full, learningRate: eta)
         let averaged = try PolynomialAveraging(PlainGradientStep<T>(parameterCount: 3), gamma: 0, start: 5)
         let result = try Trainer(objective: objective, optimizer: averaged,
-                                 configuration: config, validation: { p in evaluated.append(Array(p)); return (0, nil) },
+                                 configuration: config, validation: { p in evaluated.append(Array(p)); return Evaluation(sampleCount: 1, loss: 0) },
                                  initialParameters: x0.map { T($0) }).run()
         #expect(result.steps == 20)
         // Updates 5…19 produce x₆ … x₂₀.

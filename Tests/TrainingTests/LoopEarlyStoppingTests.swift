@@ -16,7 +16,7 @@ struct LoopEarlyStoppingTests {
         }
         let validation: ValidationEvaluator<T> = { p in
             let d = Double(p[0]) - 3
-            return (d * d, -d * d)
+            return Evaluation(sampleCount: 1, loss: d * d, r2: -d * d)
         }
         return try Trainer(objective: objective, optimizer: PlainGradientStep<T>(parameterCount: 1),
                            configuration: TrainingConfiguration(epochs: epochs, batchSize: .full, learningRate: 0.1, earlyStopping: stopping),

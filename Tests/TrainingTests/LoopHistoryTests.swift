@@ -12,7 +12,7 @@ struct LoopHistoryTests {
         var evaluatedAt: [[T]] = []
         let trainer = try Trainer(objective: problem.objective(recording: true),
                                   optimizer: PlainGradientStep<T>(parameterCount: 3), configuration: config,
-                                  validation: { p in evaluatedAt.append(Array(p)); return (held.fullLoss(p), 7) },
+                                  validation: { p in evaluatedAt.append(Array(p)); return Evaluation(sampleCount: 1, loss: held.fullLoss(p), r2: 7) },
                                   initialParameters: [0, 0, 0])
         var progress: [TrainingProgress] = []
         trainer.onStep = { progress.append($0); return .continue }
@@ -99,7 +99,7 @@ struct LoopHistoryTests {
         }
         let plain = try run(validation: nil, metric: nil)
         #expect(plain.history[1].learningRate == 0.01 * (1 + plain.history[0].trainingLoss))
-        let validation: ValidationEvaluator<Double> = { p in (Double(p[0] * p[0]) + 2, 5) }
+        let validation: ValidationEvaluator<Double> = { p in Evaluation(sampleCount: 1, loss: Double(p[0] * p[0]) + 2, r2: 5) }
         let byValidation = try run(validation: validation, metric: nil)
         #expect(byValidation.history[2].learningRate == 0.01 * (1 + byValidation.history[1].validationLoss!))
         let byMetric = try run(validation: validation, metric: .validationMetric)

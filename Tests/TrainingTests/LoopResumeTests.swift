@@ -21,7 +21,7 @@ struct LoopResumeTests {
 
         func trainer(resumingFrom state: TrainerState<T>? = nil) throws -> Trainer<LoopLeastSquares<T>, PolynomialAveraging<HeavyBall<T>>> {
             let heldObjective = held.objective()
-            let validation: ValidationEvaluator<T> = { p in (heldObjective.fullLoss(p), Double(p[0])) }
+            let validation: ValidationEvaluator<T> = { p in Evaluation(sampleCount: 1, loss: heldObjective.fullLoss(p), r2: Double(p[0])) }
             // Averaging from update 10 on, so that checkpoints inside and outside the averaged stretch are covered.
             let optimizer = try PolynomialAveraging(HeavyBall<T>(parameterCount: 4, momentum: 0.9), gamma: 0, start: 10)
             if let state {

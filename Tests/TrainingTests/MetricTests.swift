@@ -76,8 +76,8 @@ struct MetricTests {
             #expect(ev.sampleCount == 7 && isClose(ev.loss, wholePart, tol: tol))
             // The loop's evaluator closure reports the same loss and the primary metric.
             let evaluator = objective.evaluator(x: part.x, y: part.y)
-            let (l, m) = theta.withUnsafeBufferPointer { evaluator($0) }
-            #expect(l == ev.loss && m == (loss.isClassification ? ev.accuracy : ev.r2))
+            let got = theta.withUnsafeBufferPointer { evaluator($0) }
+            #expect(got == ev && got.primaryMetric == (loss.isClassification ? ev.accuracy : ev.r2))
         }
     }
 

@@ -107,13 +107,15 @@ public struct PreparedRun<Scalar: BLASScalar> {
         }
         let objective = try agree { try setup.objective(maximumBatchSize: b, threads: plan.threads) }
         self.objective = objective
+        let hasValidation = setup.validation != nil
+        let binary = ClassificationMetrics(outputCount: objective.model.outputCount).isBinary
+        for q in [plan.scheduleMetric, plan.earlyStopping?.monitor].compactMap({ $0 }) {
+            try Self.check(q, loss: setup.loss, binary: binary)
+        }
         validation = setup.validation.map { v in
             guard let dataParallel else { return objective.evaluator(x: v.x, y: v.y) }
             let (vx, vy) = Self.ownRows(v.x, v.y, dataParallel)
-            return { p in
-                let e = try objective.evaluate(parameters: p, x: vx, y: vy, over: dataParallel.communicator)
-                return (e.loss, e.primaryMetric)
-            }
+            return { p in try objective.evaluate(parameters: p, x: vx, y: vy, over: dataParallel.communicator) }
         }
 
         // The learning rate: given, the optimizer's default, or the range test's suggestion.
@@ -154,7 +156,9 @@ public struct PreparedRun<Scalar: BLASScalar> {
         }
         learningRate = rate
         rangeTestNote = note
-        var text = plan.schedule
+        var text = try plan.schedule.map {
+            try Self.plateauText($0, following: plan.scheduleMetric ?? (hasValidation ? .validationLoss : .trainingLoss))
+        }
         if text == nil, embedded, epochs * batchesPerEpoch > 0, case .optimizerDefault = plan.learningRate {
             text = EmbeddedProblem.schedule(updates: epochs * batchesPerEpoch)
         }
@@ -271,6 +275,33 @@ public struct PreparedRun<Scalar: BLASScalar> {
     /// A fresh optimizer for the run (with iterate averaging when the plan asks for it).
     public func makeOptimizer() throws -> any Optimizer<Scalar> {
         try plan.optimizer.make(Scalar.self, groups: Self.groups(setup, plan), learningRate: learningRate, averageFrom: plan.averageFrom)
+    }
+
+    /// Throws unless the loss gives `q`: regression metrics need a regression loss, classification
+    /// metrics a classification loss, ROC-AUC two classes.
+    static func check(_ q: MonitoredQuantity, loss: Loss, binary: Bool) throws {
+        if let c = q.needsClassification, c != loss.isClassification {
+            throw TrainingError("\(q.displayName) needs a \(c ? "classification" : "regression") loss; the loss is \(loss.description)")
+        }
+        if q == .validationROCAUC && !binary {
+            throw TrainingError("validation ROC-AUC needs two classes (binary classification); the model has more")
+        }
+    }
+
+    /// A lone plateau schedule's text with the mode of `metric` (`mode=max` when higher is better,
+    /// as torch's `ReduceLROnPlateau(mode=…)` must be told); throws when the text states the other mode.
+    static func plateauText(_ text: String, following metric: MonitoredQuantity) throws -> String {
+        let t = text.trimmingCharacters(in: .whitespaces)
+        guard t == "plateau" || t.hasPrefix("plateau:"), !t.contains(" ") else { return text }
+        let fields = t.dropFirst("plateau".count).split(whereSeparator: { $0 == ":" || $0 == "," })
+        if let stated = fields.first(where: { $0.hasPrefix("mode=") })?.dropFirst("mode=".count) {
+            guard stated == metric.mode.rawValue else {
+                throw TrainingError("schedule \(t): mode=\(stated) contradicts the schedule metric \(metric.displayName) (\(metric.higherIsBetter ? "higher" : "lower") is better: mode=\(metric.mode.rawValue))")
+            }
+            return text
+        }
+        guard metric.higherIsBetter else { return text }
+        return t == "plateau" ? "plateau:mode=max" : t + ",mode=max"
     }
 
     /// This process's rows of (x, y) for a combined evaluation: its share in `.exact` mode (every

@@ -24,6 +24,9 @@ public struct EarlyStopping: Codable, Equatable, Sendable {
     }
 
     func validate() throws {
+        if let m = monitor, m.mode != mode {
+            throw TrainingError("early stopping on \(m.rawValue) needs mode \(m.mode.rawValue) (\(m.higherIsBetter ? "higher" : "lower") is better), got \(mode.rawValue)")
+        }
         guard patience >= 0 else { throw TrainingError("early-stopping patience must be at least 0, got \(patience)") }
         guard minDelta.isFinite && minDelta >= 0 else {
             throw TrainingError("early-stopping min delta must be a finite number ≥ 0, got \(minDelta)")

@@ -2,10 +2,10 @@ import LinearAlgebra
 import Optimizers
 import Schedules
 
-/// A validation evaluator: the loss (and optionally a metric such as accuracy or R²) of the given
+/// A validation evaluator: the `Evaluation` (loss and the loss kind's metrics) of the given
 /// parameters on held-out data. The loop calls it at the end of every epoch with the point it would
 /// return (see `TrainingResult.parameters`).
-public typealias ValidationEvaluator<Scalar: BLASScalar> = (UnsafeBufferPointer<Scalar>) throws -> (loss: Double, metric: Double?)
+public typealias ValidationEvaluator<Scalar: BLASScalar> = (UnsafeBufferPointer<Scalar>) throws -> Evaluation
 
 /// The training loop: full-batch GD (`.full`), per-sample SGD (`.size(1)`) and mini-batch SGD
 /// (`.size(b)`) through one API, over any `Objective` and `Optimizer`.
@@ -368,35 +368,30 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         optimizer.evaluationPoint(parameters: parameters.readOnly, into: destination)
     }
 
-    func value(of q: MonitoredQuantity, training: Double, validationLoss: Double?, validationMetric: Double?) throws -> Double {
-        switch q {
-        case .trainingLoss: return training
-        case .validationLoss: return validationLoss ?? .nan
-        case .validationMetric:
-            guard let m = validationMetric else {
-                throw TrainingError("the validation evaluator returned no metric, but validationMetric is monitored")
-            }
-            return m
+    /// The value of `q` in `record`; throws when the evaluation lacks it (a metric of the other loss
+    /// kind, ROC-AUC with more than two classes, or an evaluator that gives no metric).
+    func value(of q: MonitoredQuantity, in record: EpochRecord) throws -> Double {
+        if q == .validationLoss { return record.validationLoss ?? .nan }
+        guard let v = record.value(of: q) else {
+            throw TrainingError("the validation evaluation has no \(q.rawValue), but it is monitored")
         }
+        return v
     }
 
     func endEpoch(start: ContinuousClock.Instant, clock: ContinuousClock, trainSeconds: Double) throws -> StopReason? {
         let trainingLoss = epochLossSum / Double(Swift.max(epochSamples, 1))
         writeCurrentPoint(into: point)
-        var vLoss: Double? = nil, vMetric: Double? = nil
-        if let v = validation {
-            let r = try v(point.readOnly)
-            vLoss = r.loss; vMetric = r.metric
-        }
+        var record = EpochRecord(epoch: epoch, trainingLoss: trainingLoss, validationLoss: nil, validationMetric: nil,
+                                 learningRate: lastLearningRate, steps: step, samples: epochSamples, seconds: 0,
+                                 samplesPerSecond: 0)
+        if let v = validation { record.setValidation(try v(point.readOnly)) }
         let hasValidation = validation != nil
         if constantRate == nil {
-            metricHistory.append(try value(of: configuration.resolvedScheduleMetric(hasValidation: hasValidation),
-                                           training: trainingLoss, validationLoss: vLoss, validationMetric: vMetric))
+            metricHistory.append(try value(of: configuration.resolvedScheduleMetric(hasValidation: hasValidation), in: record))
         }
         var stop: StopReason? = nil
         if let e = configuration.earlyStopping, var t = tracker {
-            let watched = try value(of: e.resolvedMonitor(hasValidation: hasValidation),
-                                    training: trainingLoss, validationLoss: vLoss, validationMetric: vMetric)
+            let watched = try value(of: e.resolvedMonitor(hasValidation: hasValidation), in: record)
             let (improved, stopNow) = e.update(&t, value: watched, epoch: epoch)
             tracker = t
             if improved && e.restoreBest { BLAS.copy(point.readOnly, best); hasBest = true }
@@ -408,9 +403,8 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
             if stopNow && stop == nil { stop = .earlyStopped(epoch: epoch, bestEpoch: t.bestEpoch) }
         }
         let seconds = Self.seconds(start.duration(to: clock.now))
-        let record = EpochRecord(epoch: epoch, trainingLoss: trainingLoss, validationLoss: vLoss, validationMetric: vMetric,
-                                 learningRate: lastLearningRate, steps: step, samples: epochSamples, seconds: seconds,
-                                 samplesPerSecond: trainSeconds > 0 ? Double(epochSamples) / trainSeconds : 0)
+        record.seconds = seconds
+        record.samplesPerSecond = trainSeconds > 0 ? Double(epochSamples) / trainSeconds : 0
         history.append(record)
         epoch += 1
         batchInEpoch = 0

@@ -17,13 +17,60 @@ public enum BatchSize: Codable, Equatable, Sendable {
 }
 
 /// A per-epoch quantity the loop can hand to a metric-driven schedule or watch for early stopping.
-public enum MonitoredQuantity: String, Codable, Equatable, Sendable {
+/// The raw values are what checkpoints' recipes store.
+public enum MonitoredQuantity: String, Codable, Equatable, Sendable, CaseIterable {
     /// The epoch's training loss (mean of its batch losses at pre-update parameters).
     case trainingLoss
     /// The evaluator's loss at the end of the epoch.
     case validationLoss
-    /// The evaluator's metric at the end of the epoch.
+    /// The evaluator's primary metric at the end of the epoch (`Evaluation.primaryMetric`: accuracy
+    /// for classification losses, R² for regression losses).
     case validationMetric
+    /// Regression metrics of the validation evaluation (see `RegressionMetrics`).
+    case validationRMSE, validationR2, validationMAE, validationExplainedVariance
+    /// Classification metrics of the validation evaluation (see `ClassificationMetrics`); ROC-AUC
+    /// only for two classes.
+    case validationAccuracy, validationLogLoss, validationROCAUC
+
+    /// Whether a larger value is better (scikit-learn's scorers: `greater_is_better` is true for
+    /// R², explained variance, accuracy and ROC-AUC, false for the errors and losses).
+    public var higherIsBetter: Bool {
+        switch self {
+        case .trainingLoss, .validationLoss, .validationRMSE, .validationMAE, .validationLogLoss: false
+        case .validationMetric, .validationR2, .validationExplainedVariance, .validationAccuracy, .validationROCAUC: true
+        }
+    }
+
+    /// The early-stopping / plateau mode this quantity needs.
+    public var mode: EarlyStopping.Mode { higherIsBetter ? .max : .min }
+
+    /// Which loss kind the quantity needs: nil = any, else whether it needs a classification loss.
+    public var needsClassification: Bool? {
+        switch self {
+        case .trainingLoss, .validationLoss, .validationMetric: nil
+        case .validationRMSE, .validationR2, .validationMAE, .validationExplainedVariance: false
+        case .validationAccuracy, .validationLogLoss, .validationROCAUC: true
+        }
+    }
+
+    /// A short name for reports and plots ("validation MAE").
+    public var displayName: String {
+        switch self {
+        case .trainingLoss: "training loss"
+        case .validationLoss: "validation loss"
+        case .validationMetric: "validation metric"
+        case .validationRMSE: "validation RMSE"
+        case .validationR2: "validation R²"
+        case .validationMAE: "validation MAE"
+        case .validationExplainedVariance: "validation explained variance"
+        case .validationAccuracy: "validation accuracy"
+        case .validationLogLoss: "validation log-loss"
+        case .validationROCAUC: "validation ROC-AUC"
+        }
+    }
+
+    /// Whether the quantity is read from the validation evaluation.
+    public var needsValidation: Bool { self != .trainingLoss }
 }
 
 /// Everything that decides a training run apart from the objective, the optimizer and the start point.
@@ -117,10 +164,10 @@ public struct TrainingConfiguration: Sendable {
             throw TrainingError("batch size must be at least 1, got \(b)")
         }
         if !hasValidation {
-            if let m = scheduleMetric, m != .trainingLoss {
+            if let m = scheduleMetric, m.needsValidation {
                 throw TrainingError("schedule metric \(m.rawValue) needs a validation evaluator")
             }
-            if let e = earlyStopping, e.monitor != nil && e.monitor != .trainingLoss {
+            if let e = earlyStopping, e.monitor?.needsValidation == true {
                 throw TrainingError("early stopping monitors \(e.monitor!.rawValue), which needs a validation evaluator")
             }
         }

@@ -7,7 +7,18 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     /// Mean of the epoch's batch losses, each at the parameters before its update, weighted by batch size.
     public var trainingLoss: Double
     public var validationLoss: Double?
+    /// The validation evaluation's `primaryMetric` (accuracy, or R²).
     public var validationMetric: Double?
+    /// The validation evaluation's scalar metrics for the loss kind (nil for the other kind and
+    /// without validation): regression RMSE, R², MAE, explained variance; classification accuracy,
+    /// log-loss and (two classes) ROC-AUC. Definitions in `RegressionMetrics`/`ClassificationMetrics`.
+    public var validationRMSE: Double? = nil
+    public var validationR2: Double? = nil
+    public var validationMAE: Double? = nil
+    public var validationExplainedVariance: Double? = nil
+    public var validationAccuracy: Double? = nil
+    public var validationLogLoss: Double? = nil
+    public var validationROCAUC: Double? = nil
     /// The rate of the epoch's last update.
     public var learningRate: Double
     /// Updates done so far (all epochs).
@@ -23,6 +34,30 @@ public struct EpochRecord: Codable, Equatable, Sendable {
         self.epoch = epoch; self.trainingLoss = trainingLoss; self.validationLoss = validationLoss
         self.validationMetric = validationMetric; self.learningRate = learningRate; self.steps = steps; self.samples = samples
         self.seconds = seconds; self.samplesPerSecond = samplesPerSecond
+    }
+
+    /// The record's scalar validation fields from `e` (the loss, the primary metric and the rest).
+    public mutating func setValidation(_ e: Evaluation) {
+        validationLoss = e.loss; validationMetric = e.primaryMetric
+        validationRMSE = e.rmse; validationR2 = e.r2; validationMAE = e.mae
+        validationExplainedVariance = e.explainedVariance
+        validationAccuracy = e.accuracy; validationLogLoss = e.logLoss; validationROCAUC = e.rocAUC
+    }
+
+    /// The value of `q` in this record (nil when the record does not have it).
+    public func value(of q: MonitoredQuantity) -> Double? {
+        switch q {
+        case .trainingLoss: trainingLoss
+        case .validationLoss: validationLoss
+        case .validationMetric: validationMetric
+        case .validationRMSE: validationRMSE
+        case .validationR2: validationR2
+        case .validationMAE: validationMAE
+        case .validationExplainedVariance: validationExplainedVariance
+        case .validationAccuracy: validationAccuracy
+        case .validationLogLoss: validationLogLoss
+        case .validationROCAUC: validationROCAUC
+        }
     }
 
     /// The record without its timings (which differ between otherwise identical runs).

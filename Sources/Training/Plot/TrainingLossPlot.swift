@@ -56,7 +56,7 @@ extension LinePlot {
             switch best.monitor {
             case .trainingLoss, .validationLoss:
                 plot.points.append(PlotPoint(x: Double(record.epoch + 1), y: best.value, legend: text, color: green, size: withPoints ? 8 : 6))
-            case .validationMetric:
+            default:
                 plot.markers.append(PlotMarker(x: Double(record.epoch + 1), label: "", color: green, legend: text, dashed: true))
             }
         }
@@ -76,13 +76,7 @@ extension LinePlot {
                                  stated: Int? = nil) -> (index: Int, monitor: MonitoredQuantity, value: Double)? {
         let rule = earlyStopping ?? EarlyStopping()
         let monitor = rule.resolvedMonitor(hasValidation: hasValidation)
-        func value(_ r: EpochRecord) -> Double {
-            switch monitor {
-            case .trainingLoss: r.trainingLoss
-            case .validationLoss: r.validationLoss ?? .nan
-            case .validationMetric: r.validationMetric ?? .nan
-            }
-        }
+        func value(_ r: EpochRecord) -> Double { r.value(of: monitor) ?? .nan }
         var epoch = stated
         if epoch == nil {
             var tracker = EarlyStopping.Tracker(mode: rule.mode)
@@ -98,6 +92,7 @@ extension LinePlot {
         case .trainingLoss: "training loss"
         case .validationLoss: "validation loss"
         case .validationMetric: "validation metric"
+        default: q.displayName
         }
     }
 
