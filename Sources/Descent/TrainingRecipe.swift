@@ -79,6 +79,10 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// Gradient clipping's text form (`GradientClipping.description`), nil for none (and then absent
     /// from the fingerprint's JSON, so older checkpoints still match).
     public var gradientClipping: String?
+    /// scikit-learn's `tol` stop (nil for none, and then absent from the fingerprint's JSON).
+    public var toleranceStop: ToleranceStop? = nil
+    /// XXH64 of a replayed batch order's indices (`BatchOrder.digest`), nil for the sampler's own shuffle.
+    public var batchOrder: String? = nil
 
     public init(data: DataSource, precision: String, model: String, loss: String, initial: String, initialDigest: String?,
                 optimizer: OptimizerSettings, noBiasDecay: Bool, averageFrom: Int?, learningRate: Double, schedule: String?,
@@ -126,6 +130,8 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         if let s = schedule { info["schedule"] = s }
         if let w = weights { info.merge(w.record) { a, _ in a } }
         if let c = gradientClipping { info["gradientClipping"] = c }
+        if let o = batchOrder { info["batchOrder"] = o }
+        if let t = toleranceStop { info["tol"] = "\(t.tolerance)"; info["nIterNoChange"] = "\(t.iterationsWithoutChange)" }
         return info
     }
 }

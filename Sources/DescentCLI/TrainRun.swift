@@ -47,6 +47,8 @@ struct TrainRun<Scalar: BLASScalar> {
         plan.epochs = training.epochs
         plan.earlyStopping = training.earlyStoppingRule
         plan.gradientClipping = try training.gradientClipping()
+        plan.toleranceStop = try training.toleranceStop()
+        plan.batchOrderFile = training.batchOrder
         return plan
     }
 

@@ -15,14 +15,23 @@ struct TrainingOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Passes over the training data. Default 20 (10 on the built-in problem).", valueName: "n"))
     var epochs: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Stop when the monitored loss has not improved for this many epochs (restores the best epoch).", valueName: "patience"))
+    @Option(name: .long, help: ArgumentHelp("Stop when the monitored loss has not improved for this many epochs (Keras's rule; restores the best epoch). Not with --tol.", valueName: "patience"))
     var earlyStopping: Int?
 
     @Option(name: .long, help: "Smallest change that counts as an improvement for early stopping.")
     var minDelta: Double = 0
 
+    @Option(name: .long, help: ArgumentHelp("scikit-learn's tol stop: stop when the epoch's mean training loss has not fallen below the best by more than tol for --n-iter-no-change epochs (keeps the last weights, as SGDRegressor/SGDClassifier). Not with --early-stopping.", valueName: "tol"))
+    var tol: Double?
+
+    @Option(name: .long, help: ArgumentHelp("Epochs without a tol improvement before --tol stops (default 5, scikit-learn's).", valueName: "n"))
+    var nIterNoChange: Int?
+
     @Option(name: .long, help: "What early stopping watches: train-loss, val-loss (default with --validation-split), val-metric (R², or accuracy), val-rmse, val-r2, val-mae, val-explained-variance, val-accuracy, val-log-loss or val-roc-auc (binary); R², explained variance, accuracy and ROC-AUC are higher-is-better.")
     var monitor: Watched?
+
+    @Option(name: .long, help: ArgumentHelp("Replay this sample order: one line per epoch of 0-based training-row indices (a permutation, space- or comma-separated; with --validation-split, rows of the training part), e.g. a PyTorch DataLoader's. Replaces --shuffle.", valueName: "file"))
+    var batchOrder: String?
 
     @Option(name: .long, help: ArgumentHelp("Clip each update's gradient to this total 2-norm (torch's clip_grad_norm_), after --clip-grad-value.", valueName: "max-norm"))
     var clipGradNorm: Double?
@@ -60,6 +69,15 @@ struct TrainingOptions: ParsableArguments {
         }
     }
 
+    /// scikit-learn's tol stop from the options (nil without --tol).
+    func toleranceStop() throws -> ToleranceStop? {
+        guard let tol else { return nil }
+        guard tol.isFinite else { throw CLIError("--tol must be a finite number, got \(tol)") }
+        let n = nIterNoChange ?? 5
+        guard n >= 1 else { throw CLIError("--n-iter-no-change must be at least 1, got \(n)") }
+        return try ToleranceStop(tolerance: tol, iterationsWithoutChange: n)
+    }
+
     /// Gradient clipping from the options (nil without --clip-grad-norm and --clip-grad-value).
     func gradientClipping() throws -> GradientClipping? {
         guard clipGradNorm != nil || clipGradValue != nil else { return nil }
@@ -84,6 +102,11 @@ struct TrainingOptions: ParsableArguments {
         if let p = earlyStopping, p < 0 { throw CLIError("--early-stopping patience must be at least 0, got \(p)") }
         guard minDelta.isFinite, minDelta >= 0 else { throw CLIError("--min-delta must be a finite number ≥ 0, got \(minDelta)") }
         _ = try gradientClipping()
+        if nIterNoChange != nil && tol == nil { throw CLIError("--n-iter-no-change needs --tol") }
+        if tol != nil && earlyStopping != nil {
+            throw CLIError("--tol (scikit-learn's stop, keeps the last weights) and --early-stopping (Keras's, restores the best) cannot be combined; give one")
+        }
+        _ = try toleranceStop()
         try batches.validate()
         if batches.validationSplit == 0, let m = [monitor, scheduleMetric].compactMap({ $0 }).first(where: { $0 != .trainLoss }) {
             throw CLIError("--monitor/--schedule-metric \(m.rawValue) needs --validation-split")

@@ -26,6 +26,8 @@ public struct BatchSampler: Sendable {
     public private(set) var generator: SeededGenerator
     public private(set) var order: [Int]
     public private(set) var epoch: Int = 0
+    /// A given order per epoch (`BatchOrder`): epoch e's order is copied in by the e-th `startEpoch`.
+    public private(set) var replay: BatchOrder?
 
     public init(sampleCount: Int, batchSize: Int, mode: ShuffleMode, dropLast: Bool = false, seed: UInt64) {
         precondition(sampleCount >= 0, "sample count \(sampleCount) is negative")
@@ -36,7 +38,15 @@ public struct BatchSampler: Sendable {
         self.dropLast = dropLast
         self.generator = SeededGenerator(seed: seed)
         self.order = Array(0..<sampleCount)
+        self.replay = nil
         if mode == .once { shuffle() }
+    }
+
+    /// A sampler that visits `replay`'s order in each epoch (batches gather those rows; the
+    /// generator is unused). Starting more epochs than the order holds is a precondition failure.
+    public init(batchSize: Int, replay: BatchOrder, dropLast: Bool = false) {
+        self.init(sampleCount: replay.sampleCount, batchSize: batchSize, mode: .reshuffle, dropLast: dropLast, seed: 0)
+        self.replay = replay
     }
 
     /// Batches per epoch.
@@ -56,7 +66,15 @@ public struct BatchSampler: Sendable {
 
     /// Begins the next epoch (reshuffling when the mode asks for it).
     public mutating func startEpoch() {
-        if mode == .reshuffle { shuffle() }
+        if let replay {
+            precondition(epoch < replay.epochs, "the batch order holds \(replay.epochs) epochs, epoch \(epoch + 1) was started")
+            let start = epoch * sampleCount
+            order.withUnsafeMutableBufferPointer { dst in
+                replay.indices.withUnsafeBufferPointer { src in
+                    for k in 0..<sampleCount { dst[k] = src[start + k] }
+                }
+            }
+        } else if mode == .reshuffle { shuffle() }
         epoch += 1
     }
 

@@ -45,6 +45,11 @@ public struct RunPlan: Sendable {
     public var earlyStopping: EarlyStopping? = nil
     /// Gradient clipping before every step (`GradientClipping`); nil for none.
     public var gradientClipping: GradientClipping? = nil
+    /// scikit-learn's `tol` stop on the epoch training loss (`ToleranceStop`, keeps the last weights); nil for none.
+    public var toleranceStop: ToleranceStop? = nil
+    /// A batch-order file to replay (`BatchOrder.read`): one line per epoch of training-row indices
+    /// (rows of the training part after any validation split); replaces the shuffle. Nil for none.
+    public var batchOrderFile: String? = nil
     /// Threads of the objective's worker pool (nil: every core).
     public var threads: Int? = nil
 
@@ -174,6 +179,8 @@ public struct PreparedRun<Scalar: BLASScalar> {
             schedule: try schedule ?? TrainingConfiguration.constant(rate),
             scheduleMetric: plan.scheduleMetric, earlyStopping: plan.earlyStopping)
         configuration.gradientClipping = plan.gradientClipping
+        configuration.toleranceStop = plan.toleranceStop
+        configuration.batchOrder = try plan.batchOrderFile.map { try BatchOrder.read(from: $0, sampleCount: n, epochs: epochs) }
         self.configuration = configuration
 
         var initialDigest: String? = nil
@@ -198,6 +205,8 @@ public struct PreparedRun<Scalar: BLASScalar> {
             earlyStopping: plan.earlyStopping.map { .init(patience: $0.patience, minDelta: $0.minDelta, monitor: $0.monitor?.rawValue) },
             dataParallel: distributedMode, gradientClipping: plan.gradientClipping?.description)
         recipe.weights = setup.weights
+        recipe.toleranceStop = plan.toleranceStop
+        recipe.batchOrder = configuration.batchOrder?.digest
         self.recipe = recipe
     }
 

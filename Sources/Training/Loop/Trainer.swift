@@ -110,8 +110,16 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
         // A full batch is the same set in any order: pass it as one zero-copy row range (no gather, and
         // the same summation order every epoch) whatever the shuffle mode.
         let mode: ShuffleMode = b >= objective.sampleCount ? .none : configuration.shuffle
-        self.sampler = BatchSampler(sampleCount: objective.sampleCount, batchSize: b, mode: mode,
-                                    dropLast: configuration.dropLast, seed: local.seed)
+        if let order = configuration.batchOrder {
+            // A given order is replayed as given (even a full batch: it fixes the summation order).
+            guard dataParallel == nil || dataParallel?.sharding == .exact else {
+                throw TrainingError("a given batch order cannot be replayed in sharded training (each process orders its own shard)")
+            }
+            self.sampler = BatchSampler(batchSize: b, replay: order, dropLast: configuration.dropLast)
+        } else {
+            self.sampler = BatchSampler(sampleCount: objective.sampleCount, batchSize: b, mode: mode,
+                                        dropLast: configuration.dropLast, seed: local.seed)
+        }
         self.batchSize = sampler.batchSize
         self.batchesPerEpoch = sampler.batchesPerEpoch
         self.prefetchBatches = Swift.max(1, 8 / self.batchSize)

@@ -104,6 +104,9 @@ public struct TrainingConfiguration: Sendable {
     public var gradientClipping: GradientClipping? = nil
     /// scikit-learn's `tol` stop on the epoch training loss (keeps the last point); nil for none.
     public var toleranceStop: ToleranceStop? = nil
+    /// A given sample order per epoch (replaces `shuffle` and `seed`'s shuffling, also for a full
+    /// batch); it must hold at least `epochs` epochs of the training set's rows. Nil for none.
+    public var batchOrder: BatchOrder? = nil
 
     /// A run whose rates come from `schedule`.
     public init(epochs: Int, batchSize: BatchSize = .size(32), shuffle: ShuffleMode = .reshuffle,
@@ -172,5 +175,13 @@ public struct TrainingConfiguration: Sendable {
             }
         }
         if let e = earlyStopping { try e.validate() }
+        if let o = batchOrder {
+            guard o.sampleCount == sampleCount else {
+                throw TrainingError("the batch order has \(o.sampleCount) indices per epoch, the training set \(sampleCount) rows")
+            }
+            guard o.epochs >= epochs else {
+                throw TrainingError("the batch order holds \(o.epochs) epochs, fewer than the \(epochs) to train")
+            }
+        }
     }
 }
