@@ -31,7 +31,15 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
-        let input = try data.spec(for: loaded.featureNames).load(Scalar.self, withTargets: true)
+        let spec = try data.spec(for: loaded.featureNames)
+        var input = try spec.load(Scalar.self, withTargets: true)
+        // Class labels (one column) are encoded through the model's classes, as training encoded them.
+        if let labels = loaded.classLabels, loaded.loss.isClassification, input.y.cols == 1 {
+            let file = spec.targetsPath ?? input.source
+            let npy = file.lowercased().hasSuffix(".npy")
+            input.y = try ClassLabels(labels: labels).targets(input.y, loss: loaded.loss, file: file,
+                                                              rowName: ClassLabels.rowNamer(npy: npy, droppedRows: input.droppedRows))
+        }
         try loaded.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
         let prediction = try loaded.predict(input.x, dataFile: input.source)
         let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss)

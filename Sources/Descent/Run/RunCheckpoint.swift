@@ -23,7 +23,8 @@ extension PreparedRun {
     public func modelDocument(_ parameters: [Scalar], training: [String: String]) throws -> ModelDocument {
         try ModelDocument(shape: setup.shape, parameters: parameters, loss: setup.loss,
                           standardization: setup.documentStandardization,
-                          featureNames: setup.featureNames, targetNames: setup.targetNames, training: training)
+                          featureNames: setup.featureNames, targetNames: setup.targetNames, classLabels: setup.classLabels,
+                          training: training)
     }
 
     /// The model file of a finished (or diverged) run: its record is the recipe's.

@@ -35,6 +35,9 @@ public struct TrainingSetup<Scalar: BLASScalar> {
     public let standardizationNote: String?
     /// The sample and class weights trained with (nil: none; see `WeightSpec`).
     public var weights: TrainingRecipe.Weights? = nil
+    /// The label value of each class when the targets were one column of class labels, encoded at
+    /// load (`ClassLabels`; nil for one-hot, 0/1 or probability targets). The model file records it.
+    public var classLabels: [Double]? = nil
 
     /// `dataParallel`: this process's place in a data-parallel run. Loading is agreed between the
     /// processes (a failure on one stops all, see `Communicator.agree`); in `.exact` mode every
@@ -87,6 +90,23 @@ public struct TrainingSetup<Scalar: BLASScalar> {
         // that the checkpoint fingerprint holds (fraction, seed, mode), so the digest of the data
         // as read identifies the data trained on.
         dataDigest = loaded.digest ?? "-"
+        // One column of class labels becomes what the loss trains on; the classes are those of the
+        // whole file, before the validation split (as scikit-learn's `classes_`).
+        if options.loss.isClassification && loaded.y.cols == 1 {
+            let (file, npy, dropped) = (targetSource, (data.targetsPath ?? data.path ?? "").lowercased().hasSuffix(".npy"), loaded.droppedRows)
+            let rowName = ClassLabels.rowNamer(npy: npy, droppedRows: dropped)
+            let encoded = try group.map { g in try g.communicator.agree { try ClassLabels.encode(loaded.y, loss: options.loss, file: file, rowName: rowName) } }
+                ?? ClassLabels.encode(loaded.y, loss: options.loss, file: file, rowName: rowName)
+            if let group, sharded {
+                // Each process saw only its rows: the classes must be the same in every shard.
+                let text = encoded.labels.map { $0.labels.map { "\($0)" }.joined(separator: ",") } ?? "-"
+                guard try group.communicator.allAgree(text.utf8CString.withUnsafeBytes { XXH64.digest(of: $0).digest }) else {
+                    throw TrainingDataError("\(file): the processes' shards hold different class labels; sharded training needs every class in every shard (use exact sharding, or one-hot targets)")
+                }
+            }
+            loaded.y = encoded.targets
+            classLabels = encoded.labels?.labels
+        }
 
         // The matrices move from `loaded` to the dataset, so that they are uniquely referenced
         // and the standardisation below can work in place (no copy of a large data set).

@@ -15,7 +15,7 @@ extension Loss {
             }
         case .softmaxCrossEntropy:
             guard outputCount >= 2 else {
-                throw TrainingDataError("softmax cross-entropy needs at least 2 target columns (one-hot classes), got \(outputCount)")
+                throw TrainingDataError("softmax cross-entropy needs one column of integer class labels or at least 2 target columns (one-hot or probability rows), got \(outputCount)")
             }
         case .squaredError, .absoluteError:
             break
