@@ -8,7 +8,11 @@ import Descent
 /// written to the model file, printed by `predict --classes` and mapped by `evaluate`.
 @Suite struct ClassLabelsCLITests {
     /// 36 rows, 2 features; the label of row i is labels[class(i)], class from the features' sign pattern.
-    static let x: [[Double]] = (0..<36).map { i in [Double(i % 6) / 2.5 - 1, Double((i * 7) % 9) / 4 - 1] }
+    static let x: [[Double]] = (0..<36).map { (i: Int) -> [Double] in
+        let a: Double = Double(i % 6) / 2.5 - 1
+        let b: Double = Double((i * 7) % 9) / 4 - 1
+        return [a, b]
+    }
     static func classOf(_ r: [Double]) -> Int { r[0] + 0.5 * r[1] > 0.3 ? 2 : (r[0] - r[1] > -0.2 ? 1 : 0) }
 
     func csv(_ header: [String], _ rows: [[String]]) -> String {
