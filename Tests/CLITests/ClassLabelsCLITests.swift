@@ -34,7 +34,7 @@ import Descent
                       "--validation-split", "0.25", "--standardize", "features", "--quiet"]
         let a = try CLI.run(["train", "--data", "labels.csv", "--target", "kind", "-o", "l.json"] + common, in: dir.url)
         #expect(a.status == 0, "\(a.stderr)")
-        let b = try CLI.run(["train", "--data", "onehot.csv", "--target", "c0,c1,c2", "-o", "o.json"] + common, in: dir.url)
+        let b = try CLI.run(["train", "--data", "onehot.csv", "--target", "c0", "--target", "c1", "--target", "c2", "-o", "o.json"] + common, in: dir.url)
         #expect(b.status == 0, "\(b.stderr)")
         let (l, o) = (try parameters(dir, "l.json"), try parameters(dir, "o.json"))
         #expect(l.classLabels == [-4, 3, 10] && o.classLabels == nil)
@@ -50,7 +50,7 @@ import Descent
         let indices = try dir.read("d.csv").split(separator: "\n").dropFirst().map { Int($0)! }
         #expect(predicted == indices.map { "\(labels[$0])" } && predicted.count == Self.x.count)
         let el = try CLI.json(["evaluate", "--model", "l.json", "--data", "labels.csv", "--target", "kind", "--json", "--dtype", dtype], in: dir.url)
-        let eo = try CLI.json(["evaluate", "--model", "o.json", "--data", "onehot.csv", "--target", "c0,c1,c2", "--json", "--dtype", dtype], in: dir.url)
+        let eo = try CLI.json(["evaluate", "--model", "o.json", "--data", "onehot.csv", "--target", "c0", "--target", "c1", "--target", "c2", "--json", "--dtype", dtype], in: dir.url)
         #expect(NSDictionary(dictionary: el) == NSDictionary(dictionary: eo), "\(el) vs \(eo)")
         #expect(el["confusionMatrix"] != nil)
         // The text report names the classes by their labels.

@@ -104,13 +104,14 @@ import Descent
         for (i, x) in Self.inputs.enumerated() { #expect(abs(p[i, 0] - PredictEvaluateTests.mlp(x)) <= 1e-9 * max(1, abs(PredictEvaluateTests.mlp(x)))) }
     }
 
-    /// evaluate on the logistic model with 0/1 targets: the confusion matrix and ROC-AUC worked out
+    /// evaluate on the logistic model (classes −1, 3) with label targets [3, 3, −1, −1, −1], i.e. 0/1
+    /// targets [1, 1, 0, 0, 0] after the model's classes encode them: the confusion matrix and ROC-AUC worked out
     /// here. z = [0.5, −2.5, −3.5, 1000.5, −1999.5]; classes [1, 0, 0, 1, 0]; targets [1, 1, 0, 0, 0]
     /// ⇒ C = [[2, 1], [1, 1]]; positives' scores {0.5, −2.5} vs negatives' {−3.5, 1000.5, −1999.5}:
     /// 0.5 beats 2, −2.5 beats 2 ⇒ AUC = 4/6.
     @Test func evaluateReportsClassificationMetrics() throws {
         let dir = try setUp()
-        try dir.write("d.csv", Problems.csv(Self.inputs, [1, 1, 0, 0, 0], names: ["a", "b", "label"]))
+        try dir.write("d.csv", Problems.csv(Self.inputs, [3, 3, -1, -1, -1], names: ["a", "b", "label"]))
         let json = try CLI.json(["evaluate", "--model", "logistic.json", "--data", "d.csv", "--json"], in: dir.url)
         #expect(json["confusionMatrix"] as? [[Double]] == [[2, 1], [1, 1]])
         #expect(abs((json["rocAUC"] as! Double) - 4.0 / 6) <= 1e-12 && json["accuracy"] as? Double == 0.6)
