@@ -25,6 +25,21 @@ public struct CSVOptions: Sendable {
     /// count it in `CSVTable.droppedRows`.
     public enum NonFinitePolicy: Sendable { case error, dropRows }
 
+    /// What to do with an empty cell (only spaces or tabs, or `""`) in a used column, which is how
+    /// pandas and spreadsheets write a missing value: throw (default); drop the row (counted in
+    /// `CSVTable.droppedRows` and `CSVTable.droppedForMissing`); or keep it as NaN in a feature
+    /// column, counted in `CSVTable.missingCounts`, for an imputer to fill (`MissingValueFill`). A
+    /// missing target cannot be filled: with `.keepAsNaN` an empty target cell is an error.
+    public enum MissingPolicy: Sendable { case error, dropRows, keepAsNaN }
+
+    /// pandas' `DataFrame.to_csv()` writes the row index as a first column with an empty header
+    /// name (read back, it is named `Unnamed: 0`, and writing that frame again adds another index
+    /// column in front). `.skip` (default) leaves such leading columns out of the features, unless
+    /// one is chosen by name or index as a feature or a target, or is a feature of the model
+    /// (`modelFeatureNames`); `CSVTable.skippedIndexColumns` tells how many. `.keep` reads them
+    /// like any other column.
+    public enum IndexColumnPolicy: Sendable { case skip, keep }
+
     public var header: Header
     /// One ASCII byte: `,` `;` tab `|` …
     public var delimiter: Character
@@ -39,6 +54,10 @@ public struct CSVOptions: Sendable {
     /// a feature or a target is an error.
     public var ignoredColumns: [CSVColumn]
     public var nonFinite: NonFinitePolicy
+    public var missing: MissingPolicy = .error
+    public var indexColumn: IndexColumnPolicy = .skip
+    /// A column of per-sample weights (`CSVTable.weights`); neither a feature nor a target.
+    public var weightColumn: CSVColumn? = nil
     /// The feature names a saved model was trained on. When `featureColumns` is nil and the file
     /// has a header holding every one of them, the features are those columns by name, in the
     /// model's order (other columns are not read). A header lacking some of them is an error naming
@@ -65,8 +84,18 @@ public struct CSVTable<Scalar: BLASScalar> {
     /// Header names, or `column <index>` for a file without a header.
     public var featureNames: [String]
     public var targetNames: [String]
-    /// Rows dropped for NaN/Inf under `.dropRows`.
+    /// Rows dropped for NaN/Inf (`NonFinitePolicy.dropRows`) or for an empty cell
+    /// (`MissingPolicy.dropRows`).
     public var droppedRows: Int
+    /// How many of `droppedRows` were dropped for an empty cell.
+    public var droppedForMissing = 0
+    /// Under `MissingPolicy.keepAsNaN`: the empty cells kept as NaN in each feature column (empty
+    /// when there were none).
+    public var missingCounts: [Int] = []
+    /// How many leading columns were left out as pandas' index (`IndexColumnPolicy.skip`).
+    public var skippedIndexColumns = 0
+    /// The values of `CSVOptions.weightColumn`, one per row, or nil.
+    public var weights: [Scalar]? = nil
 
     public init(features: Matrix<Scalar>, targets: Matrix<Scalar>, featureNames: [String], targetNames: [String], droppedRows: Int = 0) {
         precondition(features.rows == targets.rows, "features \(features.shape) and targets \(targets.shape) differ in rows")

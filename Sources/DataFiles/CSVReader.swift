@@ -139,6 +139,16 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
     private var slots: [Int] = []
     private static var unused: Int { Int.min }
     private var rowHasNonFinite = false
+    private var rowHasMissing = false
+    /// Feature slots of the current row's empty cells kept as NaN (`MissingPolicy.keepAsNaN`),
+    /// counted into `missingCounts` when the row is kept.
+    private var rowMissingSlots: [Int] = []
+    private var missingCounts: [Int] = []
+    private var droppedForMissing = 0
+    /// Whether the last target column is `options.weightColumn` (split off at the end).
+    private var hasWeightColumn = false
+    /// How many leading columns were left out as pandas' index (`IndexColumnPolicy.skip`).
+    private var skippedIndexColumns = 0
     private var xs: RowStorage<Scalar>? = nil
     private var ys: RowStorage<Scalar>? = nil
     /// The current row of each matrix (row `rowCount`, being filled).
@@ -323,18 +333,33 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         guard resolved, let xs, let ys else { throw DataError(.emptyFile, file: file, "the file is empty (no records)") }
         guard rowCount > 0 else {
             if dropped > 0 {
+                let why = droppedForMissing == dropped ? "an empty cell" : droppedForMissing == 0 ? "NaN/Inf" : "NaN/Inf or an empty cell"
                 throw DataError(.noDataRows, file: file,
-                                "all \(dropped) data rows hold NaN/Inf in a used column and were dropped")
+                                "all \(dropped) data rows hold \(why) in a used column and were dropped")
             }
             throw DataError(.noDataRows, file: file, "the file has a header line but no data rows")
         }
         try visitRows(final: true, visit)
-        return CSVTable(
+        var targets = ys.finished(rows: rowCount)
+        var targetNames = targetIndices.map { names[$0] }
+        var weights: [Scalar]? = nil
+        if hasWeightColumn {
+            let k = targets.cols - 1
+            weights = (0..<rowCount).map { targets[$0, k] }
+            targets = Matrix(rows: rowCount, cols: k) { i, j in targets[i, j] }
+            targetNames.removeLast()
+        }
+        var table = CSVTable(
             features: xs.finished(rows: rowCount),
-            targets: ys.finished(rows: rowCount),
+            targets: targets,
             featureNames: featureIndices.map { names[$0] },
-            targetNames: targetIndices.map { names[$0] },
+            targetNames: targetNames,
             droppedRows: dropped)
+        table.droppedForMissing = droppedForMissing
+        table.missingCounts = missingCounts.contains { $0 > 0 } ? missingCounts : []
+        table.skippedIndexColumns = skippedIndexColumns
+        table.weights = weights
+        return table
     }
 
     // MARK: Fields and records
@@ -358,10 +383,9 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         let p = parse
         guard let v = p(&cell) else {
             let text = cell.string
-            let what = text.allSatisfy { $0 == " " || $0 == "\t" }
-                ? "empty cell" : "cell \"\(truncatedForMessage(text))\""
+            guard !text.allSatisfy({ $0 == " " || $0 == "\t" }) else { return try storeMissing(column: j, line: line) }
             throw DataError(.nonNumeric, file: file, line: line, column: j + 1,
-                            "\(what) in column \(columnLabel(j)) is not a number")
+                            "cell \"\(truncatedForMessage(text))\" in column \(columnLabel(j)) is not a number")
         }
         if !v.isFinite {
             if options.nonFinite == .error {
@@ -373,13 +397,34 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         put(v, slots[j])
     }
 
+    /// An empty cell in used column `j`, by `options.missing`.
+    private mutating func storeMissing(column j: Int, line: Int) throws {
+        let slot = slots[j]
+        let role = slot >= 0 ? "column" : hasWeightColumn && -(slot + 1) == targetIndices.count - 1 ? "sample-weight column" : "target column"
+        switch options.missing {
+        case .error:
+            throw DataError(.missingValue, file: file, line: line, column: j + 1,
+                            "empty cell in \(role) \(columnLabel(j)) (a missing value)")
+        case .dropRows:
+            rowHasMissing = true
+            put(0, slot)
+        case .keepAsNaN:
+            guard slot >= 0 else {
+                throw DataError(.missingValue, file: file, line: line, column: j + 1,
+                                "empty cell in \(role) \(columnLabel(j)): a missing \(role == "target column" ? "target" : "weight") cannot be filled (drop such rows instead)")
+            }
+            rowMissingSlots.append(slot)
+            put(.nan, slot)
+        }
+    }
+
     @inline(__always)
     private func put(_ v: Scalar, _ slot: Int) {
         if slot >= 0 { xRow![slot] = v } else { yRow![-(slot + 1)] = v }
     }
 
     private mutating func endRecord() throws {
-        defer { fieldIndex = 0; rowHasNonFinite = false; recordBytes = 0 }
+        defer { fieldIndex = 0; rowHasNonFinite = false; rowHasMissing = false; rowMissingSlots.removeAll(keepingCapacity: true); recordBytes = 0 }
         if !resolved {
             try resolveFirstRecord()
             if hasHeader { return }
@@ -387,7 +432,12 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
             throw DataError(.raggedRow, file: file, line: recordStartLine,
                             "row has \(fieldIndex) field\(fieldIndex == 1 ? "" : "s"), expected \(columnCount) like the first line")
         }
-        if rowHasNonFinite { dropped += 1; return }
+        if rowHasNonFinite || rowHasMissing {
+            dropped += 1
+            if rowHasMissing { droppedForMissing += 1 }
+            return
+        }
+        for slot in rowMissingSlots { missingCounts[slot] += 1 }
         rowCount += 1
         try reserveRow()
     }
@@ -445,17 +495,37 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
 
         targetIndices = try options.targetColumns.map { try index(of: $0, role: "target") }
         try checkDistinct(targetIndices, role: "target")
-        let ignored = try options.ignoredColumns.map { try index(of: $0, role: "ignored") }
+        var ignored = try options.ignoredColumns.map { try index(of: $0, role: "ignored") }
         try checkDistinct(ignored, role: "ignored column")
         if let both = ignored.first(where: targetIndices.contains) {
             throw DataError(.duplicateColumn, file: file, "column \(columnLabel(both)) is chosen both as a target and as ignored")
+        }
+        if let w = options.weightColumn {
+            let j = try index(of: w, role: "sample-weight")
+            if targetIndices.contains(j) || ignored.contains(j) {
+                throw DataError(.duplicateColumn, file: file, "column \(columnLabel(j)) is chosen both as the sample-weight column and as \(targetIndices.contains(j) ? "a target" : "ignored")")
+            }
+            targetIndices.append(j)
+            hasWeightColumn = true
+        }
+        // pandas' unnamed index columns (one more each time a frame is read back with its index and
+        // written again): left out unless chosen as a feature, a target or the model's feature.
+        if hasHeader && options.indexColumn == .skip {
+            let chosen = try Set(options.featureColumns?.map { try index(of: $0, role: "feature") } ?? [])
+            var j = 0
+            while j < columnCount - 1 && Self.isPandasIndexName(names[j]) && !targetIndices.contains(j) && !ignored.contains(j)
+                    && !chosen.contains(j) && !(options.featureColumns == nil && (options.modelFeatureNames?.contains(names[j]) ?? false)) {
+                ignored.append(j)
+                j += 1
+            }
+            if j > 0 { skippedIndexColumns = j }
         }
         if let chosen = options.featureColumns {
             featureIndices = try chosen.map { try index(of: $0, role: "feature") }
             try checkDistinct(featureIndices, role: "feature")
             if let both = featureIndices.first(where: targetIndices.contains) {
                 throw DataError(.duplicateColumn, file: file,
-                                "column \(columnLabel(both)) is chosen both as a feature and as a target")
+                                "column \(columnLabel(both)) is chosen both as a feature and as \(hasWeightColumn && both == targetIndices.last ? "the sample-weight column" : "a target")")
             }
             if let both = featureIndices.first(where: ignored.contains) {
                 throw DataError(.duplicateColumn, file: file, "column \(columnLabel(both)) is chosen both as a feature and as ignored")
@@ -475,6 +545,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
                 }
             }
         }
+        missingCounts = [Int](repeating: 0, count: featureIndices.count)
         slots = [Int](repeating: Self.unused, count: columnCount)
         for (k, j) in featureIndices.enumerated() { slots[j] = k }
         for (k, j) in targetIndices.enumerated() { slots[j] = -(k + 1) }
@@ -490,6 +561,14 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
         }
         firstFields = []
         cell.removeAll()
+    }
+
+    /// "" (pandas' unnamed index) or "Unnamed: k" (how pandas names it once read back).
+    static func isPandasIndexName(_ name: String) -> Bool {
+        if name.isEmpty { return true }
+        guard name.hasPrefix("Unnamed: ") else { return false }
+        let rest = name.dropFirst("Unnamed: ".count)
+        return !rest.isEmpty && rest.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     private func index(of column: CSVColumn, role: String) throws -> Int {

@@ -13,6 +13,7 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case raggedRow
         case nonNumeric
         case nonFinite
+        case missingValue       // an empty cell (`CSVOptions.MissingPolicy`)
         case unterminatedQuote
         case missingColumn
         case columnOutOfRange

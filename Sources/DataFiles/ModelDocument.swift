@@ -25,6 +25,9 @@ import LinearAlgebra
 ///   "standardization": {                 // optional; x' = (x − mean) / scale, likewise for targets
 ///     "featureMeans": [d], "featureScales": [d],
 ///     "targetMeans": [k]?, "targetScales": [k]? },
+///   "missingValues": {                   // optional; a NaN (empty CSV cell) in feature j becomes
+///     "strategy": "mean" | "zero",       // values[j] before the standardisation (fitted on the
+///     "values": [d] },                   // training rows: `MissingValueFill`)
 ///   "featureNames": [d names] | [], "targetNames": [k names] | [],
 ///   "classLabels": [c0, c1, …],          // optional, classification losses only: the label value in the
 ///                                        // data of each class (logistic: [negative, positive], e.g.
@@ -81,6 +84,13 @@ public struct ModelDocument: Codable, Equatable, Sendable {
         }
     }
 
+    public struct MissingValues: Codable, Equatable, Sendable {
+        /// "mean" or "zero" (`MissingValueFill.Strategy`).
+        public var strategy: String
+        public var values: [Double]
+        public init(strategy: String, values: [Double]) { self.strategy = strategy; self.values = values }
+    }
+
     public var formatVersion: Int
     public var kind: Kind
     public var inputCount: Int
@@ -89,6 +99,8 @@ public struct ModelDocument: Codable, Equatable, Sendable {
     public var activation: String?
     public var layers: [Layer]
     public var standardization: Standardization?
+    /// How missing feature values were filled in training, and with what (see the schema above).
+    public var missingValues: MissingValues? = nil
     public var featureNames: [String]
     public var targetNames: [String]
     /// The label value of each class in the data (see the schema above), or nil.
@@ -215,6 +227,15 @@ public struct ModelDocument: Codable, Equatable, Sendable {
                 }
                 try checkStatistics(m, sc, count: outputCount, name: "target", file: file)
             }
+        }
+        if let m = missingValues {
+            guard ["mean", "zero"].contains(m.strategy) else {
+                throw fail(.invalidValue, "missingValues.strategy \"\(m.strategy)\" is not known (mean, zero)")
+            }
+            guard m.values.count == inputCount else {
+                throw fail(.shapeMismatch, "missingValues.values: expected \(inputCount) values, found \(m.values.count)")
+            }
+            try checkFinite(m.values, "missingValues.values", file: file)
         }
         guard featureNames.isEmpty || featureNames.count == inputCount else {
             throw fail(.shapeMismatch, "featureNames: expected \(inputCount) names, found \(featureNames.count)")

@@ -71,7 +71,8 @@ extension ModelDocument {
     /// have the shape's parameter count. The document is validated again when saved or encoded.
     public init<Scalar: BLASScalar>(shape: ModelShape, parameters: [Scalar], loss: Loss,
                                     standardization: Standardization? = nil, featureNames: [String] = [],
-                                    targetNames: [String] = [], classLabels: [Double]? = nil, training: [String: String] = [:],
+                                    targetNames: [String] = [], classLabels: [Double]? = nil, missingValues: MissingValueFill? = nil,
+                                    training: [String: String] = [:],
                                     createdBy: String = ModelDocument.defaultCreator) throws {
         let model = try shape.makeModel(Scalar.self)
         guard parameters.count == model.parameterCount else {
@@ -92,6 +93,7 @@ extension ModelDocument {
                   featureNames: featureNames.count == shape.inputCount ? featureNames : [],
                   targetNames: targetNames.count == shape.outputCount ? targetNames : [],
                   classLabels: classLabels, loss: loss.description, training: training, createdBy: createdBy)
+        self.missingValues = missingValues.map { MissingValues(strategy: $0.strategy.rawValue, values: $0.values) }
     }
 
     /// The architecture the document describes, after `validate(file:)`: a linear model has an

@@ -35,6 +35,9 @@ public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
     /// positive], softmax one per output), or nil when the targets were one-hot rows or
     /// probabilities. `predict --classes` prints these.
     public var classLabels: [Double]?
+    /// The fill of missing (NaN) feature values fitted in training (`MissingValueFill`), applied by
+    /// `predict` before the feature transform; nil: the model was trained without one.
+    public var missingValueFill: MissingValueFill? = nil
     /// A free-form record of how the model was trained (`descent train` stores its settings).
     public var training: [String: String]
     /// The program that wrote the file and its version.
@@ -60,6 +63,9 @@ public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
                   targetStandardization: try document.standardization?.targets(),
                   featureNames: document.featureNames, targetNames: document.targetNames,
                   classLabels: document.classLabels, training: document.training, createdBy: document.createdBy)
+        missingValueFill = document.missingValues.map {
+            MissingValueFill(strategy: MissingValueFill.Strategy(rawValue: $0.strategy) ?? .mean, values: $0.values)
+        }
     }
 
     /// The model file's document (throws `TrainingDataError` when `parameters` does not fit `shape`).
@@ -73,7 +79,8 @@ public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
             statistics = ModelDocument.Standardization(features: identity, targets: t)
         }
         return try ModelDocument(shape: shape, parameters: parameters, loss: loss, standardization: statistics,
-                                 featureNames: featureNames, targetNames: targetNames, classLabels: classLabels, training: training,
+                                 featureNames: featureNames, targetNames: targetNames, classLabels: classLabels,
+                                 missingValues: missingValueFill, training: training,
                                  createdBy: createdBy)
     }
 
@@ -100,6 +107,7 @@ public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
             throw TrainingDataError("\(shape) has \(model.parameterCount) parameters, got \(parameters.count)")
         }
         var input = x
+        missingValueFill?.apply(to: &input)
         featureStandardization?.apply(to: &input)
         var output = model.predict(parameters: parameters, x: input)
         targetStandardization?.invert(&output)

@@ -24,15 +24,21 @@ struct RequiredDataOptions: ParsableArguments {
 
     /// The data for a saved model: without --features/--ignore, a CSV file's features are the
     /// model's feature columns by name when its header has them (`CSVOptions.modelFeatureNames`).
-    func spec(for modelFeatureNames: [String]) throws -> DataSpec {
+    /// A model that stores a fill for missing values (`SavedModel.missingValueFill`) reads empty
+    /// feature cells as NaN for it to fill (unless --drop-missing drops their rows).
+    func spec<Scalar: BLASScalar>(for model: SavedModel<Scalar>) throws -> DataSpec {
+        if reading.fillMissing != nil {
+            throw CLIError("--fill-missing is a training option: the model file's fill values (\(model.missingValueFill.map { "\($0.strategy)" } ?? "none: the model was trained without --fill-missing")) fill the data")
+        }
         var s = try spec()
-        if !reading.selectsColumns && !modelFeatureNames.isEmpty { s.modelFeatureNames = modelFeatureNames }
+        if !reading.selectsColumns && !model.featureNames.isEmpty { s.modelFeatureNames = model.featureNames }
+        if model.missingValueFill != nil && s.missing == .error { s.missing = .keepAsNaN }
         return s
     }
 
     /// Features only (dropping --target columns when given).
-    func loadFeatures<Scalar: BLASScalar>(_: Scalar.Type, modelFeatureNames: [String]) throws -> LoadedData<Scalar> {
-        try spec(for: modelFeatureNames).load(Scalar.self, withTargets: !(reading.target.isEmpty && reading.targets == nil))
+    func loadFeatures<Scalar: BLASScalar>(for model: SavedModel<Scalar>) throws -> LoadedData<Scalar> {
+        try spec(for: model).load(Scalar.self, withTargets: !(reading.target.isEmpty && reading.targets == nil))
     }
 }
 
@@ -64,6 +70,15 @@ struct ReadingOptions: ParsableArguments {
 
     @Flag(name: .long, help: "Drop rows holding NaN or ±Inf in a used column (default: such a row is an error).")
     var dropNonfinite = false
+
+    @Flag(name: .long, help: "Drop CSV rows with an empty cell (a missing value) in a used column (default: such a cell is an error).")
+    var dropMissing = false
+
+    @Option(name: .long, help: ArgumentHelp("train: fill empty feature cells of a CSV file with the training rows' column mean, or with zero; the values are stored in the model file, and predict and evaluate fill with them.", valueName: "mean|zero"))
+    var fillMissing: MissingValueFill.Strategy?
+
+    @Flag(name: .long, help: "Read an unnamed first CSV column (pandas' row index, as DataFrame.to_csv() writes it) as a feature (default: it is left out, with a note).")
+    var keepIndexColumn = false
 
     enum HeaderChoice: String, ExpressibleByArgument, CaseIterable { case auto, present, absent }
 
@@ -121,8 +136,13 @@ extension ReadingOptions {
         let o = try csvOptions(targetColumns: [])
         var spec = DataSpec(path: path, targetsPath: targets, targetColumns: try targetColumns(), header: o.header, delimiter: o.delimiter,
                             dropNonfinite: dropNonfinite)
+        if dropMissing && fillMissing != nil { throw CLIError("--drop-missing and --fill-missing: choose one") }
+        spec.missing = fillMissing != nil ? .keepAsNaN : dropMissing ? .dropRows : .error
+        spec.fillStrategy = fillMissing ?? .mean
+        spec.keepIndexColumn = keepIndexColumn
         if !features.isEmpty { spec.featureColumns = try Self.columns(features, flag: "--features") }
         spec.ignoredColumns = try Self.columns(ignore, flag: "--ignore")
         return spec
     }
 }
+extension MissingValueFill.Strategy: ExpressibleByArgument {}

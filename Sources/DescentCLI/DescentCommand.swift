@@ -61,7 +61,12 @@ struct DescentCommand: ParsableCommand {
             // Name the file as the user typed it: paths under the working directory are shown relative.
             let cwd = FileManager.default.currentDirectoryPath + "/"
             if e.file.hasPrefix(cwd) { e.file.removeFirst(cwd.count) }
-            return e.description + (e.kind == .nonFinite ? " [--drop-nonfinite drops such rows]" : "")
+            switch e.kind {
+            case .nonFinite: return e.description + " [--drop-nonfinite drops such rows]"
+            case .missingValue where !e.message.contains("cannot be filled"):
+                return e.description + " [--drop-missing drops such rows; train --fill-missing mean|zero fills feature cells]"
+            default: return e.description
+            }
         case let e as TrainingError: return e.description
         case let e as TrainingDataError: return e.description
         case let e as OptimizerError: return e.description

@@ -31,8 +31,9 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
-        let spec = try data.spec(for: loaded.featureNames)
+        let spec = try data.spec(for: loaded)
         var input = try spec.load(Scalar.self, withTargets: true)
+        if input.skippedIndexColumns > 0 { Terminal.note("note: \(input.source): " + TrainingSetup<Scalar>.indexColumnNote(input.skippedIndexColumns)) }
         // Class labels (one column) are encoded through the model's classes, as training encoded them.
         if let labels = loaded.classLabels, loaded.loss.isClassification, input.y.cols == 1 {
             let file = spec.targetsPath ?? input.source

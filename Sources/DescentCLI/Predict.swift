@@ -51,7 +51,8 @@ struct Predict: ParsableCommand, PrecisionGeneric {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
-        let input = try data.loadFeatures(Scalar.self, modelFeatureNames: loaded.featureNames)
+        let input = try data.loadFeatures(for: loaded)
+        if input.skippedIndexColumns > 0 { Terminal.note("note: \(input.source): " + TrainingSetup<Scalar>.indexColumnNote(input.skippedIndexColumns)) }
         let predictions: Matrix<Scalar>, names: [String]
         var labels: [Double]? = nil
         if proba {

@@ -19,6 +19,7 @@ struct TrainReport {
         if let note = resumedNote { Terminal.note(note) }
         if let warning = run.scheduleWarning { Terminal.note("warning: \(warning)") }
         if let note = run.setup.standardizationNote { Terminal.note("note: \(note)") }
+        for note in run.setup.dataNotes { Terminal.note("note: \(note)") }
         guard showTable else { return }
         Terminal.out("data:      \(run.setup.dataDescription)")
         Terminal.out("model:     \(run.setup.shape), loss \(run.setup.loss.description), start \(run.setup.initialDescription), \(recipe.precision)")

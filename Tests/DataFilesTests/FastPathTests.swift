@@ -141,12 +141,12 @@ struct FastPathTests {
         #expect(t.features == Matrix([[1.0, 2, 3], [4, 5, 6]]))
         let emptyTab = dir.file("e.tsv", "a\tb\ty\n1\t\t3\n")
         #expect(dataError { try CSVReader.read(emptyTab, as: Double.self, options: tab) }?.description
-                == "\(emptyTab.path):2:2: empty cell in column \"b\" is not a number")
+                == "\(emptyTab.path):2:2: empty cell in column \"b\" (a missing value)")
         let space = CSVOptions(delimiter: " ", targetColumns: [])
         #expect(try CSVReader.read(dir.file("s.txt", "1 2 3\n4 5 6\n"), as: Float.self, options: space).features == Matrix([[Float(1), 2, 3], [4, 5, 6]]))
         let doubleSpace = dir.file("d.txt", "1 2 3\n4  6\n")
         #expect(dataError { try CSVReader.read(doubleSpace, as: Double.self, options: space) }?.description
-                == "\(doubleSpace.path):2:2: empty cell in column 1 is not a number")
+                == "\(doubleSpace.path):2:2: empty cell in column 1 (a missing value)")
         // A quote character that numbers use: the byte machine reads every cell.
         let dash = CSVOptions(quote: "-", targetColumns: [])
         #expect(try CSVReader.read(dir.file("q.csv", "a,b\n1,-2-\n3,4\n"), as: Double.self, options: dash).features == Matrix([[1.0, 2], [3, 4]]))

@@ -11,7 +11,8 @@ struct ModelFileSchemaFieldTests {
         .deletingLastPathComponent().appendingPathComponent("docs/model-file.schema.json")
 
     /// Files covering every optional field: an MLP with feature and target statistics, a linear
-    /// model without an intercept or statistics, a linear model with feature statistics only.
+    /// model without an intercept or statistics, a linear model with feature statistics only and
+    /// missing-value fills.
     func writtenFiles() throws -> [(String, [String: Any])] {
         let mlp = SavedModel(shape: .mlp(inputs: 3, hidden: [4, 2], outputs: 2), parameters: [Float](repeating: 0.25, count: 32),
                              loss: .softmaxCrossEntropy,
@@ -20,8 +21,9 @@ struct ModelFileSchemaFieldTests {
                              featureNames: ["a", "b", "c"], targetNames: ["p", "q"], training: ["optimizer": "sgd", "epochs": "3"])
         let bare = SavedModel(shape: .linear(inputs: 2, outputs: 1, intercept: false), parameters: [1, -1] as [Double],
                               loss: .absoluteError)
-        let featuresOnly = SavedModel(shape: .linear(inputs: 2, outputs: 3, intercept: true), parameters: [Double](repeating: 1, count: 9),
+        var featuresOnly = SavedModel(shape: .linear(inputs: 2, outputs: 3, intercept: true), parameters: [Double](repeating: 1, count: 9),
                                       loss: .huber(delta: 2), featureStandardization: try Standardization(means: [0, 5], scales: [1, 0.5]))
+        featuresOnly.missingValueFill = MissingValueFill(strategy: .mean, values: [0.5, -2])
         return try [("mlp", mlp.document().encoded()), ("bare linear", bare.document().encoded()),
                     ("linear with feature statistics", featuresOnly.document().encoded())].map { name, data in
             (name, try #require(JSONSerialization.jsonObject(with: data) as? [String: Any]))

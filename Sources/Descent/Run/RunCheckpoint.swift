@@ -24,7 +24,7 @@ extension PreparedRun {
         try ModelDocument(shape: setup.shape, parameters: parameters, loss: setup.loss,
                           standardization: setup.documentStandardization,
                           featureNames: setup.featureNames, targetNames: setup.targetNames, classLabels: setup.classLabels,
-                          training: training)
+                          missingValues: setup.missingValueFill, training: training)
     }
 
     /// The model file of a finished (or diverged) run: its record is the recipe's.

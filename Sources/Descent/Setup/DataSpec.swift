@@ -24,6 +24,15 @@ public struct DataSpec: Sendable {
     public var modelFeatureNames: [String]? = nil
     /// Per-sample and class weights (`WeightSpec`; none by default).
     public var weights = WeightSpec()
+    /// What to do with an empty CSV cell (a missing value): an error naming its line and column
+    /// (default), drop its row, or keep it as NaN for `MissingValueFill` (`.keepAsNaN`: training
+    /// fits the fill on the training rows, `predict`/`evaluate` apply the model file's).
+    public var missing: CSVOptions.MissingPolicy = .error
+    /// How training fills the cells `.keepAsNaN` keeps (`MissingValueFill.Strategy`).
+    public var fillStrategy: MissingValueFill.Strategy = .mean
+    /// Read pandas' unnamed leading index column as a feature (`CSVOptions.IndexColumnPolicy`;
+    /// by default it is left out).
+    public var keepIndexColumn = false
 
     public init(path: String?, targetsPath: String? = nil, targetColumns: [CSVColumn] = [.last], header: CSVOptions.Header = .auto,
                 delimiter: Character = ",", dropNonfinite: Bool = false) {
@@ -37,6 +46,8 @@ public struct DataSpec: Sendable {
         var options = CSVOptions(header: header, delimiter: delimiter, targetColumns: targetColumns, featureColumns: featureColumns,
                    ignoredColumns: ignoredColumns, nonFinite: dropNonfinite ? .dropRows : .error)
         options.modelFeatureNames = modelFeatureNames
+        options.missing = missing
+        options.indexColumn = keepIndexColumn ? .keep : .skip
         return options
     }
 
@@ -58,8 +69,15 @@ public struct LoadedData<Scalar: BLASScalar> {
     /// Column moments of `x` and `y`, when asked for and no row was dropped.
     public var featureMoments: ColumnMoments? = nil
     public var targetMoments: ColumnMoments? = nil
-    /// Whether every value of `x` and `y` was checked finite as it was read.
+    /// Whether every value of `x` and `y` was checked finite as it was read (NaN for a missing
+    /// value kept by `DataSpec.missing == .keepAsNaN` aside: `missingCounts` counts them).
     public var valuesChecked = true
+    /// Empty CSV cells kept as NaN, per feature column (empty when none; see `DataSpec.missing`).
+    public var missingCounts: [Int] = []
+    /// How many of `droppedRows` were dropped for an empty cell.
+    public var droppedForMissing = 0
+    /// How many leading columns were left out as pandas' row index (`DataSpec.keepIndexColumn`).
+    public var skippedIndexColumns = 0
 }
 
 extension DataSpec {
@@ -178,6 +196,9 @@ extension DataSpec {
         }
         var result = LoadedData(x: table.features, y: table.targets, featureNames: table.featureNames,
                                 targetNames: table.targetNames, droppedRows: table.droppedRows, source: data)
+        result.missingCounts = table.missingCounts
+        result.droppedForMissing = table.droppedForMissing
+        result.skippedIndexColumns = table.skippedIndexColumns
         if let separate {
             let y = try readTargetsFile(separate, as: Scalar.self)
             try checkRows(result.x.rows, y.rows, separate)
@@ -193,7 +214,8 @@ extension DataSpec {
                 scan!.add(features: result.x, targets: result.y)
             }
             result.digest = scan?.digest
-            result.featureMoments = scan?.featureMoments
+            // NaN for missing cells: the moments are taken after they are filled.
+            result.featureMoments = result.missingCounts.isEmpty ? scan?.featureMoments : nil
             result.targetMoments = scan?.targetMoments
         }
         return result
@@ -245,7 +267,9 @@ extension DataSpec {
             return try NPYFile.read(url, as: Scalar.self)
         }
         // Every column of a targets file is a target: no feature selection applies to it.
-        let options = CSVOptions(header: header, delimiter: delimiter, targetColumns: [], nonFinite: dropNonfinite ? .dropRows : .error)
+        var options = CSVOptions(header: header, delimiter: delimiter, targetColumns: [], nonFinite: dropNonfinite ? .dropRows : .error)
+        options.missing = missing == .dropRows ? .dropRows : .error   // targets cannot be filled
+        options.indexColumn = keepIndexColumn ? .keep : .skip
         return try CSVReader.read(url, as: Scalar.self, options: options).features
     }
 

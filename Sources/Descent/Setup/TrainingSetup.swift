@@ -38,12 +38,20 @@ public struct TrainingSetup<Scalar: BLASScalar> {
     /// The label value of each class when the targets were one column of class labels, encoded at
     /// load (`ClassLabels`; nil for one-hot, 0/1 or probability targets). The model file records it.
     public var classLabels: [Double]? = nil
+    /// How missing feature values were filled (`DataSpec.missing == .keepAsNaN`: fitted on the
+    /// training rows by `DataSpec.fillStrategy`), or nil. The model file records it.
+    public var missingValueFill: MissingValueFill? = nil
+    /// Notes about how the data was read, for the report: missing cells filled, pandas' index
+    /// column left out.
+    public var dataNotes: [String] = []
 
     /// `dataParallel`: this process's place in a data-parallel run. Loading is agreed between the
     /// processes (a failure on one stops all, see `Communicator.agree`); in `.exact` mode every
     /// process reads all the data and they check that it is the same, in `.sharded` mode each reads
     /// only its rows of a .npy and the standardisation's moments and the data digest are combined
     /// over the processes.
+    /// Empty feature cells kept by `data.missing == .keepAsNaN` are filled by `data.fillStrategy`,
+    /// fitted on the training rows after the validation split (`MissingValueFill`).
     public init(data: DataSpec, model options: ModelSpec, preparation requested: PreparationSpec,
                 dataParallel group: DataParallel? = nil) throws {
         // Class labels are not standardised: `all` standardises the features of a classification loss.
@@ -131,6 +139,27 @@ public struct TrainingSetup<Scalar: BLASScalar> {
             if training.standardize == .all {
                 targetMoments = try (targetMoments ?? Self.moments(of: trainPart.y)).combined(over: group.communicator)
             }
+        }
+        if data.missing == .keepAsNaN && data.isNPY {
+            throw TrainingDataError("\(source): filling missing values applies to empty CSV cells, and a .npy file has none (a NaN there is a non-finite value: drop its rows with the drop-nonfinite option)")
+        }
+        if !loaded.missingCounts.isEmpty || data.missing == .keepAsNaN {
+            // Filled before the standardisation, whose moments are then taken from the filled rows.
+            let names = loaded.featureNames
+            let fill = try MissingValueFill(fitting: trainPart.x, strategy: data.fillStrategy,
+                                            columnName: { names.indices.contains($0) ? "\"\(names[$0])\"" : "column \($0)" })
+            missingValueFill = fill
+            let cells = loaded.missingCounts.reduce(0, +), columns = loaded.missingCounts.filter { $0 > 0 }.count
+            if cells > 0 {
+                dataNotes.append("\(cells) empty cell\(cells == 1 ? "" : "s") in \(columns) column\(columns == 1 ? "" : "s") filled with "
+                                 + (data.fillStrategy == .mean ? "the training rows' mean" : "zero"))
+            }
+            trainPart = (consume trainPart).filled(fill)
+            if let v = validationPart.take() { validationPart = v.filled(fill) }
+            featureMoments = nil
+        }
+        if loaded.skippedIndexColumns > 0 {
+            dataNotes.append(Self.indexColumnNote(loaded.skippedIndexColumns) + " (--keep-index-column keeps \(loaded.skippedIndexColumns == 1 ? "it" : "them"))")
         }
         if training.standardize != .none {
             let fs = featureMoments.map(Standardization.init(moments:)) ?? Standardization(fitting: trainPart.x)
@@ -228,8 +257,23 @@ public struct TrainingSetup<Scalar: BLASScalar> {
             loaded = try data.load(Scalar.self, withTargets: true, scanning: scanning, mapping: group != nil)
         }
         let description = "\(loaded.source): \(loaded.x.rows * (sharded ? size : 1)) samples, \(loaded.x.cols) features, \(loaded.y.cols) target\(loaded.y.cols == 1 ? "" : "s")"
-            + (loaded.droppedRows > 0 ? " (\(loaded.droppedRows) rows with NaN/Inf dropped)" : "") + note
+            + Self.droppedNote(loaded) + note
         return (loaded, false, description)
+    }
+
+    /// What was left out as pandas' row index.
+    public static func indexColumnNote(_ count: Int) -> String {
+        count == 1 ? "column 0 has no name (pandas' row index) and is not a feature"
+            : "columns 0–\(count - 1) are unnamed (pandas' row index) and are not features"
+    }
+
+    /// "(3 rows with NaN/Inf dropped)", "(2 rows with an empty cell dropped)", or both.
+    static func droppedNote(_ loaded: LoadedData<Scalar>) -> String {
+        let missing = loaded.droppedForMissing, nonFinite = loaded.droppedRows - loaded.droppedForMissing
+        var parts: [String] = []
+        if nonFinite > 0 { parts.append("\(nonFinite) row\(nonFinite == 1 ? "" : "s") with NaN/Inf") }
+        if missing > 0 { parts.append("\(missing) row\(missing == 1 ? "" : "s") with an empty cell") }
+        return parts.isEmpty ? "" : " (" + parts.joined(separator: " and ") + " dropped)"
     }
 
     /// The objective over the training part; a loss that does not fit the targets (e.g. logistic
