@@ -59,6 +59,28 @@ public enum CSVReader {
         }
         return try parser.finish(visit)
     }
+
+    /// Where data row `row` (0-based, counting the rows `read` keeps with these options) is: its
+    /// 1-based line and the 1-based field of its first target column (of its first feature column
+    /// when `options` names no target). For messages about a value found wrong after reading (a
+    /// class label, say); reads the file again, so it is for the error path. Nil when the file no
+    /// longer reads or has fewer rows.
+    public static func location(ofRow row: Int, in url: URL, options: CSVOptions) -> (line: Int, column: Int)? {
+        var parser = CSVParser<Double>(file: url.path, options: options)
+        parser.watchedRow = row
+        guard let fd = try? InputFile.open(url.path) else { return nil }
+        defer { close(fd) }
+        let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 64)
+        defer { chunk.deallocate() }
+        while parser.watchedLine == nil {
+            let n = Glibc.read(fd, chunk.baseAddress, chunk.count)
+            if n < 0 && errno == EINTR { continue }
+            guard n > 0 else { break }
+            guard (try? parser.consume(UnsafeRawBufferPointer(rebasing: chunk[0..<n]))) != nil else { return nil }
+        }
+        if parser.watchedLine == nil { _ = try? parser.finish { _, _, _ in } }
+        return parser.watchedLine.map { ($0, parser.watchedColumn) }
+    }
 }
 
 func errnoDescription(_ code: Int32 = errno) -> String { String(cString: strerror(code)) }
@@ -147,6 +169,11 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
     private var droppedForMissing = 0
     /// Whether the last target column is `options.weightColumn` (split off at the end).
     private var hasWeightColumn = false
+    /// `CSVReader.location`: the row to find, and the line it starts on once found.
+    var watchedRow = -1
+    private(set) var watchedLine: Int? = nil
+    /// The 1-based field of the first target column (or feature column, without targets).
+    var watchedColumn: Int { (targetIndices.first ?? featureIndices.first ?? 0) + 1 }
     /// How many leading columns were left out as pandas' index (`IndexColumnPolicy.skip`).
     private var skippedIndexColumns = 0
     private var xs: RowStorage<Scalar>? = nil
@@ -438,6 +465,7 @@ struct CSVParser<Scalar: BLASScalar>: ~Copyable {
             return
         }
         for slot in rowMissingSlots { missingCounts[slot] += 1 }
+        if rowCount == watchedRow { watchedLine = recordStartLine }
         rowCount += 1
         try reserveRow()
     }

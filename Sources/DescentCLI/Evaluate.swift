@@ -36,10 +36,8 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
         if input.skippedIndexColumns > 0 { Terminal.note("note: \(input.source): " + TrainingSetup<Scalar>.indexColumnNote(input.skippedIndexColumns)) }
         // Class labels (one column) are encoded through the model's classes, as training encoded them.
         if let labels = loaded.classLabels, loaded.loss.isClassification, input.y.cols == 1 {
-            let file = spec.targetsPath ?? input.source
-            let npy = file.lowercased().hasSuffix(".npy")
-            input.y = try ClassLabels(labels: labels).targets(input.y, loss: loaded.loss, file: file,
-                                                              rowName: ClassLabels.rowNamer(npy: npy, droppedRows: input.droppedRows))
+            input.y = try ClassLabels(labels: labels).targets(input.y, loss: loaded.loss, file: spec.targetsPath ?? input.source,
+                                                              rowName: spec.targetRowNamer(droppedRows: input.droppedRows))
         }
         try loaded.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
         let prediction = try loaded.predict(input.x, dataFile: input.source)

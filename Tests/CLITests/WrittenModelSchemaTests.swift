@@ -14,7 +14,7 @@ import _TestSupport
         let runs: [(String, [String])] = [
             ("mlp.json", ["--model", "mlp", "--hidden", "3", "--standardize", "all", "--schedule", "cosine:T=1"]),
             ("bare.json", ["--no-intercept"]),
-            ("features.json", ["--standardize", "features", "--checkpoint", "run.ckpt"]),
+            ("features.json", ["--standardize", "features", "--fill-missing", "mean", "--checkpoint", "run.ckpt"]),
         ]
         var present = Set<String>()
         for (name, options) in runs {

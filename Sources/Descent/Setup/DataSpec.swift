@@ -266,11 +266,28 @@ extension DataSpec {
         if path.lowercased().hasSuffix(".npy") {
             return try NPYFile.read(url, as: Scalar.self)
         }
-        // Every column of a targets file is a target: no feature selection applies to it.
+        return try CSVReader.read(url, as: Scalar.self, options: targetsFileOptions).features
+    }
+
+    /// A CSV targets file: every column is a target, so no feature selection applies to it.
+    private var targetsFileOptions: CSVOptions {
         var options = CSVOptions(header: header, delimiter: delimiter, targetColumns: [], nonFinite: dropNonfinite ? .dropRows : .error)
         options.missing = missing == .dropRows ? .dropRows : .error   // targets cannot be filled
         options.indexColumn = keepIndexColumn ? .keep : .skip
-        return try CSVReader.read(url, as: Scalar.self, options: options).features
+        return options
+    }
+
+    /// Names the rows of the targets as read (`LoadedData.y`) in messages about their values (class
+    /// labels): "file:line:field" for CSV, found by reading the file again on the error path
+    /// (`CSVReader.location`), "file: row i" for .npy.
+    public func targetRowNamer(droppedRows: Int) -> ClassLabels.RowName {
+        let file = targetsPath ?? path ?? "built-in problem"
+        let npy = file.lowercased().hasSuffix(".npy")
+        guard !npy, path != nil else { return ClassLabels.rowNamer(file: file, npy: true, droppedRows: droppedRows) }
+        let options = targetsPath == nil ? csvOptions(targetColumns: targetColumns) : targetsFileOptions
+        let url = URL(fileURLWithPath: file)
+        return ClassLabels.rowNamer(file: file, npy: false, droppedRows: droppedRows,
+                                    csvLocation: { (i: Int) -> (line: Int, column: Int)? in CSVReader.location(ofRow: i, in: url, options: options) })
     }
 
     private func checkRows(_ xRows: Int, _ yRows: Int, _ targetsPath: String) throws {

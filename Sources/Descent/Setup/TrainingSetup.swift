@@ -101,8 +101,8 @@ public struct TrainingSetup<Scalar: BLASScalar> {
         // One column of class labels becomes what the loss trains on; the classes are those of the
         // whole file, before the validation split (as scikit-learn's `classes_`).
         if options.loss.isClassification && loaded.y.cols == 1 {
-            let (file, npy, dropped) = (targetSource, (data.targetsPath ?? data.path ?? "").lowercased().hasSuffix(".npy"), loaded.droppedRows)
-            let rowName = ClassLabels.rowNamer(npy: npy, droppedRows: dropped)
+            let file = targetSource
+            let rowName = data.targetRowNamer(droppedRows: loaded.droppedRows)
             let encoded = try group.map { g in try g.communicator.agree { try ClassLabels.encode(loaded.y, loss: options.loss, file: file, rowName: rowName) } }
                 ?? ClassLabels.encode(loaded.y, loss: options.loss, file: file, rowName: rowName)
             if let group, sharded {

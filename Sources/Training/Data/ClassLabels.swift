@@ -18,7 +18,8 @@ public struct ClassLabels: Sendable, Equatable {
 
     public init(labels: [Double]) { self.labels = labels }
 
-    /// How a row is named in messages: "row 3" for a .npy file (0-based), "data row 4" for CSV.
+    /// Where a row is, as messages start: "y.npy: row 3" for a .npy file (0-based), "y.csv:5:3"
+    /// (line and field) for CSV (`rowNamer`).
     public typealias RowName = @Sendable (Int) -> String
 
     /// The targets the loss trains on and the labels found, for targets `y` as read. Errors are
@@ -32,12 +33,12 @@ public struct ClassLabels: Sendable, Equatable {
         if let i = values.firstIndex(where: { $0 != $0.rounded() }) {
             let need = loss == .binaryLogistic ? "the logistic loss needs labels 0 or 1 (or probabilities in [0, 1]) or two integer labels"
                                                : "a single target column for softmax cross-entropy holds integer class labels"
-            throw TrainingDataError("\(file): \(rowName(i)): label \(Self.text(values[i])) is not an integer; \(need)")
+            throw TrainingDataError("\(rowName(i)): label \(Self.text(values[i])) is not an integer; \(need)")
         }
         var distinct = Set<Double>()
         for (i, v) in values.enumerated() where distinct.insert(v).inserted {
             if loss == .binaryLogistic && distinct.count > 2 {
-                throw TrainingDataError("\(file): \(rowName(i)): a third label (\(Self.text(v)), after \(distinct.subtracting([v]).sorted().map(Self.text).joined(separator: " and "))); "
+                throw TrainingDataError("\(rowName(i)): a third label (\(Self.text(v)), after \(distinct.subtracting([v]).sorted().map(Self.text).joined(separator: " and "))); "
                                         + "the logistic loss takes 2 classes (use softmax-cross-entropy for more)")
             }
         }
@@ -56,7 +57,7 @@ public struct ClassLabels: Sendable, Equatable {
         return try (0..<y.rows).map { i in
             let v = Double(y[i, 0])
             guard let c = index[v] else {
-                throw TrainingDataError("\(file): \(rowName(i)): label \(Self.text(v)) is not one of the model's classes \(labels.map(Self.text).joined(separator: ", "))")
+                throw TrainingDataError("\(rowName(i)): label \(Self.text(v)) is not one of the model's classes \(labels.map(Self.text).joined(separator: ", "))")
             }
             return c
         }
@@ -84,12 +85,17 @@ public struct ClassLabels: Sendable, Equatable {
 }
 
 extension ClassLabels {
-    /// Rows named as a .npy file's (0-based "row i", as numpy indexes) or a CSV file's ("data row
-    /// i+1", counting after the header); after `droppedRows` rows with NaN/Inf were dropped the
-    /// count is of the rows kept.
-    public static func rowNamer(npy: Bool, droppedRows: Int) -> RowName {
+    /// Rows of `file` named as a .npy file's (0-based "row i", as numpy indexes) or a CSV file's:
+    /// "file:line:field" when `csvLocation` finds the row (see `CSVReader.location`), else "data
+    /// row i+1", counting after the header. After `droppedRows` rows were dropped, a row number is
+    /// of the rows kept.
+    public static func rowNamer(file: String, npy: Bool, droppedRows: Int,
+                                csvLocation: (@Sendable (Int) -> (line: Int, column: Int)?)? = nil) -> RowName {
         let kept = droppedRows > 0 ? " of the rows kept" : ""
-        if npy { return { (i: Int) -> String in "row " + String(i) + kept } }
-        return { (i: Int) -> String in "data row " + String(i + 1) + kept }
+        if npy { return { (i: Int) -> String in file + ": row " + String(i) + kept } }
+        return { (i: Int) -> String in
+            if let (line, column) = csvLocation?(i) { return file + ":" + String(line) + ":" + String(column) }
+            return file + ": data row " + String(i + 1) + kept
+        }
     }
 }
