@@ -82,6 +82,14 @@ public enum NPYFile {
         return (a.rows, a.cols)
     }
 
+    /// The byte size of the array's elements when they are floats (4 for float32, 8 for float64),
+    /// nil for integer and bool arrays; from the header alone, as `shape(of:)`.
+    public static func floatElementSize(of url: URL) throws -> Int? {
+        let a = try ArrayFile(url.path)
+        defer { close(a.fd) }
+        return a.element.kind == .float ? a.element.size : nil
+    }
+
     /// Writes `matrix` as a version 1.0 `.npy` file (`<f4` or `<f8` by the scalar, C order),
     /// atomically. `asVector` writes an n×1 matrix with shape `(n,)`.
     public static func write<Scalar: BLASScalar>(_ matrix: Matrix<Scalar>, to url: URL, asVector: Bool = false) throws {

@@ -13,7 +13,8 @@ struct Predict: ParsableCommand, PrecisionGeneric {
         or with --proba the class probabilities (logistic: two columns P(negative), P(positive), as \
         scikit-learn's predict_proba; softmax: one per class) and with --classes the predicted class's \
         label. A .npy file holds one output as a vector (n,), like scikit-learn's predict, and --classes \
-        as int64 when every label is an integer.
+        as int64 when every label is an integer; otherwise its dtype is the input's when the features \
+        come from a float32 or float64 .npy file, else --dtype's.
 
         Examples:
           descent predict --model model.json --data new.csv --output predictions.csv
@@ -70,10 +71,23 @@ struct Predict: ParsableCommand, PrecisionGeneric {
         }
         if let o = output, o.hasSuffix(".npy") {
             let url = URL(fileURLWithPath: o)
+            let asVector = predictions.cols == 1 && !proba
             if let labels, loaded.integerClassLabels {
                 try NPYFile.write(int64: labels.map { Int64($0) }, to: url)
             } else {
-                try NPYFile.write(predictions, to: url, asVector: predictions.cols == 1 && !proba)
+                // Features from a float .npy: the output in the same dtype (as numpy keeps a float32
+                // array float32); from CSV or an integer .npy, in the computation's precision.
+                let inputSize = data.data.lowercased().hasSuffix(".npy") ? try NPYFile.floatElementSize(of: URL(fileURLWithPath: data.data)) : nil
+                switch inputSize {
+                case MemoryLayout<Float>.size where Scalar.self != Float.self:
+                    try NPYFile.write(Matrix<Float>(rows: predictions.rows, cols: predictions.cols) { i, j in Float(predictions[i, j]) },
+                                      to: url, asVector: asVector)
+                case MemoryLayout<Double>.size where Scalar.self != Double.self:
+                    try NPYFile.write(Matrix<Double>(rows: predictions.rows, cols: predictions.cols) { i, j in Double(predictions[i, j]) },
+                                      to: url, asVector: asVector)
+                default:
+                    try NPYFile.write(predictions, to: url, asVector: asVector)
+                }
             }
         } else {
             var text = names.joined(separator: ",") + "\n"

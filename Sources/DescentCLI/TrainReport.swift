@@ -7,7 +7,38 @@ struct TrainReport {
     let json: Bool
     let quiet: Bool
     let hasValidation: Bool
-    let isClassification: Bool
+    /// The epoch table's validation columns (with a validation set): see `validationColumns`.
+    let columns: [MonitoredQuantity]
+
+    init(json: Bool, quiet: Bool, hasValidation: Bool, isClassification: Bool, watched: [MonitoredQuantity] = []) {
+        self.json = json; self.quiet = quiet; self.hasValidation = hasValidation
+        columns = hasValidation ? Self.validationColumns(isClassification: isClassification, watched: watched) : []
+    }
+
+    /// The validation loss and the loss kind's primary metric (R², or accuracy: with the loss, which
+    /// for a classification loss is the log-loss, the default ones), then each quantity that
+    /// --monitor or --schedule-metric watches and these do not show, in the order given.
+    static func validationColumns(isClassification: Bool, watched: [MonitoredQuantity]) -> [MonitoredQuantity] {
+        var columns: [MonitoredQuantity] = [.validationLoss, isClassification ? .validationAccuracy : .validationR2]
+        for q in watched where q.needsValidation && q != .validationMetric && !columns.contains(q) { columns.append(q) }
+        return columns
+    }
+
+    /// A column's header, at most 12 characters.
+    static func header(_ q: MonitoredQuantity) -> String {
+        switch q {
+        case .trainingLoss: "train loss"
+        case .validationLoss: "val loss"
+        case .validationMetric: "val metric"
+        case .validationRMSE: "val RMSE"
+        case .validationR2: "val R²"
+        case .validationMAE: "val MAE"
+        case .validationExplainedVariance: "val expl var"
+        case .validationAccuracy: "val acc"
+        case .validationLogLoss: "val log-loss"
+        case .validationROCAUC: "val ROC-AUC"
+        }
+    }
 
     var showTable: Bool { !json && !quiet }
 
@@ -28,7 +59,7 @@ struct TrainReport {
                      + ", batch \(run.batch), \(recipe.epochs) epochs")
         if let p = processes { Terminal.out("processes: \(p)") }
         var columns = ["epoch", "train loss"]
-        if hasValidation { columns += ["val loss", isClassification ? "val acc" : "val R²"] }
+        columns += self.columns.map(Self.header)
         columns += ["lr", "updates", "seconds"]
         Terminal.out(columns.map { Format.padLeft($0, width($0)) }.joined(separator: "  "))
     }
@@ -38,10 +69,7 @@ struct TrainReport {
     func row(_ r: EpochRecord) {
         guard showTable else { return }
         var cells = [Format.padLeft("\(r.epoch + 1)", 5), Format.padLeft(Format.number(r.trainingLoss), 12)]
-        if hasValidation {
-            cells.append(Format.padLeft(r.validationLoss.map(Format.number) ?? "-", 12))
-            cells.append(Format.padLeft(r.validationMetric.map(Format.number) ?? "-", 12))
-        }
+        for q in columns { cells.append(Format.padLeft(r.value(of: q).map(Format.number) ?? "-", 12)) }
         cells += [Format.padLeft(Format.number(r.learningRate), 12), Format.padLeft("\(r.steps)", 12),
                   Format.padLeft(String(format: "%.3f", r.seconds), 12)]
         Terminal.out(cells.joined(separator: "  "))

@@ -84,7 +84,8 @@ struct TrainRun<Scalar: BLASScalar> {
         }
 
         let report = TrainReport(json: output.json && isRoot, quiet: output.quiet || !isRoot, hasValidation: validation != nil,
-                                 isClassification: prepared.setup.loss.isClassification)
+                                 isClassification: prepared.setup.loss.isClassification,
+                                 watched: [training.monitor, training.scheduleMetric].compactMap { $0?.quantity })
         if isRoot { report.header(prepared, processes: processesLine(batch: prepared.batch), resumedNote: resumedNote) }
 
         var bar = ProgressBar(enabled: isRoot && !output.quiet && !output.json && Terminal.isTerminal(2), totalEpochs: configuration.epochs, batchSize: prepared.batch, samplesPerEpoch: prepared.localBatch == prepared.batch ? prepared.setup.train.sampleCount : nil)

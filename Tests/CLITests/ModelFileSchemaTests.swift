@@ -25,5 +25,18 @@ import Descent
         let l = try #require(JSONSerialization.jsonObject(with: dir.bytes("l.json")) as? [String: Any])
         #expect(l["activation"] == nil && (l["hiddenSizes"] as? [Int]) == [])
         #expect(((l["layers"] as? [[String: Any]])?.first?["bias"]) == nil, "no bias without an intercept")
+        #expect(object["classLabels"] == nil && l["classLabels"] == nil, "regression models have no classLabels")
+
+        // Class labels as targets: classLabels holds each class's label value, in class order
+        // (logistic: [negative, positive]; softmax: the sorted distinct labels).
+        try dir.write("pm.csv", Problems.csv(x, y.map { $0 > 0 ? 1 : -1 }))
+        try dir.write("three.csv", Problems.csv(x, y.map { $0 > 1 ? 7 : ($0 > -1 ? 2 : 5) }))
+        for (data, loss, expected, outputs) in [("pm.csv", "logistic", [-1.0, 1], 1), ("three.csv", "softmax-cross-entropy", [2.0, 5, 7], 3)] {
+            let c = try CLI.run(["train", "--data", data, "--loss", loss, "--epochs", "1", "-o", "c.json", "--quiet"], in: dir.url)
+            #expect(c.status == 0, "\(c.stderr)")
+            let m = try #require(JSONSerialization.jsonObject(with: dir.bytes("c.json")) as? [String: Any])
+            #expect(m["classLabels"] as? [Double] == expected, "\(data): \(m["classLabels"] ?? "none")")
+            #expect(m["outputCount"] as? Int == outputs && m["loss"] as? String == loss)
+        }
     }
 }

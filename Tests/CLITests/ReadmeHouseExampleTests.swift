@@ -10,10 +10,11 @@ import Testing
 @Suite struct ReadmeHouseExampleTests {
     struct Step { var command: String; var output: [String] }
 
-    static func steps() throws -> [Step] {
+    /// The `$ ` commands of the README code block that starts with the `awk` command writing `dataFile`.
+    static func steps(generating dataFile: String = "houses.csv") throws -> [Step] {
         let readme = try String(contentsOf: CLI.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let lines = readme.components(separatedBy: "\n")
-        let start = try #require(lines.firstIndex { $0.hasPrefix("$ awk ") && $0.hasSuffix("> houses.csv") })
+        let start = try #require(lines.firstIndex { $0.hasPrefix("$ awk ") && $0.hasSuffix("> \(dataFile)") })
         let end = try #require(lines[start...].firstIndex { $0.hasPrefix("```") })
         var steps: [Step] = []
         var i = start
@@ -67,9 +68,15 @@ import Testing
     }
 
     @Test func walkThroughPrintsWhatTheReadmeShows() throws {
-        let dir = try TempDirectory()
         let steps = try Self.steps()
         #expect(steps.count >= 7, "\(steps.map(\.command))")
+        try Self.run(steps)
+    }
+
+    /// Runs `steps` in order in one new folder, with `descent` on the PATH, and records an issue for
+    /// each command that fails or prints other lines than the README shows.
+    static func run(_ steps: [Step]) throws {
+        let dir = try TempDirectory()
         let bin = CLI.executable.deletingLastPathComponent().path
         for step in steps {
             let shell = Process()

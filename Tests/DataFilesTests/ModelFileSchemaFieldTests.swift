@@ -12,7 +12,7 @@ struct ModelFileSchemaFieldTests {
 
     /// Files covering every optional field: an MLP with feature and target statistics, a linear
     /// model without an intercept or statistics, a linear model with feature statistics only and
-    /// missing-value fills.
+    /// missing-value fills, a logistic model with class labels.
     func writtenFiles() throws -> [(String, [String: Any])] {
         let mlp = SavedModel(shape: .mlp(inputs: 3, hidden: [4, 2], outputs: 2), parameters: [Float](repeating: 0.25, count: 32),
                              loss: .softmaxCrossEntropy,
@@ -24,8 +24,11 @@ struct ModelFileSchemaFieldTests {
         var featuresOnly = SavedModel(shape: .linear(inputs: 2, outputs: 3, intercept: true), parameters: [Double](repeating: 1, count: 9),
                                       loss: .huber(delta: 2), featureStandardization: try Standardization(means: [0, 5], scales: [1, 0.5]))
         featuresOnly.missingValueFill = MissingValueFill(strategy: .mean, values: [0.5, -2])
+        let classifier = SavedModel(shape: .linear(inputs: 2, outputs: 1, intercept: true), parameters: [0.5, -1, 0.25] as [Double],
+                                    loss: .binaryLogistic, classLabels: [-1, 1])
         return try [("mlp", mlp.document().encoded()), ("bare linear", bare.document().encoded()),
-                    ("linear with feature statistics", featuresOnly.document().encoded())].map { name, data in
+                    ("linear with feature statistics", featuresOnly.document().encoded()),
+                    ("logistic with class labels", classifier.document().encoded())].map { name, data in
             (name, try #require(JSONSerialization.jsonObject(with: data) as? [String: Any]))
         }
     }
