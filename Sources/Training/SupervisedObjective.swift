@@ -161,11 +161,12 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
                                        gradientScale: scale) / Double(b)
         }
         let parallel = self.parallel
-        parallel.pool!.run(parts: parts) { p in
-            let range = (p * b / parts)..<((p + 1) * b / parts)
-            let g = p == 0 ? gradient : parallel.partial(p)
-            parallel.losses[p * ParallelWorkspace<Scalar>.lossStride] = partLossAndGradient(
-                parameters: parameters, gradient: g, batch: batch.slice(range), part: p, gradientScale: scale)
+        let job = parallel.partJob!
+        (job.parameters, job.gradient, job.batch, job.parts, job.gradientScale) = (parameters, gradient, batch, parts, scale)
+        withUnsafeMutablePointer(to: &self) { objective in
+            job.objective = UnsafePointer(objective)
+            parallel.pool!.run(parts: parts, job: job)
+            job.objective = nil
         }
         var total = parallel.losses[0]
         for p in 1..<parts {
@@ -184,7 +185,10 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         let rowBytes = d * MemoryLayout<Scalar>.stride, targetBytes = k * MemoryLayout<Scalar>.stride
         x.withUnsafeBufferPointer { xb in
             y.withUnsafeBufferPointer { yb in
-                for i in indices.prefix(FusedLinearGradient.prefetchDistance) where i >= 0 && i < x.rows {
+                // By index: iterating `prefix` goes through an unspecialised iterator that allocates.
+                for j in 0..<Swift.min(indices.count, FusedLinearGradient.prefetchDistance) {
+                    let i = indices[j]
+                    guard i >= 0 && i < x.rows else { continue }
                     BLAS.prefetch(UnsafeRawPointer(xb.baseAddress! + i * d), bytes: rowBytes)
                     BLAS.prefetch(UnsafeRawPointer(yb.baseAddress! + i * k), bytes: targetBytes)
                 }
