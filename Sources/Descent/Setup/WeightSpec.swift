@@ -53,15 +53,18 @@ public struct WeightSpec: Sendable, Equatable {
 
     /// The training and validation parts with their weights: the sample weights (already on the
     /// parts, moved by the split) times the class weights, counted on the training part (`balanced`).
-    /// Returns the parts and the class weights used (nil without class weights).
-    func applyClassWeights<Scalar: BLASScalar>(train: Dataset<Scalar>, validation: Dataset<Scalar>?, loss: Loss)
+    /// `labels`: the classes' label values when the targets were class labels (`ClassLabels`), which
+    /// the keys of given class weights name. Returns the parts and the class weights used, one per
+    /// class index (nil without class weights).
+    func applyClassWeights<Scalar: BLASScalar>(train: Dataset<Scalar>, validation: Dataset<Scalar>?, loss: Loss,
+                                               labels: ClassLabels? = nil)
         throws -> (train: Dataset<Scalar>, validation: Dataset<Scalar>?, classWeights: [Double]?) {
         guard let classWeights else { return (train, validation, nil) }
         guard let count = ClassWeights.classCount(loss: loss, columns: train.targetCount) else {
             throw TrainingDataError("--class-weight needs a classification loss (logistic or softmax), not \(loss)")
         }
         let classes = try ClassWeights.classes(of: train.y, loss: loss)
-        let perClass = try classWeights.weights(classes: classes, classCount: count)
+        let perClass = try classWeights.weights(classes: classes, classCount: count, labels: labels)
         func weighted(_ part: Dataset<Scalar>, _ classes: [Int]) throws -> Dataset<Scalar> {
             let multipliers: [Scalar] = ClassWeights.multipliers(classes: classes, classWeights: perClass)
             let base = try part.weights ?? SampleWeights([Scalar](repeating: 1, count: part.sampleCount))
