@@ -13,7 +13,7 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
         Examples:
           descent evaluate --model model.json --data test.csv --target price
           descent evaluate --model model.json --data x.npy --targets y.npy --json
-          descent evaluate --model model.json --data test.csv --target price --sample-weight w.csv
+          descent evaluate --model model.json --data test.csv --sample-weight w.csv
         """)
 
     @Option(name: .long, help: ArgumentHelp("Model file written by `descent train`.", valueName: "path"))
