@@ -52,6 +52,11 @@ import Descent
         for (g, e) in zip(values, expected) {
             #expect(abs(g - e) <= 1e-10 * Swift.max(1, abs(e)), "\(name): \(values) vs \(expected)")
         }
+        // The model file's record names the classes by their labels.
+        let json = try JSONSerialization.jsonObject(with: dir.bytes("m.json")) as! [String: Any]
+        let record = try #require(json["training"] as? [String: String])
+        // As given, then the weight used for each class (here the same pairs).
+        #expect(record["classWeights"] == classWeight + ": " + classWeight, "\(record)")
         // Without the class weights the fit is another one.
         #expect(abs(values[0] - R.unweightedCoef[0]) > 0.01 && abs(values[1] - R.unweightedCoef[1]) > 0.01)
     }

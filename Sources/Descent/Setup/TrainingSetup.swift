@@ -149,7 +149,8 @@ public struct TrainingSetup<Scalar: BLASScalar> {
         (train, validation) = (classWeighted.train, classWeighted.validation)
         if !data.weights.isEmpty {
             weights = .init(samplePath: data.weights.sampleWeightPath, sampleDigest: sampleWeights?.digest,
-                            classWeights: data.weights.classWeights?.description, classWeightValues: classWeighted.classWeights)
+                            classWeights: data.weights.classWeights?.description, classWeightValues: classWeighted.classWeights,
+                            classLabels: data.weights.classWeights == nil ? nil : classLabels)
         }
         loss = options.loss
         shape = options.shape(inputs: train.featureCount, outputs: train.targetCount)

@@ -85,10 +85,13 @@ extension TrainingRecipe {
         public var classWeights: String?
         /// The class weights used, one per class (computed for `balanced`), for the model file.
         public var classWeightValues: [Double]?
+        /// The classes' label values when the targets were class labels (nil: the class indices).
+        public var classLabels: [Double]? = nil
 
-        public init(samplePath: String?, sampleDigest: String?, classWeights: String?, classWeightValues: [Double]?) {
+        public init(samplePath: String?, sampleDigest: String?, classWeights: String?, classWeightValues: [Double]?,
+                    classLabels: [Double]? = nil) {
             self.samplePath = samplePath; self.sampleDigest = sampleDigest; self.classWeights = classWeights
-            self.classWeightValues = classWeightValues
+            self.classWeightValues = classWeightValues; self.classLabels = classLabels
         }
 
         /// The model file's training-record entries.
@@ -96,7 +99,9 @@ extension TrainingRecipe {
             var info: [String: String] = [:]
             if let d = sampleDigest { info["sampleWeights"] = "\(samplePath ?? "file") (xxh64 \(d))" }
             if let c = classWeights {
-                let values = classWeightValues.map { v in ": " + v.enumerated().map { "\($0)=\($1)" }.joined(separator: ",") } ?? ""
+                // Each class by its label (as the keys of --class-weight name it), else by its index.
+                let names: (Int) -> String = { c in classLabels.map { SavedModel<Double>.labelText($0[c]) } ?? String(c) }
+                let values = classWeightValues.map { v in ": " + v.enumerated().map { "\(names($0))=\($1)" }.joined(separator: ",") } ?? ""
                 info["classWeights"] = c + values
             }
             return info
