@@ -173,11 +173,13 @@ public struct TrainingSetup<Scalar: BLASScalar> {
             trainPart = try (consume trainPart).standardized(features: fs, targets: ts)
             if let v = validationPart.take() { validationPart = try v.standardized(features: fs, targets: ts) }
         }
-        let classWeighted = try data.weights.applyClassWeights(train: trainPart, validation: validationPart, loss: options.loss)
+        let classWeighted = try data.weights.applyClassWeights(train: trainPart, validation: validationPart, loss: options.loss,
+                                                               labels: classLabels.map(ClassLabels.init(labels:)))
         (train, validation) = (classWeighted.train, classWeighted.validation)
         if !data.weights.isEmpty {
             weights = .init(samplePath: data.weights.sampleWeightPath, sampleDigest: sampleWeights?.digest,
-                            classWeights: data.weights.classWeights?.description, classWeightValues: classWeighted.classWeights)
+                            classWeights: data.weights.classWeights?.description, classWeightValues: classWeighted.classWeights,
+                            classLabels: data.weights.classWeights == nil ? nil : classLabels)
         }
         loss = options.loss
         shape = options.shape(inputs: train.featureCount, outputs: train.targetCount)

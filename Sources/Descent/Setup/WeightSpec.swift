@@ -53,15 +53,18 @@ public struct WeightSpec: Sendable, Equatable {
 
     /// The training and validation parts with their weights: the sample weights (already on the
     /// parts, moved by the split) times the class weights, counted on the training part (`balanced`).
-    /// Returns the parts and the class weights used (nil without class weights).
-    func applyClassWeights<Scalar: BLASScalar>(train: Dataset<Scalar>, validation: Dataset<Scalar>?, loss: Loss)
+    /// `labels`: the classes' label values when the targets were class labels (`ClassLabels`), which
+    /// the keys of given class weights name. Returns the parts and the class weights used, one per
+    /// class index (nil without class weights).
+    func applyClassWeights<Scalar: BLASScalar>(train: Dataset<Scalar>, validation: Dataset<Scalar>?, loss: Loss,
+                                               labels: ClassLabels? = nil)
         throws -> (train: Dataset<Scalar>, validation: Dataset<Scalar>?, classWeights: [Double]?) {
         guard let classWeights else { return (train, validation, nil) }
         guard let count = ClassWeights.classCount(loss: loss, columns: train.targetCount) else {
             throw TrainingDataError("--class-weight needs a classification loss (logistic or softmax), not \(loss)")
         }
         let classes = try ClassWeights.classes(of: train.y, loss: loss)
-        let perClass = try classWeights.weights(classes: classes, classCount: count)
+        let perClass = try classWeights.weights(classes: classes, classCount: count, labels: labels)
         func weighted(_ part: Dataset<Scalar>, _ classes: [Int]) throws -> Dataset<Scalar> {
             let multipliers: [Scalar] = ClassWeights.multipliers(classes: classes, classWeights: perClass)
             let base = try part.weights ?? SampleWeights([Scalar](repeating: 1, count: part.sampleCount))
@@ -82,10 +85,13 @@ extension TrainingRecipe {
         public var classWeights: String?
         /// The class weights used, one per class (computed for `balanced`), for the model file.
         public var classWeightValues: [Double]?
+        /// The classes' label values when the targets were class labels (nil: the class indices).
+        public var classLabels: [Double]? = nil
 
-        public init(samplePath: String?, sampleDigest: String?, classWeights: String?, classWeightValues: [Double]?) {
+        public init(samplePath: String?, sampleDigest: String?, classWeights: String?, classWeightValues: [Double]?,
+                    classLabels: [Double]? = nil) {
             self.samplePath = samplePath; self.sampleDigest = sampleDigest; self.classWeights = classWeights
-            self.classWeightValues = classWeightValues
+            self.classWeightValues = classWeightValues; self.classLabels = classLabels
         }
 
         /// The model file's training-record entries.
@@ -93,7 +99,9 @@ extension TrainingRecipe {
             var info: [String: String] = [:]
             if let d = sampleDigest { info["sampleWeights"] = "\(samplePath ?? "file") (xxh64 \(d))" }
             if let c = classWeights {
-                let values = classWeightValues.map { v in ": " + v.enumerated().map { "\($0)=\($1)" }.joined(separator: ",") } ?? ""
+                // Each class by its label (as the keys of --class-weight name it), else by its index.
+                let names: (Int) -> String = { c in classLabels.map { SavedModel<Double>.labelText($0[c]) } ?? String(c) }
+                let values = classWeightValues.map { v in ": " + v.enumerated().map { "\(names($0))=\($1)" }.joined(separator: ",") } ?? ""
                 info["classWeights"] = c + values
             }
             return info
