@@ -22,7 +22,7 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
     @OptionGroup(title: "Data") var data: RequiredDataOptions
     @OptionGroup(title: "Computation") var compute: ComputeOptions
 
-    @Option(name: .long, help: ArgumentHelp("Per-sample weights for the loss and every metric: a .npy vector or a one-column CSV with one weight (finite, ≥ 0) per data row, as train's --sample-weight (scikit-learn's sample_weight of its metric functions).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Per-sample weights for the loss and every metric: a .npy vector or a one-column CSV with one weight (finite, ≥ 0) per data row, or column:NAME for a column of the data file, as train's --sample-weight (scikit-learn's sample_weight of its metric functions).", valueName: "path"))
     var sampleWeight: String?
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
@@ -35,7 +35,8 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
-        let spec = try data.spec(for: loaded)
+        var spec = try data.spec(for: loaded)
+        spec.weights = WeightSpec(sampleWeights: sampleWeight)
         var input = try spec.load(Scalar.self, withTargets: true)
         if input.skippedIndexColumns > 0 { Terminal.note("note: \(input.source): " + TrainingSetup<Scalar>.indexColumnNote(input.skippedIndexColumns)) }
         // Class labels (one column) are encoded through the model's classes, as training encoded them.
@@ -44,8 +45,8 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
                                                               rowName: spec.targetRowNamer(droppedRows: input.droppedRows))
         }
         try loaded.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
-        let weights = try WeightSpec(sampleWeightPath: sampleWeight)
-            .readSampleWeights(Scalar.self, rows: input.y.rows, dropped: input.droppedRows)?.weights
+        let weights = try spec.weights.readSampleWeights(Scalar.self, rows: input.y.rows, dropped: input.droppedRows,
+                                                         columnValues: input.sampleWeights, dataFile: input.source)?.weights
         let prediction = try loaded.predict(input.x, dataFile: input.source)
         let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss, weights: weights)
         if json { Terminal.out(JSONText.encode(e)); return }

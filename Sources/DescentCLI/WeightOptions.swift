@@ -3,7 +3,7 @@ import Descent
 
 /// Per-sample and class weights (`train` and `lr-find`): the library's `WeightSpec`.
 struct WeightOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Per-sample weights: a .npy vector or a one-column CSV with one weight (finite, ≥ 0) per data row; each sample's loss and gradient are scaled by its weight (scikit-learn's sample_weight).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Per-sample weights: a .npy vector or a one-column CSV with one weight (finite, ≥ 0) per data row, or column:NAME (or column:INDEX) for a column of the CSV data file; each sample's loss and gradient are scaled by its weight (scikit-learn's sample_weight).", valueName: "path"))
     var sampleWeight: String?
 
     // Unconditional: a value such as -1=2,3=0.5 starts with a dash and is still the value.
@@ -15,6 +15,7 @@ struct WeightOptions: ParsableArguments {
         do { classes = try classWeight.map { try ClassWeights(parsing: $0) } } catch let e as TrainingDataError {
             throw CLIError("--class-weight: \(e)")
         }
-        return WeightSpec(sampleWeightPath: sampleWeight, classWeights: classes)
+        if sampleWeight == "column:" { throw CLIError("--sample-weight column: the column name or index is missing (column:NAME)") }
+        return WeightSpec(sampleWeights: sampleWeight, classWeights: classes)
     }
 }

@@ -92,7 +92,7 @@ import Descent
             (["--data", "d.csv", "--sample-weight", "neg.csv"], "error: neg.csv: row 5 (0-based): the sample weight is -1.0"),
             (["--data", "d.csv", "--sample-weight", "zero.csv"], "error: zero.csv: every sample weight is 0"),
             (["--data", "d.csv", "--sample-weight", "missing.csv"], "error: missing.csv"),
-            (["--data", "dirty.csv", "--drop-nonfinite", "--sample-weight", "w.csv"], "error: w.csv: --drop-nonfinite dropped 1 data rows"),
+            (["--data", "dirty.csv", "--drop-nonfinite", "--sample-weight", "w.csv"], "error: w.csv: 1 data row was dropped (NaN/Inf or empty cells); weights in a separate file cannot follow them"),
         ]
         for (flags, prefix) in cases {
             let r = try CLI.run(["evaluate", "--model", "m.json"] + flags, in: dir.url)
