@@ -4,11 +4,11 @@ import Descent
 
 /// `descent evaluate --sample-weight`: fixed linear models (written with `ModelFile`) evaluated on
 /// the data of scripts/reference/weighted_evaluation_sklearn.py give scikit-learn's metric
-/// functions with `sample_weight` (`EvaluateWeightsSklearnReference`), for a regression model and a
+/// functions with `sample_weight` (`WeightedEvaluationSklearnReference`), for a regression model and a
 /// logistic model whose classes are the labels -1 and 3; without the file, the unweighted values.
 /// A bad weight file is a one-line error and a non-zero exit.
 @Suite struct EvaluateWeightsCLITests {
-    typealias R = EvaluateWeightsSklearnReference
+    typealias R = WeightedEvaluationSklearnReference
 
     static func csv(_ x: [[Double]], _ y: [Double]) -> String {
         let header: [String] = (0..<x[0].count).map { (j: Int) -> String in "x\(j)" } + ["y"]
