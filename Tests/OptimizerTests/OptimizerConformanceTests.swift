@@ -243,7 +243,7 @@ private let countingNote: Comment = "allocations are only counted with glibc's m
             }
         }
         #expect(throws: OptimizerError.self) { _ = try OptimizerSettings(parsing: "\(name):no_such_field=1") }
-        let e = #expect(throws: OptimizerError.self) { _ = try OptimizerSettings(parsing: "adamw") }
+        let e = #expect(throws: OptimizerError.self) { _ = try OptimizerSettings(parsing: "no-such-optimizer") }
         #expect(e?.description.contains(OptimizerRegistry.names) == true)
     }
 }
