@@ -75,8 +75,8 @@ public struct Adam<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         ParameterGroup.validate(groups, count: parameterCount)
         let check = HyperParameterCheck(decoupledWeightDecay ? "AdamW" : "Adam")
         try check(learningRate, "learning rate", .nonNegative)
-        try check(beta1, "beta1", .unitLeftClosed)
-        try check(beta2, "beta2", .unitLeftClosed)
+        try check(beta1, "beta1", .closedOpen(0, 1))
+        try check(beta2, "beta2", .closedOpen(0, 1))
         try check(epsilon, "epsilon", .positive)
         try check.weightDecays(weightDecay, "weight decay", groups: groups)
         self.parameterCount = parameterCount

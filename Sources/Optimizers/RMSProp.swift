@@ -70,7 +70,7 @@ public struct RMSProp<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
         ParameterGroup.validate(groups, count: parameterCount)
         let check = Self.hyperParameters
         try check(learningRate, "learning rate", .nonNegative)
-        try check(alpha, "alpha", .unit)
+        try check(alpha, "alpha", .closed(0, 1))
         try check(epsilon, "epsilon", .positive)
         try check.weightDecays(weightDecay, "weight decay", groups: groups)
         try check(momentum, "momentum", .nonNegative)

@@ -57,12 +57,12 @@ enum AdaptiveTestProblem {
 /// AdaGrad, RMSProp, Adam and AdamW against `torch.optim.Adagrad`/`RMSprop`/`Adam`/`AdamW` traces
 /// (float64, two param groups with their own learning rate and weight decay, 20 steps, several
 /// option sets each), printed by `scripts/reference/adaptive_torch.py`. Every step is compared:
-/// 1e-12 relative to max(1, |x|) in Double; in Float, against the same float64 trace, 1e-4
-/// (Float's ~6e-8 per operation, carried through 20 normalised steps).
+/// 1e-12 relative to max(1, |x|) in Double (the differences are at rounding, ≤ 4e-16); in Float,
+/// against the same float64 trace, 2e-5 as `SGDTestProblem.tolerance` (≤ 3e-7 seen).
 struct AdaptiveTraceTests {
     static let optimizers = ["adagrad", "rmsprop", "adam", "adamw"]
 
-    static func tolerance<T: BLASScalar>(_: T.Type) -> Double { T.self == Float.self ? 1e-4 : 1e-12 }
+    static func tolerance<T: BLASScalar>(_: T.Type) -> Double { T.self == Float.self ? 2e-5 : 1e-12 }
 
     func torchTraces<T: BLASScalar>(_ optimizer: String, _: T.Type) throws {
         let cases = AdaptiveFixtures.traces.filter { $0.optimizer == optimizer }
