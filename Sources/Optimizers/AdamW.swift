@@ -16,7 +16,8 @@ import LinearAlgebra
 /// ```
 /// The element-wise update is `Adam.update` with the rule's `shrink` set (the first loop there) and
 /// no coupled L2. Because γ multiplies λ, a schedule scales the decay too, as in torch. Defaults are
-/// PyTorch's: γ = 1e-3, β₁ = 0.9, β₂ = 0.999, ε = 1e-8, λ = 0.01, no AMSGrad. Validation as `Adam`'s.
+/// PyTorch's: γ = 1e-3 (the registry's `adamw` uses 0.01, see `AdamWSpec`), β₁ = 0.9, β₂ = 0.999,
+/// ε = 1e-8, λ = 0.01, no AMSGrad. Validation as `Adam`'s.
 /// The state is `Adam`'s (`AdamWState` = `AdamState`), saved under the kind "adamw".
 ///
 /// Source: `torch/optim/adamw.py` and `adam.py` (`_single_tensor_adam`, `param.mul_(1 - lr * weight_decay)`).
@@ -80,13 +81,15 @@ extension AdamW: OptimizerWithTypedState {
 // MARK: - Registry spec
 
 /// `adamw`: PyTorch's `torch.optim.AdamW` (see `AdamW`). Text form `adamw:weight_decay=0.05,amsgrad`.
+/// The default learning rate is 0.01, not torch's 1e-3 (which `AdamW.init` keeps), as `adam`'s
+/// (see `AdamSpec`).
 public struct AdamWSpec: OptimizerSpec {
     public init() {}
     public var listOrder: Int { 2 }
     public var name: String { "adamw" }
     public var aliases: [String] { ["adam-w"] }
     public var summary: String { "PyTorch's AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay θ ← (1 − γλ)θ" }
-    public var defaultLearningRate: Double { 1e-3 }
+    public var defaultLearningRate: Double { 0.01 }
     public var fields: [OptimizerField] {
         [AdamSpec.beta1, AdamSpec.beta2, AdamSpec.eps,
          .number("weight_decay", aliases: ["wd"], default: 0.01, in: .nonNegative, help: "decoupled weight decay λ: θ ← (1 − γλ)θ before each step"),

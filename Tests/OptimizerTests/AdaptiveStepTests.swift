@@ -187,8 +187,9 @@ struct AdaptiveStepTests {
         #expect(m.learningRate == 1e-3 && m.beta1 == 0.9 && m.beta2 == 0.999 && m.epsilon == 1e-8 && m.weightDecay == 0 && !m.amsgrad)
         let w = try AdamW<Double>(parameterCount: 2)
         #expect(w.learningRate == 1e-3 && w.beta1 == 0.9 && w.beta2 == 0.999 && w.epsilon == 1e-8 && w.weightDecay == 0.01 && !w.amsgrad)
-        // The registry builds the same defaults, with PyTorch's learning rates.
-        for (name, rate) in [("adagrad", 1e-2), ("rmsprop", 1e-2), ("adam", 1e-3), ("adamw", 1e-3)] {
+        // The registry's default rates: PyTorch's for rmsprop, ten times PyTorch's for adagrad,
+        // adam and adamw (see `AdamSpec`), as sgd's 0.01 is ten times torch's SGD default.
+        for (name, rate) in [("adagrad", 0.1), ("rmsprop", 1e-2), ("adam", 1e-2), ("adamw", 1e-2)] {
             #expect(try OptimizerRegistry.spec(named: name).defaultLearningRate == rate)
         }
         let text = try OptimizerSettings(parsing: "adam:beta1=0.8,beta2=0.99,eps=1e-6,weight-decay=0.1,amsgrad")
