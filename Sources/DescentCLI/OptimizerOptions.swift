@@ -11,7 +11,7 @@ struct OptimizerOptions: ParsableArguments {
         discussion: OptimizerOptions.fieldHelp, valueName: "name[:fields]"))
     var optimizer: String = "sgd"
 
-    @Option(name: .long, help: "Momentum μ (sgd, mml-sgd, dadapt-sgd); β for schedule-free and lfm.")
+    @Option(name: .long, help: "Momentum μ (sgd, mml-sgd, dadapt-sgd, rmsprop); β for schedule-free and lfm.")
     var momentum: Double?
 
     @Flag(name: [.long, .customLong("nag")], help: "Nesterov momentum (sgd, mml-sgd; microsoftml: nag).")
@@ -20,7 +20,7 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .long, help: "Dampening τ of the momentum buffer (sgd).")
     var dampening: Double?
 
-    @Option(name: [.long, .customLong("weight_decay")], help: "Weight decay λ (L2 in the gradient; mml-sgd: shrink by 1 − γλ after each step).")
+    @Option(name: [.long, .customLong("weight_decay")], help: "Weight decay λ (L2 in the gradient; mml-sgd: shrink by 1 − γλ after each step; adamw: decoupled, θ ← (1 − γλ)θ).")
     var weightDecay: Double?
 
     @Option(name: .long, help: "Where sgd applies weight decay: coupled (λθ added to the gradient: PyTorch, and scikit-learn's l2 without momentum) or shrink-after-step (θ ← (1 − γλ)θ after the step, which scales the gradient step too: microsoftml, not scikit-learn's l2); shrink is accepted for shrink-after-step.")
@@ -43,7 +43,7 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .long, help: "AdaDelta decay ρ (default 0.95).")
     var decay: Double?
 
-    @Option(name: [.long, .customLong("cond")], help: "AdaDelta ε (microsoftml: cond; default 1e-6); dog/ldog/lfm ε (default 1e-8).")
+    @Option(name: [.long, .customLong("cond")], help: "AdaDelta ε (microsoftml: cond; default 1e-6); dog/ldog/lfm, adagrad (1e-10), rmsprop, adam and adamw ε (default 1e-8).")
     var epsilon: Double?
 
     @Option(name: .long, help: "dog/ldog/lfm relative initial distance reps_rel.")
