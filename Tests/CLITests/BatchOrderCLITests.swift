@@ -1,12 +1,13 @@
 import Foundation
 import Testing
 import Descent
+import _TestSupport
 
 /// `--batch-order FILE` through the built executable: replaying a shuffled PyTorch run
-/// (`BatchOrderCLIReference`, made by `scripts/reference/batch_order_torch.py`) ends on torch's
+/// (`BatchOrderTorchReference`, made by `scripts/reference/batch_order_torch.py`) ends on torch's
 /// weights; bad files are one-line errors naming the file, line and column.
 @Suite struct BatchOrderCLITests {
-    typealias Ref = BatchOrderCLIReference
+    typealias Ref = BatchOrderTorchReference
 
     func problem(order: String) throws -> TempDirectory {
         let dir = try TempDirectory()
