@@ -3,6 +3,8 @@ import PackageDescription
 
 let package = Package(
     name: "Descent",
+    // ContinuousClock and the Clock API need macOS 13; Linux is implied.
+    platforms: [.macOS(.v13)],
     products: [
         .library(name: "Descent", targets: ["Descent"]),
         .executable(name: "descent", targets: ["DescentCLI"]),
