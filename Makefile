@@ -48,6 +48,14 @@ experiment:
 readme-table:
 	DESCENT_UPDATE_README=1 $(SWIFT) test --filter ReadmeOptimizerTableTests
 
+# The man page, from the command's own help (swift-argument-parser's generate-manual plugin):
+# writes man/descent.1 (view it with `man -l man/descent.1`; MULTI=1 for one page per subcommand).
+.PHONY: man
+man:
+	@scripts/ensure-system-packages.sh
+	$(SWIFT) package generate-manual --configuration debug $(if $(MULTI),--multi-page)
+	mkdir -p man && cp .build/plugins/GenerateManual/outputs/DescentCLI/*.1 man/
+
 clean:
 	rm -rf .build Benchmarks/.build
 
