@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Descent
+import _TestSupport
 
 /// `descent evaluate --sample-weight`: fixed linear models (written with `ModelFile`) evaluated on
 /// the data of scripts/reference/weighted_evaluation_sklearn.py give scikit-learn's metric
