@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import Descent
 import _TestSupport
@@ -144,11 +145,11 @@ struct SparseLinearSGDTests {
         if let a = c.averaging {
             let t = try Trainer(objective: objective, optimizer: try PolynomialAveraging(sgd, gamma: a.gamma, start: a.start),
                                 configuration: configuration, initialParameters: initial)
-            t.onStep = { losses.append($0.batchLoss); return .proceed }
+            t.onStep = { losses.append($0.batchLoss); return .continue }
             result = try t.run()
         } else {
             let t = try Trainer(objective: objective, optimizer: sgd, configuration: configuration, initialParameters: initial)
-            t.onStep = { losses.append($0.batchLoss); return .proceed }
+            t.onStep = { losses.append($0.batchLoss); return .continue }
             result = try t.run()
         }
         let model = LinearModel<T>(inputs: data.features, outputs: 1)
@@ -263,5 +264,59 @@ struct SparseLinearSGDTests {
         #expect(throws: SparseLinearSGDError.self) {
             try SparseLinearSGD<Float>(features: 3, loss: .squaredError, learningRate: .constant(-1))
         }
+    }
+}
+
+/// scikit-learn's `SGDRegressor(penalty='l2', shuffle=False, tol=None)` fitted on a scipy CSR matrix
+/// (`scripts/reference/sparse_sgd_sklearn.py`): the kernel with scikit-learn's sparse
+/// `intercept_decay` (0.01) as its `interceptDecay`, λ = α, η₀ and the per-sample invscaling rate
+/// η_t = η₀/(t + 1)^p, averaging `average=a` as γ = 0 from update a − 1.
+struct SparseSGDSklearnTests {
+    typealias F = SparseSGDSklearnFixtures
+
+    func fit<T: BLASScalar>(_ c: F.Case, _: T.Type, interceptDecay: Double = F.interceptDecay) throws -> ([Double], Double) {
+        let loss: Loss = c.loss == "huber" ? .huber(delta: c.epsilon) : .squaredError
+        let rate: SparseLearningRate = c.learningRate == "invscaling"
+            ? .perStep { [eta0 = c.eta0, p = c.powerT] t in eta0 / pow(Double(t + 1), p) } : .constant(c.eta0)
+        let sgd = try SparseLinearSGD<T>(features: F.features, loss: loss, learningRate: rate, weightDecay: c.alpha,
+                                         interceptDecay: interceptDecay,
+                                         averaging: c.average > 0 ? SparseAveraging(gamma: 0, start: c.average - 1) : nil)
+        let values = F.values.map { T($0) }, targets = F.targets.map { T($0) }
+        for _ in 0..<c.epochs {
+            F.rowStarts.withUnsafeBufferPointer { rs in
+                F.columns.withUnsafeBufferPointer { cols in
+                    values.withUnsafeBufferPointer { vals in
+                        targets.withUnsafeBufferPointer { ys in
+                            _ = sgd.epoch(rowStarts: rs, columns: cols, values: vals, targets: ys)
+                        }
+                    }
+                }
+            }
+        }
+        return (sgd.averagedWeights.map { Double($0) }, Double(sgd.averagedIntercept))
+    }
+
+    func check<T: BLASScalar>(_ name: String, _: T.Type, tol: Double) throws {
+        let c = F.all.first { $0.name == name }!
+        let (coef, intercept) = try fit(c, T.self)
+        let scale = c.coef.reduce(0.0) { max($0, abs($1)) }
+        let worst = zip(coef, c.coef).reduce(0.0) { max($0, abs($1.0 - $1.1) / max(abs($1.1), 1e-6 * scale)) }
+        let interceptError = abs(intercept - c.intercept) / max(abs(c.intercept), 1e-300)
+        print("sparse-sgd sklearn \(name) \(T.self): coef \(worst), intercept \(interceptError)")
+        #expect(worst <= tol, "\(name) \(T.self): coef \(coef) vs scikit-learn \(c.coef)")
+        #expect(interceptError <= tol, "\(name) \(T.self): intercept \(intercept) vs \(c.intercept)")
+    }
+
+    @Test(arguments: SparseSGDSklearnFixtures.all.map(\.name))
+    func matchesScikitLearnInDouble(_ name: String) throws { try check(name, Double.self, tol: 1e-12) }
+
+    @Test(arguments: SparseSGDSklearnFixtures.all.map(\.name))
+    func matchesScikitLearnInFloat(_ name: String) throws { try check(name, Float.self, tol: 1e-4) }
+
+    /// Without scikit-learn's sparse intercept decay (c = 1) the intercept is another number: the
+    /// factor is what makes the two agree.
+    @Test func interceptDecayMatters() throws {
+        let (_, intercept) = try fit(F.l2Constant, Double.self, interceptDecay: 1)
+        #expect(abs(intercept - F.l2Constant.intercept) > 1e-3)
     }
 }
