@@ -324,3 +324,51 @@ struct SparseSGDSklearnTests {
         #expect(abs(intercept - F.l2Constant.intercept) > 1e-3)
     }
 }
+
+extension SparseLinearSGDTests {
+    /// Gaps longer than the table of powers apply its largest power repeatedly: a table of 2
+    /// entries gives the same run (to rounding) as the default 4096.
+    @Test func shortPowerTableCatchesUpInChunks() throws {
+        let data = Data(), c = Self.settings[8]       // λ = 0.1, μ = 0.8, constant η
+        let values = data.values, targets = data.regressionTargets
+        func run(_ table: Int) throws -> [Double] {
+            let sgd = try SparseLinearSGD<Double>(features: data.features, loss: c.loss, learningRate: c.sparseRate,
+                                                  weightDecay: c.lambda, momentum: c.momentum, lazyTableLength: table)
+            for _ in 0..<c.epochs {
+                sgd.epoch(rowStarts: data.rowStarts.withUnsafeBufferPointer { $0 }, columns: data.columns.withUnsafeBufferPointer { $0 },
+                          values: values.withUnsafeBufferPointer { $0 }, targets: targets.withUnsafeBufferPointer { $0 })
+            }
+            return sgd.weights + [sgd.intercept]
+        }
+        let (short, long) = (try run(2), try run(4096))
+        #expect(Self.relative(short, long) <= 1e-12, "\(short) vs \(long)")
+        let r = reference(data, c, Double.self)
+        #expect(Self.relative(short, r.weights + [r.intercept]) <= 1e-12)
+    }
+
+    /// `Int` column indices give the same numbers as `Int32`, and so do single `step` calls
+    /// (with the lazy coordinates read through `weights` between epochs instead of caught up).
+    @Test func intColumnsAndSingleSteps() throws {
+        let data = Data(), c = Self.settings[9]       // Huber, λ = 0.3, μ = 0.5
+        let values = data.values, targets = data.regressionTargets, wide = data.columns.map { Int($0) }
+        let a = try SparseLinearSGD<Double>(features: data.features, loss: c.loss, learningRate: c.sparseRate,
+                                            weightDecay: c.lambda, momentum: c.momentum)
+        let b = try SparseLinearSGD<Double>(features: data.features, loss: c.loss, learningRate: c.sparseRate,
+                                            weightDecay: c.lambda, momentum: c.momentum)
+        for _ in 0..<c.epochs {
+            data.rowStarts.withUnsafeBufferPointer { rs in wide.withUnsafeBufferPointer { cols in values.withUnsafeBufferPointer { vals in
+                targets.withUnsafeBufferPointer { ys in _ = a.epoch(rowStarts: rs, columns: cols, values: vals, targets: ys) } } } }
+            for i in 0..<data.rows {
+                let range = data.rowStarts[i]..<data.rowStarts[i + 1]
+                let cols = Array(data.columns[range]), vals = Array(values[range])
+                _ = cols.withUnsafeBufferPointer { cp in vals.withUnsafeBufferPointer { vp in b.step(columns: cp, values: vp, target: targets[i]) } }
+            }
+        }
+        #expect(a.stepCount == b.stepCount && a.stepCount == data.rows * c.epochs)
+        #expect(Self.relative(a.weights, b.weights) <= 1e-12 && a.intercept == b.intercept)
+        let r = reference(data, c, Double.self)
+        #expect(Self.relative(b.weights, r.weights) <= 1e-12)
+        b.synchronize()
+        #expect(Self.relative(a.weights, b.weights) <= 1e-12)
+    }
+}

@@ -224,19 +224,22 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
                                                  values: UnsafeBufferPointer<Scalar>, targets: UnsafeBufferPointer<Scalar>,
                                                  order: UnsafeBufferPointer<Int>? = nil,
                                                  losses: UnsafeMutableBufferPointer<Double>? = nil) -> Double {
+        // No `??`, `Optional.map` or `== nil` here: unoptimised, their closures allocated (twice per epoch).
         let rows = rowStarts.count - 1
         precondition(rows >= 0 && targets.count == rows, "sparse SGD: \(targets.count) targets for \(rows) rows")
-        precondition(columns.count == values.count && (rowStarts.last ?? 0) <= columns.count, "sparse SGD: bad CSR arrays")
-        let count = order?.count ?? rows
-        precondition(losses == nil || losses!.count >= count, "sparse SGD: the loss buffer holds fewer than \(count) steps")
+        precondition(columns.count == values.count && (rows < 0 || rowStarts[rows] <= columns.count), "sparse SGD: bad CSR arrays")
+        var count = rows
+        if let order { count = order.count }
+        if let losses { precondition(losses.count >= count, "sparse SGD: the loss buffer holds fewer than \(count) steps") }
         var total = 0.0
         if rows > 0 {
             let (cols, vals) = (Self.base(columns), Self.base(values))
             for i in 0..<count {
-                let r = order.map { $0[i] } ?? i
+                var r = i
+                if let order { r = order[i] }
                 let (lo, hi) = (rowStarts[r], rowStarts[r + 1])
                 let value = update(cols + lo, vals + lo, hi - lo, targets[r])
-                losses?[i] = value
+                if let losses { losses[i] = value }
                 total += value
             }
         }
