@@ -3,10 +3,10 @@ import Descent
 import _AllocationCounter
 
 /// An epoch of `SparseLinearSGD` allocates nothing (buffers are allocated at initialisation):
-/// scaled w = s·v with renormalisation, lazy momentum, the dense-momentum fallback and averaging.
+/// scaled w = s·v with renormalisation, lazy momentum (constant and per-step rates), the dense-momentum fallback and averaging.
 @Suite(.enabled(if: descent_allocations_supported() != 0, "allocations are only counted with glibc's malloc"))
 struct SparseLinearSGDAllocationTests {
-    @Test(arguments: 0..<4)
+    @Test(arguments: 0..<5)
     func epochDoesNotAllocate(_ variant: Int) throws {
         let data = SparseLinearSGDTests.Data()
         let sgd: SparseLinearSGD<Double>
@@ -16,6 +16,8 @@ struct SparseLinearSGDAllocationTests {
                                           weightDecay: 0.1, momentum: 0.9)
         case 2: sgd = try SparseLinearSGD(features: data.features, loss: .squaredError, learningRate: .perStep { 0.05 / Double($0 + 1) },
                                           weightDecay: 0.1, momentum: 0.5)
+        case 3: sgd = try SparseLinearSGD(features: data.features, loss: .squaredError, learningRate: .perStep { 0.05 / Double($0 + 1) },
+                                          weightDecay: 0.1, momentum: 0.5, lazyScheduledMomentum: false)
         default: sgd = try SparseLinearSGD(features: data.features, loss: .squaredError, learningRate: .constant(0.45),
                                            weightDecay: 0.9, averaging: SparseAveraging(gamma: 8, start: 3))
         }

@@ -61,10 +61,16 @@ public struct SparseLinearSGDError: Error, CustomStringConvertible, Equatable {
 ///   (`lazyTableLength` entries; longer gaps apply the table's largest power repeatedly), then the
 ///   update with the row's gradient. At the end of `epoch`, on `synchronize()`, and when the
 ///   weights are read, every coordinate is caught up.
-/// - **μ > 0, per-step η** (not lazy): the closed form over k steps would be Σᵢ of products of
-///   different matrices M(η_i); with prefix sums it needs M(η) to be invertible and the products'
-///   inverses, which are unbounded (μ^−t for λ = 0), so the kernel falls back to the dense update of
-///   every coordinate per step, O(features), exact to rounding.
+/// - **μ > 0, per-step η** (lazy in blocks): between touches coordinate j follows
+///   (w, m) ← M(η_t)·(w, m). With P_k = M(η_{b+k−1})···M(η_b) the products since the block's first
+///   update b (one 2×2 product per update, tabulated), a coordinate current at update a is brought
+///   to c by P_c·P_a⁻¹ (det M = μ ≠ 0). P_a⁻¹ grows like μ^−(a−b), which multiplies the rounding, so
+///   a block lasts K updates with μ^K ≥ ε^(1/8) (K = 42 for μ = 0.9 in Double, 18 in Float; at most
+///   `lazyTableLength`), after which every coordinate is caught up (O(features) once per K updates:
+///   amortised O(nnz + features/K) per update, not O(nnz)). Plain prefix sums of η_t·μ^t (λ = 0)
+///   would cancel catastrophically in the same way, without the blocks. With
+///   `lazyScheduledMomentum: false` (or when K < 2) the kernel takes the dense update of every
+///   coordinate per step, O(features).
 /// - **Averaging** (`SparseAveraging`, μ = 0 only): the running average is ā = (u + A·v)/B with
 ///   u a vector and A, B numbers (scikit-learn's `aw`, `average_a`, `average_b`): with weight w_τ,
 ///   B ← B/(1 − w_τ) (not on the first averaged update), u_j ← u_j − A·Δv_j on the row's j (A before
@@ -92,7 +98,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     /// Completed updates.
     public private(set) var stepCount = 0
 
-    enum Mode { case scaled, lazyMomentum, denseMomentum }
+    enum Mode { case scaled, lazyMomentum, blockMomentum, denseMomentum }
     let mode: Mode
     let sampleLoss: SparseSampleLoss<Scalar>
     let decay: Scalar, mu: Scalar
@@ -106,10 +112,15 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     /// Momentum buffers (d; nil when μ = 0) and the intercept's buffer.
     let m: UnsafeMutablePointer<Scalar>?
     var interceptBuffer: Scalar = 0
-    /// Lazy momentum: the update count at which each coordinate is current, and M^k, k = 0…K.
+    /// Lazy momentum: the update count at which each coordinate is current, and M^k, k = 0…K
+    /// (constant rate) or the block's products P_k = M(η_{b+k−1})···M(η_b), k = 0…K (per-step rate,
+    /// b = `blockStart`).
     let last: UnsafeMutablePointer<Int>?
     let powers: UnsafeMutablePointer<Double>?
     let tableLength: Int
+    /// Per-step-rate lazy momentum: the block's first update and its largest length K.
+    var blockStart = 0
+    public let blockLength: Int
     /// Dense-momentum scratch gradient (d).
     let scratch: UnsafeMutablePointer<Scalar>?
     /// Averaging: u (d), A, B, the next average index τ, the intercept's average.
@@ -125,10 +136,11 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     ///   - momentum: μ ≥ 0 (PyTorch's SGD, dampening 0).
     ///   - interceptDecay: the factor c of the intercept's gradient (1; scikit-learn uses 0.01 for sparse input).
     ///   - averaging: iterate averaging (μ = 0 only).
-    ///   - lazyTableLength: the largest power of M tabulated for lazy momentum.
+    ///   - lazyTableLength: the largest power of M tabulated for lazy momentum (and the longest block).
+    ///   - lazyScheduledMomentum: per-step rates with momentum lazy in blocks (true) or dense (false).
     public init(features: Int, loss: Loss, learningRate: SparseLearningRate, weightDecay: Double = 0, momentum: Double = 0,
                 fitIntercept: Bool = true, interceptDecay: Double = 1, averaging: SparseAveraging? = nil,
-                lazyTableLength: Int = 4096) throws {
+                lazyTableLength: Int = 4096, lazyScheduledMomentum: Bool = true) throws {
         guard features >= 0 else { throw SparseLinearSGDError("sparse SGD: negative feature count \(features)") }
         guard let sampleLoss = SparseSampleLoss<Scalar>(loss) else {
             throw SparseLinearSGDError("sparse SGD: \(loss) needs more than one output; the sparse kernel has one")
@@ -153,7 +165,13 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         self.renormalizationThreshold = averaging == nil ? 1e-9 : Double.pow(Double(Scalar.ulpOfOne), 0.125)
         self.decay = Scalar(weightDecay); self.decayOn = Scalar(weightDecay) != 0
         self.mu = Scalar(momentum)
-        self.mode = momentum == 0 ? .scaled : (learningRate.isConstant ? .lazyMomentum : .denseMomentum)
+        // Per-step rate: blocks of K updates with μ^K ≥ ε^(1/8) (P_a⁻¹ has norm about μ^−a, which
+        // multiplies the rounding of the catch-up P_c·P_a⁻¹), at most `lazyTableLength`.
+        let threshold = Double.pow(Double(Scalar.ulpOfOne), 0.125), mom = Double(Scalar(momentum))
+        let block = mom <= 0 ? 0 : (mom >= 1 ? lazyTableLength : min(lazyTableLength, Int((Double.log(threshold) / Double.log(mom)).rounded(.down))))
+        self.mode = momentum == 0 ? .scaled
+            : (learningRate.isConstant ? .lazyMomentum : (lazyScheduledMomentum && block >= 2 ? .blockMomentum : .denseMomentum))
+        self.blockLength = mode == .blockMomentum ? block : 0
         func zeros<T: Numeric>(_ n: Int, _: T.Type) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: 0, count: max(n, 1)); return p
         }
@@ -174,6 +192,12 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
                 q[0] = a * p[0] + b * p[2]; q[1] = a * p[1] + b * p[3]
                 q[2] = c * p[0] + d * p[2]; q[3] = c * p[1] + d * p[3]
             }
+            powers = t
+        } else if mode == .blockMomentum {
+            last = zeros(features, Int.self)
+            tableLength = block
+            let t = zeros(4 * (block + 1), Double.self)
+            t[0] = 1; t[3] = 1
             powers = t
         } else {
             last = nil; powers = nil; tableLength = 0
@@ -260,7 +284,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         precondition(eta.isFinite && eta >= 0, "sparse SGD: learning rate \(eta) at step \(stepCount) is not a finite number ≥ 0")
         switch mode {
         case .scaled: return scaledUpdate(cols, vals, n, target, eta)
-        case .lazyMomentum: return lazyMomentumUpdate(cols, vals, n, target, eta)
+        case .lazyMomentum, .blockMomentum: return lazyMomentumUpdate(cols, vals, n, target, eta)
         case .denseMomentum: return denseMomentumUpdate(cols, vals, n, target, eta)
         }
     }
@@ -330,19 +354,35 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         s = 1
     }
 
-    /// Applies M^k to (w_j, m_j) for a coordinate k steps behind.
+    /// (w_j, m_j) of a coordinate current at update `from`, brought to update `to`: M^k for the
+    /// k = to − from skipped updates (constant rate; the table's largest power repeatedly for long
+    /// gaps), or P_to·P_from⁻¹ from the block's products (per-step rate; both in the current block).
     @inline(__always)
-    func catchUp(_ j: Int, to t: Int) {
-        guard let last, let m, let powers else { return }
-        var gap = t - last[j]
-        if gap == 0 { return }
-        var (w, b) = (Double(v[j]), Double(m[j]))
+    func advanced(_ w: Double, _ b: Double, from a: Int, to t: Int) -> (Double, Double) {
+        guard let powers, t > a else { return (w, b) }
+        if mode == .blockMomentum {
+            let p = powers + 4 * (a - blockStart), q = powers + 4 * (t - blockStart)
+            let det = p[0] * p[3] - p[1] * p[2]
+            let (i0, i1, i2, i3) = (p[3] / det, -p[1] / det, -p[2] / det, p[0] / det)
+            let (x, y) = (i0 * w + i1 * b, i2 * w + i3 * b)
+            return (q[0] * x + q[1] * y, q[2] * x + q[3] * y)
+        }
+        var (w, b, gap) = (w, b, t - a)
         while gap > 0 {
             let k = min(gap, tableLength)
             let p = powers + 4 * k
             (w, b) = (p[0] * w + p[1] * b, p[2] * w + p[3] * b)
             gap -= k
         }
+        return (w, b)
+    }
+
+    /// Brings coordinate j from its last update to update t.
+    @inline(__always)
+    func catchUp(_ j: Int, to t: Int) {
+        guard let last, let m else { return }
+        if last[j] == t { return }
+        let (w, b) = advanced(Double(v[j]), Double(m[j]), from: last[j], to: t)
         v[j] = Scalar(w); m[j] = Scalar(b); last[j] = t
     }
 
@@ -350,6 +390,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     @inline(__always)
     func lazyMomentumUpdate<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
                                                        _ target: Scalar, _ eta: Double) -> Double {
+        if mode == .blockMomentum && stepCount - blockStart == blockLength { catchUpAll() }   // a new block
         let t = stepCount
         var dot: Scalar = 0
         for k in 0..<n {
@@ -371,11 +412,20 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
             }
         }
         updateIntercept(delta, step)
+        if mode == .blockMomentum, let powers {
+            // P_{k+1} = M(η_t)·P_k, M(η) = [[1 − ηλ, −ημ], [λ, μ]].
+            let (lam, mo) = (Double(decay), Double(mu))
+            let (a, b, c, d) = (1 - eta * lam, -eta * mo, lam, mo)
+            let p = powers + 4 * (t - blockStart), q = p + 4
+            q[0] = a * p[0] + b * p[2]; q[1] = a * p[1] + b * p[3]
+            q[2] = c * p[0] + d * p[2]; q[3] = c * p[1] + d * p[3]
+        }
         stepCount += 1
         return value
     }
 
-    /// μ > 0, per-step η: the dense update of every coordinate (O(features)).
+    /// μ > 0, per-step η without `lazyScheduledMomentum` (or μ so small that blocks would be 1
+    /// update long): the dense update of every coordinate (O(features)).
     func denseMomentumUpdate<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
                                                         _ target: Scalar, _ eta: Double) -> Double {
         var dot: Scalar = 0
@@ -398,8 +448,12 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
 
     /// Lazy momentum: every coordinate up to the current step.
     func catchUpAll() {
-        guard mode == .lazyMomentum else { return }
+        guard mode == .lazyMomentum || mode == .blockMomentum else { return }
         for j in 0..<features { catchUp(j, to: stepCount) }
+        if mode == .blockMomentum, let powers {
+            blockStart = stepCount
+            powers[0] = 1; powers[1] = 0; powers[2] = 0; powers[3] = 1
+        }
     }
 
     /// Brings the stored state to its plain form: lazy momentum catches every coordinate up; the
@@ -418,16 +472,9 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         switch mode {
         case .scaled: return s == 1 ? v[j] : Scalar(s) * v[j]
         case .denseMomentum: return v[j]
-        case .lazyMomentum:
-            guard let last, let m, let powers else { return v[j] }
-            var gap = stepCount - last[j]
-            var (w, b) = (Double(v[j]), Double(m[j]))
-            while gap > 0 {
-                let k = min(gap, tableLength), p = powers + 4 * k
-                (w, b) = (p[0] * w + p[1] * b, p[2] * w + p[3] * b)
-                gap -= k
-            }
-            return Scalar(w)
+        case .lazyMomentum, .blockMomentum:
+            guard let last, let m else { return v[j] }
+            return Scalar(advanced(Double(v[j]), Double(m[j]), from: last[j], to: stepCount).0)
         }
     }
 
