@@ -52,15 +52,16 @@ public struct SparseLinearSGDError: Error, CustomStringConvertible, Equatable {
 ///
 /// - **μ = 0** (any rate schedule): w = s·v (scikit-learn's `WeightVector`, Bottou's trick).
 ///   Per update s ← s·(1 − ηλ) and v_j ← v_j − ηδx_j/s for the row's j; v ← s·v, s ← 1 when s <
-///   1e-9. This is scikit-learn's `penalty='l2'` order (shrink, then add the gradient taken at the
+///   `renormalizationThreshold` (1e-9, larger with averaging). This is scikit-learn's `penalty='l2'` order (shrink, then add the gradient taken at the
 ///   old weights) and equals the coupled step (1 − ηλ)w − ηδx to rounding.
 /// - **μ > 0, constant η** (lazy): between two touches coordinate j follows the linear recurrence
 ///   (w, m) ← M·(w, m), M = [[1 − ηλ, −ημ], [λ, μ]] (for λ = 0 the geometric decay of m). The kernel
 ///   keeps the step at which each coordinate was last brought up to date and, when a row touches
 ///   it, applies M^k for the k skipped steps from a table of powers built at initialisation
 ///   (`lazyTableLength` entries; longer gaps apply the table's largest power repeatedly), then the
-///   update with the row's gradient. At the end of `epoch`, on `synchronize()`, and when the
-///   weights are read, every coordinate is caught up.
+///   update with the row's gradient. At the end of `epoch` and on `synchronize()` every coordinate
+///   is caught up in place; the readers (`weights`, `copyWeights`) compute the caught-up values
+///   without changing the state.
 /// - **μ > 0, per-step η** (lazy in blocks): between touches coordinate j follows
 ///   (w, m) ← M(η_t)·(w, m). With P_k = M(η_{b+k−1})···M(η_b) the products since the block's first
 ///   update b (one 2×2 product per update, tabulated), a coordinate current at update a is brought
@@ -78,7 +79,7 @@ public struct SparseLinearSGDError: Error, CustomStringConvertible, Equatable {
 ///   renormalised and when B exceeds 1e15; the intercept's average is updated densely (one number).
 ///
 /// Rows are CSR: row i's entries are `columns[rowStarts[i]..<rowStarts[i+1]]` and the same range of
-/// `values`, columns in 0..<features. With μ > 0 the columns of one row must be distinct (canonical
+/// `values`, columns in 0..<features (checked, one comparison per entry). With μ > 0 the columns of one row must be distinct (canonical
 /// CSR; not checked). Buffers are allocated at initialisation; an update allocates nothing.
 public final class SparseLinearSGD<Scalar: BLASScalar> {
     public let features: Int
@@ -307,7 +308,11 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     func scaledUpdate<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
                                                  _ target: Scalar, _ eta: Double) -> Double {
         var dot: Scalar = 0
-        for k in 0..<n { dot += v[Int(cols[k])] * vals[k] }
+        for k in 0..<n {
+            let j = Int(cols[k])
+            precondition(UInt(bitPattern: j) < UInt(features), "sparse SGD: a column index is outside 0..<features")
+            dot += v[j] * vals[k]
+        }
         let prediction = Scalar(s) * dot + intercept
         let (value, delta) = sampleLoss.valueAndDerivative(prediction: prediction, target: target)
         if decayOn { s *= 1 - eta * Double(decay) }
@@ -395,6 +400,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         var dot: Scalar = 0
         for k in 0..<n {
             let j = Int(cols[k])
+            precondition(UInt(bitPattern: j) < UInt(features), "sparse SGD: a column index is outside 0..<features")
             catchUp(j, to: t)
             dot += v[j] * vals[k]
         }
@@ -429,7 +435,11 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     func denseMomentumUpdate<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
                                                         _ target: Scalar, _ eta: Double) -> Double {
         var dot: Scalar = 0
-        for k in 0..<n { dot += v[Int(cols[k])] * vals[k] }
+        for k in 0..<n {
+            let j = Int(cols[k])
+            precondition(UInt(bitPattern: j) < UInt(features), "sparse SGD: a column index is outside 0..<features")
+            dot += v[j] * vals[k]
+        }
         let (value, delta) = sampleLoss.valueAndDerivative(prediction: dot + intercept, target: target)
         let step = Scalar(-eta), (lam, mom) = (decay, mu)
         if let g = scratch, let m {
