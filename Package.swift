@@ -24,6 +24,10 @@ let package = Package(
         .systemLibrary(
             name: "CLAPACKE", path: "Modules/CLAPACKE", pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev"])]),
+        // zlib's inflate and crc32, for the deflated members of .npz archives (NPZSparseReader).
+        .systemLibrary(
+            name: "CZlib", path: "Modules/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         // Only looked at with the MPI trait; `mpi-c` follows the system's MPI choice (Open MPI on Debian).
         .systemLibrary(
             name: "CMPI", path: "Modules/CMPI", pkgConfig: "mpi-c",
@@ -44,7 +48,7 @@ let package = Package(
         .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Validation"], plugins: ["OptimizerRegistryPlugin"]),
         .target(name: "Schedules", dependencies: ["Validation"]),
         .target(name: "Training", dependencies: ["Collective", "LinearAlgebra", "Optimizers", "Schedules"]),
-        .target(name: "DataFiles", dependencies: ["LinearAlgebra"]),
+        .target(name: "DataFiles", dependencies: ["LinearAlgebra", "CZlib"]),
         // MPICommunicator; every file is inside `#if MPI`, so without the trait this target is empty.
         .target(name: "DescentMPI",
                 dependencies: ["Collective", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
