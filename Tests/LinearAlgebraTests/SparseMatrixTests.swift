@@ -125,8 +125,8 @@ struct SparseMatrixTests {
     }
 
     @Test func validationMessages() {
-        func message(_ body: () throws(SparseMatrixError) -> SparseMatrix<Double>) -> String? {
-            do { _ = try body(); return nil } catch { return error.description }
+        func message(_ body: () throws -> SparseMatrix<Double>) -> String? {
+            do { _ = try body(); return nil } catch let e as SparseMatrixError { return e.description } catch { return "\(error)" }
         }
         #expect(message { try SparseMatrix(rows: 2, cols: 3, rowStarts: [0, 1], columnIndices: [0] as [Int32], values: [1]) }
                 == "a 2×3 matrix needs 3 row starts, got 2")
