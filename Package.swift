@@ -69,7 +69,7 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "_TestSupport", dependencies: ["Descent"], path: "Sources/_TestSupport"),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["Descent", "_TestSupport"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["Descent", "_TestSupport", "_AllocationCounter"]),
         // Counts the heap allocations of a thread (for the no-allocation-in-step checks).
         .target(name: "_AllocationCounter", path: "Tests/_AllocationCounter"),
         .testTarget(name: "OptimizerTests", dependencies: ["Descent", "_TestSupport", "_AllocationCounter"]),
