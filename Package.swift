@@ -26,6 +26,10 @@ let package = Package(
         .systemLibrary(
             name: "CLAPACKE", path: "Modules/CLAPACKE", pkgConfig: "lapacke",
             providers: [.apt(["liblapacke-dev"])]),
+        // zlib's inflate and crc32, for the deflated members of .npz archives (NPZSparseReader).
+        .systemLibrary(
+            name: "CZlib", path: "Modules/CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         // Only looked at with the MPI trait; `mpi-c` follows the system's MPI choice (Open MPI on Debian).
         .systemLibrary(
             name: "CMPI", path: "Modules/CMPI", pkgConfig: "mpi-c",
@@ -46,7 +50,7 @@ let package = Package(
         .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Validation"], plugins: ["OptimizerRegistryPlugin"]),
         .target(name: "Schedules", dependencies: ["Validation"]),
         .target(name: "Training", dependencies: ["Collective", "LinearAlgebra", "Optimizers", "Schedules"]),
-        .target(name: "DataFiles", dependencies: ["LinearAlgebra"]),
+        .target(name: "DataFiles", dependencies: ["LinearAlgebra", "CZlib"]),
         // MPICommunicator; every file is inside `#if MPI`, so without the trait this target is empty.
         .target(name: "DescentMPI",
                 dependencies: ["Collective", .target(name: "CMPI", condition: .when(traits: ["MPI"]))]),
@@ -67,7 +71,7 @@ let package = Package(
 
         // MARK: Tests
         .target(name: "_TestSupport", dependencies: ["Descent"], path: "Sources/_TestSupport"),
-        .testTarget(name: "LinearAlgebraTests", dependencies: ["Descent", "_TestSupport"]),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["Descent", "_TestSupport", "_AllocationCounter"]),
         // Counts the heap allocations of a thread (for the no-allocation-in-step checks).
         .target(name: "_AllocationCounter", path: "Tests/_AllocationCounter"),
         .testTarget(name: "OptimizerTests", dependencies: ["Descent", "_TestSupport", "_AllocationCounter"]),

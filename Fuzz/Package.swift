@@ -17,7 +17,7 @@ let descentIdentity = URL(fileURLWithPath: #filePath).deletingLastPathComponent(
 let descent = Target.Dependency.product(name: "Descent", package: descentIdentity)
 
 let fuzzTargets = ["fuzz-csv", "fuzz-npy", "fuzz-model", "fuzz-checkpoint", "fuzz-checkpoint-sealed",
-                   "fuzz-schedule", "fuzz-optimizer"]
+                   "fuzz-schedule", "fuzz-optimizer", "fuzz-svmlight", "fuzz-npz"]
 
 let package = Package(
     name: "DescentFuzz",

@@ -2,8 +2,9 @@
 # Rewrites the generated part of the seed corpus: model files and checkpoints written by the built
 # `descent` (Corpus/model, Corpus/checkpoint, Corpus/checkpoint-sealed), on the training data of the
 # checkpoint targets' resumed run (written by a checkpoint target itself, so the seeds' fingerprints
-# match what the targets resume). The other seeds (CSV, .npy, schedule and optimizer texts) are
-# hand-made files kept as they are.
+# match what the targets resume), and the svmlight seeds taken from the test fixtures
+# (Corpus/svmlight/fixture-*.svm) and the .npz fixtures (Corpus/npz). The other seeds (CSV, .npy, schedule and optimizer texts, the
+# other svmlight files) are hand-made files kept as they are.
 #
 #   Fuzz/make-seeds.sh <descent binary> <fuzz-checkpoint binary>
 #
@@ -15,6 +16,8 @@ here="$(cd "$(dirname "$0")" && pwd)"
 descent="$(realpath "$1")"
 harness="$(realpath "$2")"
 work="$(mktemp -d)"
+for f in "$here"/../Tests/DataFilesTests/Fixtures/sparse/*.svm; do cp "$f" "$here/Corpus/svmlight/fixture-$(basename "$f")"; done
+cp "$here"/../Tests/DataFilesTests/Fixtures/sparse/*.npz "$here/Corpus/npz/"
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 

@@ -4,7 +4,7 @@
 #
 #   Fuzz/run.sh [build | run | all] [target …]      (default: all, every target)
 #
-# Targets: csv npy model checkpoint checkpoint-sealed schedule optimizer.
+# Targets: csv npy model checkpoint checkpoint-sealed schedule optimizer svmlight npz.
 # Environment:
 #   FUZZ_SECONDS  seconds per target (default 60), unless
 #   FUZZ_RUNS     inputs per target (libFuzzer -runs=N; takes precedence over FUZZ_SECONDS)
@@ -19,7 +19,7 @@ set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 SWIFT="${SWIFT:-swift}"
-all_targets=(csv npy model checkpoint checkpoint-sealed schedule optimizer)
+all_targets=(csv npy model checkpoint checkpoint-sealed schedule optimizer svmlight npz)
 
 mode=all
 case "${1:-}" in build|run|all) mode="$1"; shift ;; esac

@@ -1,7 +1,8 @@
 /// A problem with a data, model or checkpoint file that the user can fix, reported on one line.
 ///
 /// `description` reads `file:line:column: message` when a position applies (`line` is the 1-based
-/// physical line in the file, `column` the 1-based *field* number in a CSV record), `file: message`
+/// physical line in the file, `column` the 1-based *field* number in a CSV record, or the 1-based
+/// *token* number on an svmlight line), `file: message`
 /// otherwise. Shape problems name the expected and the found shape in the message.
 public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
     /// What went wrong, for callers that branch on it (the message is for people).
@@ -19,6 +20,7 @@ public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
         case columnOutOfRange
         case duplicateColumn
         case npyFormat          // magic, version, header dictionary
+        case zipFormat          // a .npz archive's zip structure, compression or checksum
         case npyDtype
         case npyOrder
         case npyShape
