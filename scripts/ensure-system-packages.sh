@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Makes sure the C libraries Descent links (OpenBLAS, LAPACKE) and pkg-config are present, and with
+# Makes sure the C libraries Descent links (OpenBLAS, LAPACKE, zlib) and pkg-config are present, and with
 # the argument `mpi` Open MPI too (for the MPI trait). Installs them with apt when missing and running
 # as root; otherwise prints the exact command.
 set -euo pipefail
-packages=(libopenblas-dev liblapacke-dev pkg-config)
+packages=(libopenblas-dev liblapacke-dev zlib1g-dev pkg-config)
 [ "${1:-}" = mpi ] && packages+=(libopenmpi-dev openmpi-bin)
 missing=()
 for p in "${packages[@]}"; do
