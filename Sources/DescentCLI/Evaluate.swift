@@ -13,6 +13,7 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
         Examples:
           descent evaluate --model model.json --data test.csv --target price
           descent evaluate --model model.json --data x.npy --targets y.npy --json
+          descent evaluate --model model.json --data test.csv --sample-weight w.csv
         """)
 
     @Option(name: .long, help: ArgumentHelp("Model file written by `descent train`.", valueName: "path"))
@@ -20,6 +21,9 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
 
     @OptionGroup(title: "Data") var data: RequiredDataOptions
     @OptionGroup(title: "Computation") var compute: ComputeOptions
+
+    @Option(name: .long, help: ArgumentHelp("Per-sample weights for the loss and every metric: a .npy vector or a one-column CSV with one weight (finite, ≥ 0) per data row, or column:NAME for a column of the data file, as train's --sample-weight (scikit-learn's sample_weight of its metric functions).", valueName: "path"))
+    var sampleWeight: String?
 
     @Flag(name: .long, help: "Print one JSON object instead of text.")
     var json = false
@@ -31,7 +35,8 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
-        let spec = try data.spec(for: loaded)
+        var spec = try data.spec(for: loaded)
+        spec.weights = WeightSpec(sampleWeights: sampleWeight)
         var input = try spec.load(Scalar.self, withTargets: true)
         if input.skippedIndexColumns > 0 { Terminal.note("note: \(input.source): " + TrainingSetup<Scalar>.indexColumnNote(input.skippedIndexColumns)) }
         // Class labels (one column) are encoded through the model's classes, as training encoded them.
@@ -40,11 +45,14 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
                                                               rowName: spec.targetRowNamer(droppedRows: input.droppedRows))
         }
         try loaded.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
+        let weights = try spec.weights.readSampleWeights(Scalar.self, rows: input.y.rows, dropped: input.droppedRows,
+                                                         columnValues: input.sampleWeights, dataFile: input.source)?.weights
         let prediction = try loaded.predict(input.x, dataFile: input.source)
-        let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss)
+        let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss, weights: weights)
         if json { Terminal.out(JSONText.encode(e)); return }
         var rows = [("model", "\(model) (\(loaded.shape), loss \(loaded.loss))"), ("data", "\(input.source), \(e.sampleCount) samples"),
                     ("loss", Format.number(e.loss))]
+        if let sampleWeight { rows.insert(("sample weights", sampleWeight), at: 2) }
         if let a = e.accuracy { rows.append(("accuracy", Format.number(a))) }
         if let l = e.logLoss { rows.append(("log-loss", Format.number(l))) }
         if let a = e.rocAUC { rows.append(("ROC-AUC", Format.number(a))) }

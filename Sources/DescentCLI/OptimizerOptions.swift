@@ -29,10 +29,12 @@ struct OptimizerOptions: ParsableArguments {
     @Option(name: .long, help: "scikit-learn's penalty for sgd: none, l2 (weight_decay=α, coupled), l1 (l1=α, cumulative clip) or elasticnet (weight_decay=(1−ρ)α, l1=ρα); never on the biases. Instead of --weight-decay.")
     var penalty: ScikitLearnPenalty?
 
-    @Option(name: .long, help: "scikit-learn's regularisation strength α of --penalty (default 1e-4).")
+    // Unconditional: a negative value (--alpha -1) is read as the value and rejected by
+    // `checkPenalty` with the range, not taken for an unknown flag.
+    @Option(name: .long, parsing: .unconditional, help: "scikit-learn's regularisation strength α of --penalty, finite and ≥ 0 (default 1e-4).")
     var alpha: Double?
 
-    @Option(name: .long, help: "scikit-learn's elastic-net mixing ρ of --penalty elasticnet, in [0, 1] (default 0.15).")
+    @Option(name: .long, parsing: .unconditional, help: "scikit-learn's elastic-net mixing ρ of --penalty elasticnet, in [0, 1] (default 0.15).")
     var l1Ratio: Double?
 
     @Flag(name: .long, help: "No weight decay on the biases (every optimizer).")
@@ -140,6 +142,8 @@ struct OptimizerOptions: ParsableArguments {
     /// elasticnet), valid values, and no second source of the weight decay (--weight-decay, or
     /// --decay-mode shrink-after-step, which is not scikit-learn's l2).
     func checkPenalty() throws {
+        if let a = alpha, !(a.isFinite && a >= 0) { throw CLIError("--alpha must be a finite number ≥ 0 (scikit-learn's alpha), got \(a)") }
+        if let r = l1Ratio, !(r >= 0 && r <= 1) { throw CLIError("--l1-ratio must be in [0, 1] (scikit-learn's l1_ratio), got \(r)") }
         guard let p = penalty else {
             if alpha != nil { throw CLIError("--alpha is the strength of --penalty; give --penalty l2, l1 or elasticnet, or use --weight-decay") }
             if l1Ratio != nil { throw CLIError("--l1-ratio needs --penalty elasticnet") }

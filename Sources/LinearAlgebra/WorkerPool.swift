@@ -14,8 +14,10 @@ import Darwin
 /// loads (so the next step's hand-off costs a cache-line transfer, not a wake-up), then for
 /// `yieldIterations` more rounds yields the processor between loads (so that a machine with more
 /// runnable threads than cores keeps making progress), and then sleeps on a semaphore until the
-/// next job. The caller waits for the parts the same way, spinning then yielding. `run` allocates
-/// nothing.
+/// next job. The caller waits for the parts the same way, spinning then yielding.
+/// `run(parts:job:)` allocates nothing; `run(parts:_:)` with a closure allocates one small context
+/// a call (`withoutActuallyEscaping` boxes the closure to check that it did not escape), so a
+/// training step passes a `WorkerPoolJob` object made once.
 ///
 /// Parts 1… are claimed one at a time from an atomic ticket by the woken workers and, once its
 /// own part is done, by the caller: a worker that the system has not scheduled (a busy machine)
@@ -52,6 +54,8 @@ public final class WorkerPool: @unchecked Sendable {
     /// The current job's body (written before `generation` moves on, read by the job's workers
     /// after they see it).
     private var job: ((Int) -> Void)?
+    /// Or the current job as an object (`run(parts:job:)`).
+    private var jobObject: (any WorkerPoolJob)?
 
     final class Worker {
         let index: Int
@@ -110,24 +114,41 @@ public final class WorkerPool: @unchecked Sendable {
         if parts == 1 { body(0); return }
         withoutActuallyEscaping(body) { escapable in
             job = escapable
-            finished.store(0, ordering: .relaxed)
-            let jobNumber = (generation.load(ordering: .relaxed) >> Self.partBits) + 1
-            ticket.store(jobNumber << Self.partBits | 1, ordering: .sequentiallyConsistent)
-            generation.store(jobNumber << Self.partBits | parts, ordering: .sequentiallyConsistent)
-            for i in 0..<(parts - 1) where workers[i].sleeping.exchange(false, ordering: .sequentiallyConsistent) {
-                workers[i].wake.signal()   // (by index: iterating a slice of the array allocated, unspecialised)
-            }
-            escapable(0)
-            while let p = claim(job: jobNumber, parts: parts) {
-                escapable(p)
-                finished.wrappingIncrement(ordering: .releasing)
-            }
-            var spins = 0
-            while finished.load(ordering: .acquiring) < parts - 1 {
-                spins += 1
-                if spins > spinIterations { sched_yield() }
-            }
+            dispatch(parts: parts, escapable)
             job = nil
+        }
+    }
+
+    /// Runs `job.runPart(p)` for p in 0..<parts, part 0 on the calling thread, and returns when all
+    /// are done; allocates nothing.
+    public func run(parts: Int, job: any WorkerPoolJob) {
+        precondition(parts >= 1 && parts <= threadCount, "run: \(parts) parts on a pool of \(threadCount) threads")
+        if parts == 1 { job.runPart(0); return }
+        jobObject = job
+        dispatch(parts: parts) { job.runPart($0) }
+        jobObject = nil
+    }
+
+    /// Hands out the parts of the job just stored (`job` or `jobObject`), runs part 0 and any
+    /// unclaimed part with `local`, and waits for the rest.
+    @inline(__always)
+    private func dispatch(parts: Int, _ local: (Int) -> Void) {
+        finished.store(0, ordering: .relaxed)
+        let jobNumber = (generation.load(ordering: .relaxed) >> Self.partBits) + 1
+        ticket.store(jobNumber << Self.partBits | 1, ordering: .sequentiallyConsistent)
+        generation.store(jobNumber << Self.partBits | parts, ordering: .sequentiallyConsistent)
+        for i in 0..<(parts - 1) where workers[i].sleeping.exchange(false, ordering: .sequentiallyConsistent) {
+            workers[i].wake.signal()   // (by index: iterating a slice of the array allocated, unspecialised)
+        }
+        local(0)
+        while let p = claim(job: jobNumber, parts: parts) {
+            local(p)
+            finished.wrappingIncrement(ordering: .releasing)
+        }
+        var spins = 0
+        while finished.load(ordering: .acquiring) < parts - 1 {
+            spins += 1
+            if spins > spinIterations { sched_yield() }
         }
     }
 
@@ -177,7 +198,16 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     @inline(never)
-    private func runPart(_ index: Int) { job!(index) }
+    private func runPart(_ index: Int) {
+        if let jobObject { jobObject.runPart(index) } else { job!(index) }
+    }
+}
+
+/// A job for `WorkerPool.run(parts:job:)`: part `p` of it is `runPart(p)`, called once per part
+/// from whichever thread claims it. A class, so that the pool can hold it without allocating;
+/// make it once and set its inputs before each run.
+public protocol WorkerPoolJob: AnyObject {
+    func runPart(_ part: Int)
 }
 
 /// Why a `WorkerPool` could not be made.

@@ -20,6 +20,8 @@ final class ParallelWorkspace<Scalar: BLASScalar> {
     /// Index 0 is the objective's own workspace; empty on the fused path.
     let workspaces: [ModelWorkspace<Scalar>]
     let chunkGradients: [ParameterScratch<Scalar>]
+    /// The job a batch's parts run as (made once: see `ObjectivePartJob`).
+    private(set) var partJob: ObjectivePartJob<Scalar>! = nil
 
     init(threads: Int, model: any Model<Scalar>, partRows: Int, needsModelWorkspaces: Bool,
          main: ModelWorkspace<Scalar>, mainChunk: ParameterScratch<Scalar>) throws {
@@ -41,6 +43,7 @@ final class ParallelWorkspace<Scalar: BLASScalar> {
         } else {
             workspaces = []; chunkGradients = []
         }
+        partJob = ObjectivePartJob(parallel: self)
     }
 
     deinit {

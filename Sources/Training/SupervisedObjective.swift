@@ -161,11 +161,12 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
                                        gradientScale: scale) / Double(b)
         }
         let parallel = self.parallel
-        parallel.pool!.run(parts: parts) { p in
-            let range = (p * b / parts)..<((p + 1) * b / parts)
-            let g = p == 0 ? gradient : parallel.partial(p)
-            parallel.losses[p * ParallelWorkspace<Scalar>.lossStride] = partLossAndGradient(
-                parameters: parameters, gradient: g, batch: batch.slice(range), part: p, gradientScale: scale)
+        let job = parallel.partJob!
+        (job.parameters, job.gradient, job.batch, job.parts, job.gradientScale) = (parameters, gradient, batch, parts, scale)
+        withUnsafeMutablePointer(to: &self) { objective in
+            job.objective = UnsafePointer(objective)
+            parallel.pool!.run(parts: parts, job: job)
+            job.objective = nil
         }
         var total = parallel.losses[0]
         for p in 1..<parts {
@@ -184,7 +185,10 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         let rowBytes = d * MemoryLayout<Scalar>.stride, targetBytes = k * MemoryLayout<Scalar>.stride
         x.withUnsafeBufferPointer { xb in
             y.withUnsafeBufferPointer { yb in
-                for i in indices.prefix(FusedLinearGradient.prefetchDistance) where i >= 0 && i < x.rows {
+                // By index: iterating `prefix` goes through an unspecialised iterator that allocates.
+                for j in 0..<Swift.min(indices.count, FusedLinearGradient.prefetchDistance) {
+                    let i = indices[j]
+                    guard i >= 0 && i < x.rows else { continue }
                     BLAS.prefetch(UnsafeRawPointer(xb.baseAddress! + i * d), bytes: rowBytes)
                     BLAS.prefetch(UnsafeRawPointer(yb.baseAddress! + i * k), bytes: targetBytes)
                 }
@@ -349,40 +353,52 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
 
     // MARK: Evaluation and prediction
 
-    /// Mean loss and metric over the whole training set.
+    /// Mean loss and metrics over the whole training set, weighted by its sample weights (if any).
     public func evaluate(parameters: UnsafeBufferPointer<Scalar>) -> Evaluation {
-        evaluate(parameters: parameters, x: x, y: y)
+        evaluate(parameters: parameters, x: x, y: y, weights: sampleWeights)
     }
 
     /// Mean loss and metrics over another set with the same columns (e.g. the validation part),
     /// computed in chunks through the workspace. Classification losses keep one score per sample
     /// for ROC-AUC (binary): the buffer is allocated when a set larger than any before is evaluated.
+    ///
+    /// With `weights` (one per row of x) every metric is weighted as scikit-learn's metric
+    /// functions weight by `sample_weight`, and the loss is the weighted mean Σᵢ wᵢ·ℓᵢ / Σᵢ wᵢ
+    /// (as `log_loss(…, sample_weight=w)` and `mean_squared_error(…, sample_weight=w)` are);
+    /// without them (or with all weights 1) it is (1/n)·Σᵢ ℓᵢ.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    public func evaluate(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>) -> Evaluation {
+    public func evaluate(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>,
+                         weights: SampleWeights<Scalar>? = nil) -> Evaluation {
         let n = x.rows
-        let total = accumulateEvaluation(parameters: parameters, x: x, y: y)
+        let w = Self.effective(weights, rows: n)
+        let total = accumulateEvaluation(parameters: parameters, x: x, y: y, weights: w)
         guard n > 0 else { return Evaluation(sampleCount: 0, loss: .nan) }
         if loss.isClassification {
-            return Evaluation(sampleCount: n, loss: total / Double(n), classification: &metrics.classification)
+            let divisor = w == nil ? Double(n) : metrics.classification.weightSum
+            return Evaluation(sampleCount: n, loss: total / divisor, classification: &metrics.classification)
         }
-        return Evaluation(sampleCount: n, loss: total / Double(n), regression: metrics.regression)
+        let divisor = w == nil ? Double(n) : metrics.regression.weightSum
+        return Evaluation(sampleCount: n, loss: total / divisor, regression: metrics.regression)
     }
 
     /// The evaluation of the union of every process's (x, y) (each process passes its own rows, e.g.
-    /// its share of a validation set): each process's loss sum and metric accumulators are gathered
-    /// and merged in rank order, so every process gets the same `Evaluation`. For ROC-AUC every
-    /// process's scores are gathered too (padded to the largest share), so the area is that of the
-    /// whole set, exactly as on one process. A collective.
+    /// its share of a validation set, and their `weights`): each process's loss sum and metric
+    /// accumulators are gathered and merged in rank order, so every process gets the same
+    /// `Evaluation`. For ROC-AUC every process's scores are gathered too (padded to the largest
+    /// share), so the area is that of the whole set, exactly as on one process. A collective.
     public func evaluate(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>,
-                         over communicator: any Communicator) throws -> Evaluation {
-        guard communicator.size > 1 else { return evaluate(parameters: parameters, x: x, y: y) }
-        let total = accumulateEvaluation(parameters: parameters, x: x, y: y)
+                         weights: SampleWeights<Scalar>? = nil, over communicator: any Communicator) throws -> Evaluation {
+        guard communicator.size > 1 else { return evaluate(parameters: parameters, x: x, y: y, weights: weights) }
+        let w = Self.effective(weights, rows: x.rows)
+        let total = accumulateEvaluation(parameters: parameters, x: x, y: y, weights: w)
         var regression = metrics.regression
         var classification = metrics.classification
         let classify = loss.isClassification
-        let parts = try communicator.allGather([Double(x.rows), total]
+        // Whether any process has weights: then every process divides by the merged weight sum.
+        let parts = try communicator.allGather([Double(x.rows), total, w == nil ? 0 : 1]
                                                + (classify ? classification.packed : regression.packed))
+        let weighted = parts.contains { $0[2] != 0 }
         var n = 0, sum = 0.0
         var scoreParts: [[Double]] = []
         if classify && classification.isBinary {
@@ -395,44 +411,62 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         for (rank, part) in parts.enumerated() {
             n += Int(part[0]); sum += part[1]
             if classify {
-                classification.merge(packed: part[2...])
+                classification.merge(packed: part[3...])
                 if !scoreParts.isEmpty { classification.mergeScores(packed: scoreParts[rank][0..<(3 * Int(part[0]))]) }
             } else {
-                regression.merge(packed: part[2...])
+                regression.merge(packed: part[3...])
             }
         }
         guard n > 0 else { return Evaluation(sampleCount: 0, loss: .nan) }
-        if classify { return Evaluation(sampleCount: n, loss: sum / Double(n), classification: &classification) }
-        return Evaluation(sampleCount: n, loss: sum / Double(n), regression: regression)
+        if classify {
+            let divisor = weighted ? classification.weightSum : Double(n)
+            return Evaluation(sampleCount: n, loss: sum / divisor, classification: &classification)
+        }
+        return Evaluation(sampleCount: n, loss: sum / (weighted ? regression.weightSum : Double(n)), regression: regression)
     }
 
-    /// The loss summed over (x, y), with the metric accumulators filled in (reset first).
+    /// The weights to evaluate with: nil for none or all 1 (the unweighted arithmetic).
+    static func effective(_ weights: SampleWeights<Scalar>?, rows: Int) -> SampleWeights<Scalar>? {
+        guard let weights, !weights.isUnit else { return nil }
+        precondition(weights.count == rows, "evaluate: \(weights.count) sample weights for \(rows) rows")
+        return weights
+    }
+
+    /// The loss summed over (x, y) (Σᵢ wᵢ·ℓᵢ with `weights`), with the metric accumulators filled
+    /// in (reset first; weighted likewise).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func accumulateEvaluation(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>) -> Double {
+    func accumulateEvaluation(parameters: UnsafeBufferPointer<Scalar>, x: Matrix<Scalar>, y: Matrix<Scalar>,
+                              weights: SampleWeights<Scalar>? = nil) -> Double {
         precondition(parameters.count == parameterCount,
                      "parameters have \(parameters.count) elements but the model has \(parameterCount)")
         precondition(x.rows == y.rows && x.cols == model.inputCount && y.cols == model.outputCount,
                      "evaluate: x is \(x.shape) and y is \(y.shape); the model is \(model.inputCount)→\(model.outputCount)")
+        precondition(weights == nil || weights!.count == x.rows, "evaluate: \(weights?.count ?? 0) sample weights for \(x.rows) rows")
         let n = x.rows
         metrics.reset()
         guard n > 0 else { return 0 }
         if loss.isClassification { metrics.classification.reserveScores(n) }
         var total = 0.0
-        x.withView { xAll in
-            y.withView { yAll in
-                var start = 0
-                while start < n {
-                    let r = start..<Swift.min(start + workspace.maximumBatchSize, n)
-                    let output = workspace.outputView(rows: r.count)
-                    model.forward(parameters: parameters, input: xAll.rows(r), output: output, scratch: workspace.model)
-                    total += loss.sum(prediction: output.readOnly, target: yAll.rows(r), gradient: nil)
-                    if loss.isClassification {
-                        metrics.classification.add(logits: output.readOnly, target: yAll.rows(r))
-                    } else {
-                        metrics.regression.add(prediction: output.readOnly, target: yAll.rows(r))
+        let values = weights?.values ?? []
+        values.withUnsafeBufferPointer { (allWeights: UnsafeBufferPointer<Scalar>) in
+            x.withView { xAll in
+                y.withView { yAll in
+                    var start = 0
+                    while start < n {
+                        let r = start..<Swift.min(start + workspace.maximumBatchSize, n)
+                        let output = workspace.outputView(rows: r.count)
+                        let w: UnsafeBufferPointer<Scalar>? = weights == nil ? nil : UnsafeBufferPointer(rebasing: allWeights[r])
+                        model.forward(parameters: parameters, input: xAll.rows(r), output: output, scratch: workspace.model)
+                        total += loss.sum(prediction: output.readOnly, target: yAll.rows(r), gradient: nil, gradientScale: 1,
+                                          weights: w?.baseAddress)
+                        if loss.isClassification {
+                            metrics.classification.add(logits: output.readOnly, target: yAll.rows(r), weights: w)
+                        } else {
+                            metrics.regression.add(prediction: output.readOnly, target: yAll.rows(r), weights: w)
+                        }
+                        start = r.upperBound
                     }
-                    start = r.upperBound
                 }
             }
         }
@@ -448,10 +482,12 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
     /// (x, y), evaluated through this objective's workspace (same thread only).
     /// For data-parallel training, `evaluate(parameters:x:y:over:)` inside a closure gives the
     /// combined evaluation instead.
-    public func evaluator(x: Matrix<Scalar>, y: Matrix<Scalar>) -> (UnsafeBufferPointer<Scalar>) -> Evaluation {
+    public func evaluator(x: Matrix<Scalar>, y: Matrix<Scalar>, weights: SampleWeights<Scalar>? = nil)
+        -> (UnsafeBufferPointer<Scalar>) -> Evaluation {
         precondition(x.rows == y.rows && x.cols == model.inputCount && y.cols == model.outputCount,
                      "evaluator: x is \(x.shape) and y is \(y.shape); the model is \(model.inputCount)→\(model.outputCount)")
-        return { parameters in evaluate(parameters: parameters, x: x, y: y) }
+        precondition(weights == nil || weights!.count == x.rows, "evaluator: \(weights?.count ?? 0) sample weights for \(x.rows) rows")
+        return { parameters in evaluate(parameters: parameters, x: x, y: y, weights: weights) }
     }
 
     // MARK: Array conveniences (tools and tests)
@@ -460,8 +496,9 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         parameters.withUnsafeBufferPointer { evaluate(parameters: $0) }
     }
 
+    /// The evaluation on `data`, weighted by its sample weights (if any).
     public func evaluate(parameters: [Scalar], on data: Dataset<Scalar>) -> Evaluation {
-        parameters.withUnsafeBufferPointer { evaluate(parameters: $0, x: data.x, y: data.y) }
+        parameters.withUnsafeBufferPointer { evaluate(parameters: $0, x: data.x, y: data.y, weights: data.weights) }
     }
 
     public func predict(parameters: [Scalar], x: Matrix<Scalar>) -> Matrix<Scalar> {

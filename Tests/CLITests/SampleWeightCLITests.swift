@@ -72,7 +72,7 @@ import Descent
             (["--sample-weight", "text.csv"], "error: text.csv:5:1:"),
             (["--sample-weight", "missing.npy"], "error: missing.npy"),
             (["--class-weight", "balanced"], "error: --class-weight needs a classification loss"),
-            (["--class-weight", "1=x"], "error: --class-weight: class weights: expected `balanced` or class=weight pairs"),
+            (["--class-weight", "1=x"], "error: --class-weight: class weights: expected `balanced` or label=weight pairs"),
         ]
         for (flags, prefix) in cases {
             let r = try CLI.run(["train", "--data", "d.csv", "--epochs", "1", "--quiet"] + flags, in: dir.url)

@@ -126,4 +126,39 @@ enum SGDPenaltySklearnFixtures {
         testPredictions: [-0.9456110316838442, -1.1277452135513626, 1.9759150260507505, -0.15157001401178227, -2.7125534059062257, -1.2766875855784219, -1.1155384318499808, 0.11396131866342019, 4.121012151735058, 2.75452573799239, -0.8104916626540211, 0.22572875901550266])
 
     static let all = [l1Invscaling, l1Constant, elasticnetOptimal, elasticnetInvscaling, l2Constant, averageTrue, average10]
+
+    // SGDClassifier(loss='log_loss', shuffle=False, tol=None) on trainX with these 0/1 labels, in order.
+    static let classifierTrainLabels: [Double] = [1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0, 1.0]
+    static let classifierTestLabels: [Double] = [0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 0.0, 0.0]
+
+    struct ClassifierCase {
+        let name: String
+        let penalty: String, alpha: Double, l1Ratio: Double
+        let learningRate: String, eta0: Double, powerT: Double
+        let epochs: Int
+        let coef: [Double], intercept: Double, testLogits: [Double]
+    }
+
+    static let logL1Constant = ClassifierCase(
+        name: "logL1Constant", penalty: "l1", alpha: 0.03, l1Ratio: 1.0,
+        learningRate: "constant", eta0: 0.2, powerT: 0.5, epochs: 5,
+        coef: [1.8490345726456952, -2.126550162084399, 0.0, -0.3936847266744212, 0.0, 0.0, 0.0, 0.0], intercept: 0.1199519349550708,
+        testLogits: [-0.6604148314291457, -0.7438480842085817, 0.9010982320477765, -0.10350622442121045, -1.2800036588401504, -0.8098905564661387, -0.539503634779976, -0.04503235207966362, 2.3179064426590865, 1.3161431478469043, -0.7252773200931911, 0.18719309356019442])
+    static let logL1Optimal = ClassifierCase(
+        name: "logL1Optimal", penalty: "l1", alpha: 0.02, l1Ratio: 1.0,
+        learningRate: "optimal", eta0: 0.0, powerT: 0.5, epochs: 4,
+        coef: [3.475604592795757, -3.444824716031454, 0.0, -0.556283936259536, 0.0, 0.0, 0.0, 0.0], intercept: 0.10922222705443206,
+        testLogits: [-1.1181056160880332, -1.363067306366839, 1.4931175156816106, -0.2948376920430162, -2.3599988389922713, -1.5166898714806796, -1.0944775410852026, -0.2419163097821982, 3.993366505096651, 2.0796577226221276, -1.2839746564724492, 0.1906436563062277])
+    static let logElasticnetInvscaling = ClassifierCase(
+        name: "logElasticnetInvscaling", penalty: "elasticnet", alpha: 0.04, l1Ratio: 0.5,
+        learningRate: "invscaling", eta0: 0.5, powerT: 0.3, epochs: 6,
+        coef: [1.3322457969937846, -1.4657540372466784, 0.0, -0.4815070950841188, 0.0, 0.0, 0.0, 0.0], intercept: 0.08178933110484361,
+        testLogits: [-0.6397753291577087, -0.4313390216735791, 0.553141446235353, -0.09580238889258295, -0.9512059873095495, -0.5068361941187793, -0.32149778016755637, -0.10643567893810875, 1.7090194923375917, 0.9306128522247802, -0.4330874676876036, 0.07896705906275633])
+    static let logElasticnetOptimal = ClassifierCase(
+        name: "logElasticnetOptimal", penalty: "elasticnet", alpha: 0.03, l1Ratio: 0.7,
+        learningRate: "optimal", eta0: 0.0, powerT: 0.5, epochs: 3,
+        coef: [2.099432620759866, -2.215862870766808, 0.0, -0.5280508833778985, 0.0, 0.0, 0.0, 0.0], intercept: 0.11672131403800914,
+        testLogits: [-0.809013308501684, -0.7487180923781195, 0.9189005817320314, -0.14363466814346085, -1.44378379739476, -0.8506059631281356, -0.573960116488715, -0.1284463759548977, 2.5724325431167743, 1.3885588847137647, -0.7254165488748769, 0.1462193404301477])
+
+    static let classifiers = [logL1Constant, logL1Optimal, logElasticnetInvscaling, logElasticnetOptimal]
 }

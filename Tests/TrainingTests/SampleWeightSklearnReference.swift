@@ -25,7 +25,7 @@ enum SampleWeightSklearnReference {
     static let balancedIntercept: Double = -0.5194481534476388
 
     // class_weight={0: 0.4, 1: 2.5} and sample_weight, invscaling eta0=0.2 power_t=0.4, 4 epochs.
-    static let givenClassWeights: [Int: Double] = [0: 0.4, 1: 2.5]
+    static let givenClassWeights: [Double: Double] = [0: 0.4, 1: 2.5]
     static let givenEta0 = 0.2
     static let givenPower = 0.4
     static let givenEpochs = 4

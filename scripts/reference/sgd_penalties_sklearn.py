@@ -1,4 +1,4 @@
-"""scikit-learn SGDRegressor reference runs for Descent's penalties and averaging (issue 15).
+"""scikit-learn SGDRegressor and SGDClassifier reference runs for Descent's penalties and averaging (issue 15).
 
 Run:  python3 scripts/reference/sgd_penalties_sklearn.py > Tests/TrainingTests/SGDPenaltySklearnFixtures.swift
 
@@ -6,13 +6,19 @@ Deterministic (own seeded data, shuffle=False, tol=None). Each case trains
 SGDRegressor(loss='squared_error', shuffle=False, tol=None, max_iter=E) on the same training
 rows in file order and prints coef_, intercept_ and predictions on held-out rows. The data has
 3 informative features and 5 irrelevant ones, so L1 drives some weights to exactly 0.
+
+Classifier cases: SGDClassifier(loss='log_loss', shuffle=False, tol=None, max_iter=E) with
+penalty='l1' and 'elasticnet' on the same training rows and 0/1 labels of a noisy rule on the
+same 3 informative features (classes_ = [0, 1]; scikit-learn's dloss -y/(exp(y·p) + 1) on y = ±1
+is Descent's logistic gradient sigmoid(p) - y on y = 0/1), printing coef_, intercept_ and the
+held-out decision_function (logits). Hinge is left out: Descent has no hinge loss.
 """
 import warnings
 
 import numpy as np
 import sklearn
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.linear_model import SGDRegressor
+from sklearn.linear_model import SGDClassifier, SGDRegressor
 
 warnings.simplefilter("ignore", ConvergenceWarning)
 
@@ -76,4 +82,41 @@ for name, kw in cases:
     print("        testPredictions: %s)" % swift_array(pred))
 print()
 print("    static let all = [%s]" % ", ".join(n for n, _ in cases))
+
+# Classifier: labels of a noisy rule (its own draws, after the regression data's).
+labels = (X @ np.array([3.0, -4.0, 2.0, 0, 0, 0, 0, 0]) + 0.6 * rng.normal(size=n_train + n_test) > 0.2).astype(int)
+labels_train = labels[:n_train]
+classifier_cases = [
+    ("logL1Constant", dict(penalty="l1", alpha=0.03, learning_rate="constant", eta0=0.2, max_iter=5)),
+    ("logL1Optimal", dict(penalty="l1", alpha=0.02, learning_rate="optimal", max_iter=4)),
+    ("logElasticnetInvscaling", dict(penalty="elasticnet", alpha=0.04, l1_ratio=0.5, learning_rate="invscaling", eta0=0.5, power_t=0.3, max_iter=6)),
+    ("logElasticnetOptimal", dict(penalty="elasticnet", alpha=0.03, l1_ratio=0.7, learning_rate="optimal", max_iter=3)),
+]
+print()
+print("    // SGDClassifier(loss='log_loss', shuffle=False, tol=None) on trainX with these 0/1 labels, in order.")
+print("    static let classifierTrainLabels: [Double] = %s" % swift_array(labels_train))
+print("    static let classifierTestLabels: [Double] = %s" % swift_array(labels[n_train:]))
+print()
+print("    struct ClassifierCase {")
+print("        let name: String")
+print("        let penalty: String, alpha: Double, l1Ratio: Double")
+print("        let learningRate: String, eta0: Double, powerT: Double")
+print("        let epochs: Int")
+print("        let coef: [Double], intercept: Double, testLogits: [Double]")
+print("    }")
+print()
+for name, kw in classifier_cases:
+    model = SGDClassifier(loss="log_loss", shuffle=False, tol=None, random_state=0, **kw)
+    model.fit(X_train, labels_train)
+    assert list(model.classes_) == [0, 1] and model.n_iter_ == kw["max_iter"]
+    penalty = kw["penalty"]
+    l1_ratio = 1.0 if penalty == "l1" else kw["l1_ratio"]
+    print("    static let %s = ClassifierCase(" % name)
+    print('        name: "%s", penalty: "%s", alpha: %r, l1Ratio: %r,' % (name, penalty, kw["alpha"], l1_ratio))
+    print("        learningRate: %s, eta0: %r, powerT: %r, epochs: %d," % (
+        '"%s"' % kw["learning_rate"], kw.get("eta0", 0.0), kw.get("power_t", 0.5), kw["max_iter"]))
+    print("        coef: %s, intercept: %r," % (swift_array(model.coef_[0]), float(model.intercept_[0])))
+    print("        testLogits: %s)" % swift_array(model.decision_function(X_test)))
+print()
+print("    static let classifiers = [%s]" % ", ".join(n for n, _ in classifier_cases))
 print("}")

@@ -78,16 +78,19 @@ extension PreparedRun {
         return (state, note)
     }
 
-    /// The loss and metric of `parameters` on the training part and the held-out part (combined over
-    /// the processes in data-parallel training).
+    /// The loss and metric of `parameters` on the training part and the held-out part, weighted by
+    /// their sample and class weights (combined over the processes in data-parallel training).
     public func finalEvaluation(_ parameters: [Scalar]) throws -> (training: Evaluation, validation: Evaluation?) {
         guard let dataParallel else {
             return (objective.evaluate(parameters: parameters), setup.validation.map { objective.evaluate(parameters: parameters, on: $0) })
         }
-        func combined(_ x: Matrix<Scalar>, _ y: Matrix<Scalar>) throws -> Evaluation {
-            let (ox, oy) = ownRows(x, y)
-            return try parameters.withUnsafeBufferPointer { try objective.evaluate(parameters: $0, x: ox, y: oy, over: dataParallel.communicator) }
+        func combined(_ part: Dataset<Scalar>) throws -> Evaluation {
+            let (ox, oy) = ownRows(part.x, part.y)
+            let ow = Self.ownWeights(part.weights, rows: part.sampleCount, dataParallel)
+            return try parameters.withUnsafeBufferPointer {
+                try objective.evaluate(parameters: $0, x: ox, y: oy, weights: ow, over: dataParallel.communicator)
+            }
         }
-        return (try combined(setup.train.x, setup.train.y), try setup.validation.map { try combined($0.x, $0.y) })
+        return (try combined(setup.train), try setup.validation.map { try combined($0) })
     }
 }

@@ -118,9 +118,11 @@ public struct PreparedRun<Scalar: BLASScalar> {
             try Self.check(q, loss: setup.loss, binary: binary)
         }
         validation = setup.validation.map { v in
-            guard let dataParallel else { return objective.evaluator(x: v.x, y: v.y) }
+            // Weighted by the validation rows' sample and class weights (scikit-learn's `score(X, y, sample_weight)`).
+            guard let dataParallel else { return objective.evaluator(x: v.x, y: v.y, weights: v.weights) }
             let (vx, vy) = Self.ownRows(v.x, v.y, dataParallel)
-            return { p in try objective.evaluate(parameters: p, x: vx, y: vy, over: dataParallel.communicator) }
+            let vw = Self.ownWeights(v.weights, rows: v.sampleCount, dataParallel)
+            return { p in try objective.evaluate(parameters: p, x: vx, y: vy, weights: vw, over: dataParallel.communicator) }
         }
 
         // The learning rate: given, the optimizer's default, or the range test's suggestion.
@@ -324,6 +326,12 @@ public struct PreparedRun<Scalar: BLASScalar> {
         guard d.sharding == .exact else { return (x, y) }
         let r = DataParallel.share(of: x.rows, rank: d.rank, size: d.size)
         return (x.rows(r), y.rows(r))
+    }
+
+    /// The weights of the rows `ownRows` keeps (all of them unless sharding is exact).
+    static func ownWeights(_ w: SampleWeights<Scalar>?, rows: Int, _ d: DataParallel) -> SampleWeights<Scalar>? {
+        guard let w, d.sharding == .exact else { return w }
+        return w.subset(DataParallel.share(of: rows, rank: d.rank, size: d.size))
     }
 
     /// Trains from the start point, with no hooks, and returns the result.

@@ -48,6 +48,7 @@ public struct DataSpec: Sendable {
         options.modelFeatureNames = modelFeatureNames
         options.missing = missing
         options.indexColumn = keepIndexColumn ? .keep : .skip
+        options.weightColumn = weights.sampleWeightColumn
         return options
     }
 
@@ -78,6 +79,8 @@ public struct LoadedData<Scalar: BLASScalar> {
     public var droppedForMissing = 0
     /// How many leading columns were left out as pandas' row index (`DataSpec.keepIndexColumn`).
     public var skippedIndexColumns = 0
+    /// The data file's sample-weight column (`WeightSpec.sampleWeightColumn`), one per row of `x`.
+    public var sampleWeights: [Scalar]? = nil
 }
 
 extension DataSpec {
@@ -199,6 +202,7 @@ extension DataSpec {
         result.missingCounts = table.missingCounts
         result.droppedForMissing = table.droppedForMissing
         result.skippedIndexColumns = table.skippedIndexColumns
+        result.sampleWeights = table.weights
         if let separate {
             let y = try readTargetsFile(separate, as: Scalar.self)
             try checkRows(result.x.rows, y.rows, separate)
@@ -216,7 +220,8 @@ extension DataSpec {
             result.digest = scan?.digest
             // NaN for missing cells: the moments are taken after they are filled.
             result.featureMoments = result.missingCounts.isEmpty ? scan?.featureMoments : nil
-            result.targetMoments = scan?.targetMoments
+            // The visitor's target block holds the weight column too: target moments are taken later.
+            result.targetMoments = table.weights == nil ? scan?.targetMoments : nil
         }
         return result
     }

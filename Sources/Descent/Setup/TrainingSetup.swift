@@ -120,7 +120,8 @@ public struct TrainingSetup<Scalar: BLASScalar> {
         // and the standardisation below can work in place (no copy of a large data set).
         var trainPart = try Dataset(x: loaded.x, y: loaded.y, checkingValues: !loaded.valuesChecked)
         let sampleWeights = try data.weights.readSampleWeights(Scalar.self, rows: trainPart.sampleCount, dropped: loaded.droppedRows,
-                                                               sharded: sharded)
+                                                               sharded: sharded, columnValues: loaded.sampleWeights,
+                                                               dataFile: loaded.source)
         trainPart = trainPart.weighted(sampleWeights?.weights)
         var (featureMoments, targetMoments) = (loaded.featureMoments, loaded.targetMoments)
         loaded.x = Matrix(rows: 0, cols: 0); loaded.y = loaded.x
@@ -173,11 +174,13 @@ public struct TrainingSetup<Scalar: BLASScalar> {
             trainPart = try (consume trainPart).standardized(features: fs, targets: ts)
             if let v = validationPart.take() { validationPart = try v.standardized(features: fs, targets: ts) }
         }
-        let classWeighted = try data.weights.applyClassWeights(train: trainPart, validation: validationPart, loss: options.loss)
+        let classWeighted = try data.weights.applyClassWeights(train: trainPart, validation: validationPart, loss: options.loss,
+                                                               labels: classLabels.map(ClassLabels.init(labels:)))
         (train, validation) = (classWeighted.train, classWeighted.validation)
         if !data.weights.isEmpty {
-            weights = .init(samplePath: data.weights.sampleWeightPath, sampleDigest: sampleWeights?.digest,
-                            classWeights: data.weights.classWeights?.description, classWeightValues: classWeighted.classWeights)
+            weights = .init(samplePath: data.weights.sampleWeightSource, sampleDigest: sampleWeights?.digest,
+                            classWeights: data.weights.classWeights?.description, classWeightValues: classWeighted.classWeights,
+                            classLabels: data.weights.classWeights == nil ? nil : classLabels)
         }
         loss = options.loss
         shape = options.shape(inputs: train.featureCount, outputs: train.targetCount)

@@ -11,23 +11,28 @@ import LinearAlgebra
 ///   the number of classes that occur (n_c > 0). This is `sklearn.utils.compute_class_weight
 ///   ('balanced', classes=np.unique(y), y=y)` = `n_samples / (n_classes * np.bincount(y))`, as
 ///   `SGDClassifier.fit` calls it: counted on the data it fits, not weighted by `sample_weight`.
-/// - `given`: w_c from the map, 1 for a class it leaves out (sklearn's dict form).
+/// - `given`: w_c from the map, 1 for a class it leaves out (sklearn's dict form). Its keys are
+///   class labels, as scikit-learn's `class_weight` dict keys are (`classes_` values): when the
+///   targets were class labels (`ClassLabels`, e.g. -1 and 3), a key is a label value and weighs
+///   the class of that label; otherwise (0/1 or one-hot targets) the labels are the class indices
+///   0…C−1, and a key is the index.
 public enum ClassWeights: Sendable, Equatable, Hashable, CustomStringConvertible {
     case balanced
-    case given([Int: Double])
+    case given([Double: Double])
 
-    /// Parses `balanced` or `c=w,c=w,…` (class index = weight, each weight finite and ≥ 0).
+    /// Parses `balanced` or `c=w,c=w,…` (class label = weight; labels are integers such as -1 or 3,
+    /// each weight finite and ≥ 0).
     public init(parsing text: String) throws {
         if text == "balanced" { self = .balanced; return }
-        var map: [Int: Double] = [:]
+        var map: [Double: Double] = [:]
         for item in text.split(separator: ",", omittingEmptySubsequences: false) {
             let parts = item.split(separator: "=", omittingEmptySubsequences: false)
-            guard parts.count == 2, let c = Int(parts[0].trimmingSpaces), let w = Double(parts[1].trimmingSpaces) else {
-                throw TrainingDataError("class weights: expected `balanced` or class=weight pairs such as 0=1,1=3, got \"\(item)\" in \"\(text)\"")
+            guard parts.count == 2, let label = Int(parts[0].trimmingSpaces), let w = Double(parts[1].trimmingSpaces) else {
+                throw TrainingDataError("class weights: expected `balanced` or label=weight pairs such as 0=1,1=3 or -1=2,3=0.5, got \"\(item)\" in \"\(text)\"")
             }
-            guard c >= 0 else { throw TrainingDataError("class weights: class \(c) is negative; classes are indices 0, 1, …") }
-            guard w.isFinite, w >= 0 else { throw TrainingDataError("class weights: the weight of class \(c) is \(w); weights must be finite and ≥ 0") }
-            guard map[c] == nil else { throw TrainingDataError("class weights: class \(c) is given twice") }
+            let c = Double(label)
+            guard w.isFinite, w >= 0 else { throw TrainingDataError("class weights: the weight of class \(label) is \(w); weights must be finite and ≥ 0") }
+            guard map[c] == nil else { throw TrainingDataError("class weights: class \(label) is given twice") }
             map[c] = w
         }
         self = .given(map)
@@ -36,7 +41,7 @@ public enum ClassWeights: Sendable, Equatable, Hashable, CustomStringConvertible
     public var description: String {
         switch self {
         case .balanced: "balanced"
-        case .given(let m): m.keys.sorted().map { "\($0)=\(m[$0]!)" }.joined(separator: ",")
+        case .given(let m): m.keys.sorted().map { "\(ClassLabels.text($0))=\(m[$0]!)" }.joined(separator: ",")
         }
     }
 
@@ -68,8 +73,10 @@ public enum ClassWeights: Sendable, Equatable, Hashable, CustomStringConvertible
         }
     }
 
-    /// The weight of every class 0..<C, for training targets with these class indices.
-    public func weights(classes: [Int], classCount: Int) throws -> [Double] {
+    /// The weight of every class 0..<C, for training targets with these class indices; `labels`
+    /// are the classes' label values (nil: the targets were not labels, the labels are 0…C−1).
+    /// A key that is not a class is an error naming it and listing the classes.
+    public func weights(classes: [Int], classCount: Int, labels: ClassLabels? = nil) throws -> [Double] {
         switch self {
         case .balanced:
             var counts = [Int](repeating: 0, count: classCount)
@@ -77,10 +84,13 @@ public enum ClassWeights: Sendable, Equatable, Hashable, CustomStringConvertible
             let present = counts.filter { $0 > 0 }.count
             return counts.map { $0 == 0 ? 1 : Double(classes.count) / (Double(present) * Double($0)) }
         case .given(let m):
-            if let bad = m.keys.sorted().first(where: { $0 >= classCount }) {
-                throw TrainingDataError("class weights: class \(bad) does not exist; the classes are 0…\(classCount - 1)")
+            let values = labels?.labels ?? (0..<classCount).map(Double.init)
+            precondition(values.count == classCount, "\(values.count) class labels for \(classCount) classes")
+            if let bad = m.keys.sorted().first(where: { !values.contains($0) }) {
+                throw TrainingDataError("class weights: there is no class \(ClassLabels.text(bad)); the classes are "
+                                        + values.map(ClassLabels.text).joined(separator: ", "))
             }
-            return (0..<classCount).map { m[$0] ?? 1 }
+            return values.map { m[$0] ?? 1 }
         }
     }
 

@@ -23,7 +23,9 @@ extension Trainer {
     /// they are done, `.some(reason)` when an update diverged; nil (nothing done) when the path does
     /// not apply.
     func runPerSampleFastPath() throws -> DivergenceReason?? {
-        guard batchSize == 1, parallel == nil, onStep == nil, configuration.gradientClipping == nil, Opt.self == SGD<Scalar>.self,
+        // `case .none`, not `== nil`: comparing a set closure with nil passes it to a generic `==`,
+        // which wraps it in a reabstraction thunk (an allocation).
+        guard batchSize == 1, parallel == nil, case .none = onStep, configuration.gradientClipping == nil, Opt.self == SGD<Scalar>.self,
               let supervised = objective as? SupervisedObjective<Scalar>, supervised.sampleWeights == nil,   // weighted: general path
               let layout = supervised.fusedLayout, layout.outputs == 1 else { return nil }
         return try withUnsafeMutablePointer(to: &optimizer) { pointer in

@@ -53,6 +53,18 @@ public enum Loss: Sendable, Codable, Equatable, Hashable {
         return sum(prediction: prediction, target: target, gradient: nil) / Double(prediction.rows)
     }
 
+    /// The weighted mean loss Σᵢ wᵢ·ℓᵢ / Σᵢ wᵢ (`weights` one per row, ≥ 0), as scikit-learn's
+    /// metric functions average with `sample_weight`; NaN when the weights sum to 0.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func value<Scalar: BLASScalar>(prediction: MatrixView<Scalar>, target: MatrixView<Scalar>,
+                                          weights: UnsafeBufferPointer<Scalar>) -> Double {
+        precondition(weights.count == prediction.rows, "loss: \(weights.count) weights for \(prediction.rows) rows")
+        let total = weights.reduce(0.0) { $0 + Double($1) }
+        guard total > 0 else { return .nan }
+        return sum(prediction: prediction, target: target, gradient: nil, gradientScale: 1, weights: weights.baseAddress) / total
+    }
+
     /// The batch loss L, with ∂L/∂ŷ (including the 1/B) written into `gradient` (same shape as
     /// `prediction`; overwritten). Does not allocate.
     @_specialize(where Scalar == Float)

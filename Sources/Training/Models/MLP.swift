@@ -21,6 +21,9 @@ public struct MLP<Scalar: BLASScalar>: Model {
     let widths: [Int]
     /// Offset of Wₗ in θ; bₗ follows it.
     let weightOffsets: [Int]
+    /// Σ_{j<h} hiddenSizes[j] for h = 0…H: where hidden layer h starts in a row of the scratch
+    /// (computed once, so the views below take no reduction in a step).
+    let hiddenOffsets: [Int]
     public let parameterCount: Int
 
     public init(inputs: Int, hidden: [Int], outputs: Int) {
@@ -35,6 +38,9 @@ public struct MLP<Scalar: BLASScalar>: Model {
         }
         weightOffsets = offsets
         parameterCount = next
+        var starts = [0]
+        for h in hidden { starts.append(starts.last! + h) }
+        hiddenOffsets = starts
     }
 
     /// Number of affine layers (hidden layers + the output layer).
@@ -57,7 +63,7 @@ public struct MLP<Scalar: BLASScalar>: Model {
 
     public var shape: ModelShape { .mlp(inputs: inputCount, hidden: hiddenSizes, outputs: outputCount) }
 
-    var hiddenTotal: Int { hiddenSizes.reduce(0, +) }
+    var hiddenTotal: Int { hiddenOffsets[hiddenOffsets.count - 1] }
 
     public func scratchCount(batchSize: Int) -> Int { batchSize * 2 * hiddenTotal }
 
@@ -83,11 +89,11 @@ public struct MLP<Scalar: BLASScalar>: Model {
     }
     /// Hidden activation h (output of layer h) for a batch of `b` rows.
     func activation(_ h: Int, rows b: Int, _ scratch: UnsafeMutableBufferPointer<Scalar>) -> MutableMatrixView<Scalar> {
-        MutableMatrixView(scratch, offset: b * hiddenSizes[..<h].reduce(0, +), rows: b, cols: hiddenSizes[h])
+        MutableMatrixView(scratch, offset: b * hiddenOffsets[h], rows: b, cols: hiddenSizes[h])
     }
     /// ∂L/∂(pre-activation of hidden layer h) for a batch of `b` rows.
     func delta(_ h: Int, rows b: Int, _ scratch: UnsafeMutableBufferPointer<Scalar>) -> MutableMatrixView<Scalar> {
-        MutableMatrixView(scratch, offset: b * (hiddenTotal + hiddenSizes[..<h].reduce(0, +)), rows: b, cols: hiddenSizes[h])
+        MutableMatrixView(scratch, offset: b * (hiddenTotal + hiddenOffsets[h]), rows: b, cols: hiddenSizes[h])
     }
 
     // MARK: Forward and backward
