@@ -29,5 +29,10 @@ let package = Package(
         .executableTarget(
             name: "sgd-epoch",
             dependencies: [.product(name: "Descent", package: descentIdentity)]),
+        // Sparse data: reading svmlight and one per-sample SGD epoch, against scikit-learn on CSR
+        // (peers/sparse_peers.py, run-sparse.sh).
+        .executableTarget(
+            name: "sparse-sgd",
+            dependencies: [.product(name: "Descent", package: descentIdentity)]),
     ]
 )
