@@ -4,7 +4,7 @@ import Foundation
 
 /// Where the data comes from and how to read it (CSV or .npy); without --data, the built-in problem.
 struct DataOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Data file: CSV, or .npy (float32/float64, C order); without it, the built-in problem.", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Data file: CSV, .npy (float32/float64, C order), or sparse: svmlight/libsvm text (.svm, .svmlight, .libsvm) or scipy's save_npz (.npz, with --targets); without it, the built-in problem.", valueName: "path"))
     var data: String?
 
     @OptionGroup var reading: ReadingOptions
@@ -15,7 +15,7 @@ struct DataOptions: ParsableArguments {
 
 /// `predict` and `evaluate`: a data file is required.
 struct RequiredDataOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Data file: CSV, or .npy (float32/float64, C order).", valueName: "path"))
+    @Option(name: .long, help: ArgumentHelp("Data file: CSV, .npy (float32/float64, C order), or sparse: svmlight/libsvm text (.svm, .svmlight, .libsvm) or scipy's save_npz (.npz).", valueName: "path"))
     var data: String
 
     @OptionGroup var reading: ReadingOptions
@@ -32,7 +32,8 @@ struct RequiredDataOptions: ParsableArguments {
         }
         var s = try spec()
         if !reading.selectsColumns && !model.featureNames.isEmpty { s.modelFeatureNames = model.featureNames }
-        if model.missingValueFill != nil && s.missing == .error { s.missing = .keepAsNaN }
+        if model.missingValueFill != nil && s.missing == .error && !s.isSparse { s.missing = .keepAsNaN }
+        if reading.indexBase == nil, let base = model.trainedIndexBase { s.indexBase = base }
         return s
     }
 
@@ -80,7 +81,16 @@ struct ReadingOptions: ParsableArguments {
     @Flag(name: .long, help: "Read an unnamed first CSV column (pandas' row index, as DataFrame.to_csv() writes it) as a feature (default: it is left out, with a note).")
     var keepIndexColumn = false
 
+    @Option(name: .long, help: ArgumentHelp("svmlight files: how feature indices count: auto (1-based unless an index 0 appears, as scikit-learn's zero_based=\"auto\"), 0 or 1 (predict and evaluate: default the base the model was trained with).", valueName: "auto|0|1"))
+    var indexBase: IndexBaseChoice?
+
     enum HeaderChoice: String, ExpressibleByArgument, CaseIterable { case auto, present, absent }
+    enum IndexBaseChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, zero = "0", one = "1"
+        var base: SVMLightOptions.IndexBase {
+            switch self { case .auto: .auto; case .zero: .zeroBased; case .one: .oneBased }
+        }
+    }
 
 
     func csvOptions(targetColumns: [CSVColumn]) throws -> CSVOptions {
@@ -142,6 +152,8 @@ extension ReadingOptions {
         spec.keepIndexColumn = keepIndexColumn
         if !features.isEmpty { spec.featureColumns = try Self.columns(features, flag: "--features") }
         spec.ignoredColumns = try Self.columns(ignore, flag: "--ignore")
+        spec.indexBase = indexBase?.base ?? .auto
+        if indexBase != nil && !spec.isSVMLight { throw CLIError("--index-base applies to svmlight files (.svm, .svmlight, .libsvm)") }
         return spec
     }
 }

@@ -14,6 +14,7 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
           descent evaluate --model model.json --data test.csv --target price
           descent evaluate --model model.json --data x.npy --targets y.npy --json
           descent evaluate --model model.json --data test.csv --sample-weight w.csv
+          descent evaluate --model sparse.json --data test.svm
         """)
 
     @Option(name: .long, help: ArgumentHelp("Model file written by `descent train`.", valueName: "path"))
@@ -37,6 +38,7 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
         let loaded = try SavedModel<Scalar>(path: model)
         var spec = try data.spec(for: loaded)
         spec.weights = WeightSpec(sampleWeights: sampleWeight)
+        if spec.isSparse { return try report(sparse: spec, loaded) }
         var input = try spec.load(Scalar.self, withTargets: true)
         if input.skippedIndexColumns > 0 { Terminal.note("note: \(input.source): " + TrainingSetup<Scalar>.indexColumnNote(input.skippedIndexColumns)) }
         // Class labels (one column) are encoded through the model's classes, as training encoded them.
@@ -49,8 +51,26 @@ struct Evaluate: ParsableCommand, PrecisionGeneric {
                                                          columnValues: input.sampleWeights, dataFile: input.source)?.weights
         let prediction = try loaded.predict(input.x, dataFile: input.source)
         let e = DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss, weights: weights)
+        print(e, loaded, source: input.source)
+    }
+
+    /// `evaluate` on sparse data (svmlight with its labels, or .npz with --targets).
+    func report<Scalar: BLASScalar>(sparse spec: DataSpec, _ loaded: SavedModel<Scalar>) throws {
+        var input = try spec.loadSparse(Scalar.self, withTargets: true, featureCount: loaded.shape.inputCount)
+        if let labels = loaded.classLabels, loaded.loss.isClassification, input.y.cols == 1 {
+            let file = spec.targetsPath ?? input.source
+            input.y = try ClassLabels(labels: labels).targets(input.y, loss: loaded.loss, file: file,
+                                                              rowName: ClassLabels.rowNamer(file: file, npy: true, droppedRows: 0))
+        }
+        try loaded.checkCompatible(featureCount: input.x.cols, targetCount: input.y.cols, file: input.source)
+        let prediction = try loaded.predict(input.x, dataFile: input.source)
+        print(DataUnits.evaluate(prediction: prediction, target: input.y, loss: loaded.loss), loaded, source: input.source)
+    }
+
+    /// The evaluation as text or JSON.
+    func print<Scalar: BLASScalar>(_ e: Evaluation, _ loaded: SavedModel<Scalar>, source: String) {
         if json { Terminal.out(JSONText.encode(e)); return }
-        var rows = [("model", "\(model) (\(loaded.shape), loss \(loaded.loss))"), ("data", "\(input.source), \(e.sampleCount) samples"),
+        var rows = [("model", "\(model) (\(loaded.shape), loss \(loaded.loss))"), ("data", "\(source), \(e.sampleCount) samples"),
                     ("loss", Format.number(e.loss))]
         if let sampleWeight { rows.insert(("sample weights", sampleWeight), at: 2) }
         if let a = e.accuracy { rows.append(("accuracy", Format.number(a))) }

@@ -5,7 +5,7 @@ import Foundation
 /// `descent predict`: a model's outputs for every row of a data file, as CSV or .npy.
 struct Predict: ParsableCommand, PrecisionGeneric {
     static let configuration = CommandConfiguration(
-        abstract: "Write a model's predictions for a data file (CSV or .npy).",
+        abstract: "Write a model's predictions for a data file (CSV, .npy, svmlight or .npz).",
         discussion: """
         The data holds features only (every column), unless --target names columns to leave out. \
         The model file's standardisation is applied to the features and undone on the outputs, so \
@@ -22,6 +22,7 @@ struct Predict: ParsableCommand, PrecisionGeneric {
           descent predict --model model.json --data test.csv --target price \\
               --output p.csv
           descent predict --model classifier.json --data x.csv --proba
+          descent predict --model sparse.json --data test.svm --classes
         """)
 
     @Option(name: .long, help: ArgumentHelp("Model file written by `descent train`.", valueName: "path"))
@@ -52,20 +53,33 @@ struct Predict: ParsableCommand, PrecisionGeneric {
 
     func run<Scalar: BLASScalar>(_: Scalar.Type) throws {
         let loaded = try SavedModel<Scalar>(path: model)
-        let input = try data.loadFeatures(for: loaded)
-        if input.skippedIndexColumns > 0 { Terminal.note("note: \(input.source): " + TrainingSetup<Scalar>.indexColumnNote(input.skippedIndexColumns)) }
+        // The three kinds of output, on dense or sparse rows.
+        let probabilities: () throws -> Matrix<Scalar>, predictedClasses: () throws -> [Double], outputs: () throws -> Matrix<Scalar>
+        let spec = try data.spec(for: loaded)
+        if spec.isSparse {
+            let input = try spec.loadSparse(Scalar.self, withTargets: false, featureCount: loaded.shape.inputCount)
+            probabilities = { try loaded.predictProbabilities(input.x, dataFile: input.source, file: model) }
+            predictedClasses = { try loaded.predictClasses(input.x, dataFile: input.source, file: model) }
+            outputs = { try loaded.predict(input.x, dataFile: input.source) }
+        } else {
+            let input = try data.loadFeatures(for: loaded)
+            if input.skippedIndexColumns > 0 { Terminal.note("note: \(input.source): " + TrainingSetup<Scalar>.indexColumnNote(input.skippedIndexColumns)) }
+            probabilities = { try loaded.predictProbabilities(input.x, dataFile: input.source, file: model) }
+            predictedClasses = { try loaded.predictClasses(input.x, dataFile: input.source, file: model) }
+            outputs = { try loaded.predict(input.x, dataFile: input.source) }
+        }
         let predictions: Matrix<Scalar>, names: [String]
         var labels: [Double]? = nil
         if proba {
-            predictions = try loaded.predictProbabilities(input.x, dataFile: input.source, file: model)
+            predictions = try probabilities()
             names = loaded.classNames.map { "P(\($0))" }
         } else if classes {
-            let predicted = try loaded.predictClasses(input.x, dataFile: input.source, file: model)
+            let predicted = try predictedClasses()
             labels = predicted
             predictions = Matrix<Scalar>(rows: predicted.count, cols: 1) { i, _ in Scalar(predicted[i]) }
             names = [loaded.targetNames.count == 1 ? loaded.targetNames[0] : "class"]
         } else {
-            predictions = try loaded.predict(input.x, dataFile: input.source)
+            predictions = try outputs()
             names = loaded.targetNames.count == predictions.cols
                 ? loaded.targetNames : (0..<predictions.cols).map { "prediction\(predictions.cols == 1 ? "" : "\($0)")" }
         }

@@ -42,6 +42,7 @@ struct Train: ParsableCommand {
         try training.validate()
         try output.validate()
         try distribution.validate()
+        if let message = SparseTrainRun<Double>.unsupported(self), try data.spec().isSparse { throw CLIError(message) }
         var group: ProcessGroup? = nil
         if distribution.distributed {
             group = try ProcessGroup.open(distribution)

@@ -43,20 +43,38 @@ struct TrainReport {
     var showTable: Bool { !json && !quiet }
 
     func header<Scalar: BLASScalar>(_ run: PreparedRun<Scalar>, processes: String?, resumedNote: String?) {
-        let recipe = run.recipe
-        if let note = run.rangeTestNote {
-            Terminal.note("--lr auto: \(run.rangeTestSource); suggests \(Format.number(run.learningRate)) (\(note))")
+        header(recipe: run.recipe, batch: run.batch, learningRate: run.learningRate, dataDescription: run.setup.dataDescription,
+               shape: run.setup.shape, loss: run.setup.loss, initialDescription: run.setup.initialDescription,
+               rangeTest: run.rangeTestNote.map { (run.rangeTestSource, $0) }, scheduleWarning: run.scheduleWarning,
+               notes: [run.setup.standardizationNote].compactMap { $0 } + run.setup.dataNotes,
+               processes: processes, resumedNote: resumedNote)
+    }
+
+    func header<Scalar: BLASScalar>(_ run: SparsePreparedRun<Scalar>) {
+        header(recipe: run.recipe, batch: run.batch, learningRate: run.learningRate, dataDescription: run.setup.dataDescription,
+               shape: run.setup.shape, loss: run.setup.loss, initialDescription: run.setup.initialDescription,
+               rangeTest: run.rangeTestNote.map { ("range test on the batch losses of the \(run.setup.train.sampleCount) training rows", $0) },
+               scheduleWarning: run.scheduleWarning, notes: [run.setup.standardizationNote].compactMap { $0 },
+               processes: nil, resumedNote: nil)
+    }
+
+    /// The notes on stderr, then (with the table) the data, model and optimizer lines and the
+    /// table's column headers.
+    func header(recipe: TrainingRecipe, batch: Int, learningRate: Double, dataDescription: String, shape: ModelShape, loss: Loss,
+                initialDescription: String, rangeTest: (source: String, note: String)?, scheduleWarning: String?, notes: [String],
+                processes: String?, resumedNote: String?) {
+        if let (source, note) = rangeTest {
+            Terminal.note("--lr auto: \(source); suggests \(Format.number(learningRate)) (\(note))")
         }
         if let note = resumedNote { Terminal.note(note) }
-        if let warning = run.scheduleWarning { Terminal.note("warning: \(warning)") }
-        if let note = run.setup.standardizationNote { Terminal.note("note: \(note)") }
-        for note in run.setup.dataNotes { Terminal.note("note: \(note)") }
+        if let warning = scheduleWarning { Terminal.note("warning: \(warning)") }
+        for note in notes { Terminal.note("note: \(note)") }
         guard showTable else { return }
-        Terminal.out("data:      \(run.setup.dataDescription)")
-        Terminal.out("model:     \(run.setup.shape), loss \(run.setup.loss.description), start \(run.setup.initialDescription), \(recipe.precision)")
+        Terminal.out("data:      \(dataDescription)")
+        Terminal.out("model:     \(shape), loss \(loss.description), start \(initialDescription), \(recipe.precision)")
         Terminal.out("optimizer: \(recipe.optimizerSummary), lr \(Format.number(recipe.learningRate))"
                      + (recipe.schedule.map { ", schedule \($0)" } ?? "")
-                     + ", batch \(run.batch), \(recipe.epochs) epochs")
+                     + ", batch \(batch), \(recipe.epochs) epochs")
         if let p = processes { Terminal.out("processes: \(p)") }
         var columns = ["epoch", "train loss"]
         columns += self.columns.map(Self.header)

@@ -21,6 +21,8 @@ struct TrainRun<Scalar: BLASScalar> {
     var output: OutputOptions { command.output }
 
     func run() throws {
+        let plan = try plan()
+        if plan.data.isSparse { return try SparseTrainRun<Scalar>(command: command, plan: plan).run() }
         try agreed {
             if let r = output.resume, !FileManager.default.fileExists(atPath: r) {
                 throw DataError(.io, file: r, "cannot resume: no such checkpoint file")
@@ -29,7 +31,7 @@ struct TrainRun<Scalar: BLASScalar> {
             try OutputPath.checkAll([(output.output, "--output"), (output.metrics, "--metrics"),
                                      (output.plot, "--plot"), (output.checkpoint, "--checkpoint")], json: output.json)
         }
-        let prepared = try plan().prepare(Scalar.self, dataParallel: group?.settings)
+        let prepared = try plan.prepare(Scalar.self, dataParallel: group?.settings)
         try loop(prepared.makeOptimizer(), prepared: prepared)
     }
 

@@ -93,30 +93,15 @@ public struct PreparedRun<Scalar: BLASScalar> {
     init(plan: RunPlan, dataParallel: DataParallel?) throws {
         self.plan = plan
         self.dataParallel = dataParallel
-        let embedded = plan.isBuiltInProblem
         let setup = try TrainingSetup<Scalar>(data: plan.data, model: plan.model, preparation: plan.preparation, dataParallel: dataParallel)
         self.setup = setup
-        let n = setup.train.sampleCount
-        let batchSize = plan.batchSize ?? .size(embedded ? EmbeddedProblem.batchSize : 32)
-        let epochs = plan.epochs ?? (embedded ? EmbeddedProblem.epochs : 20)
-        let b = batchSize.resolved(sampleCount: n)
-        batch = b
-        // Sharded: each process takes B/N of its n local samples per update (the trainer checks B is a multiple of N).
-        let localBatch = dataParallel.map { Swift.max(1, $0.localBatchSize(batchSize, sampleCount: n)) } ?? b
-        self.localBatch = localBatch
-        let batchesPerEpoch = BatchSampler.batchesPerEpoch(sampleCount: n, batchSize: localBatch, dropLast: plan.dropLast)
-        guard batchesPerEpoch >= 1 else { throw TrainingError("--drop-last with batch size \(b) leaves no batch of \(n) samples") }
-
+        let batching = try plan.batching(sampleCount: setup.train.sampleCount, dataParallel: dataParallel)
+        (batch, localBatch) = (batching.batch, batching.localBatch)
         let agree: (() throws -> SupervisedObjective<Scalar>) throws -> SupervisedObjective<Scalar> = { body in
             try dataParallel.map { try $0.communicator.agree(body) } ?? body()
         }
-        let objective = try agree { try setup.objective(maximumBatchSize: b, threads: plan.threads) }
+        let objective = try agree { try setup.objective(maximumBatchSize: batching.batch, threads: plan.threads) }
         self.objective = objective
-        let hasValidation = setup.validation != nil
-        let binary = ClassificationMetrics(outputCount: objective.model.outputCount).isBinary
-        for q in [plan.scheduleMetric, plan.earlyStopping?.monitor].compactMap({ $0 }) {
-            try Self.check(q, loss: setup.loss, binary: binary)
-        }
         validation = setup.validation.map { v in
             // Weighted by the validation rows' sample and class weights (scikit-learn's `score(X, y, sample_weight)`).
             guard let dataParallel else { return objective.evaluator(x: v.x, y: v.y, weights: v.weights) }
@@ -124,92 +109,21 @@ public struct PreparedRun<Scalar: BLASScalar> {
             let vw = Self.ownWeights(v.weights, rows: v.sampleCount, dataParallel)
             return { p in try objective.evaluate(parameters: p, x: vx, y: vy, weights: vw, over: dataParallel.communicator) }
         }
-
-        // The learning rate: given, the optimizer's default, or the range test's suggestion.
-        var rate: Double
-        var note: String? = nil
-        var peak: SchedulePeak? = nil
-        switch plan.learningRate {
-        case .given(let lr): rate = lr
-        case .optimizerDefault: rate = plan.optimizer.defaultLearningRate
-        case .rangeTest(let test):
-            // A sweep that stops within its first tenth (the loss blew up at rates far below the
-            // sweep's start: unscaled data) is run again, lower: from start/10⁴ up to where it stopped.
-            var sweep = test, retried = ""
-            var result = try Self.rangeTest(sweep, setup: setup, objective: objective, plan: plan, dataParallel: dataParallel,
-                                            batch: b, localBatch: localBatch)
-            for _ in 0..<2 {
-                guard case .unreliable = result.consensus().suggestion, result.stop != .completed,
-                      result.learningRates.count < sweep.sweep.iterations / 5, let stopRate = result.learningRates.last else { break }
-                sweep.sweep = try LRSweep(start: sweep.sweep.start / 1e4, end: stopRate, iterations: sweep.sweep.iterations,
-                                          spacing: sweep.sweep.spacing)
-                retried = "; swept again from \(sweep.sweep.start) to \(stopRate), as the loss blew up at once (unscaled features? "
-                    + "try --standardize all)"
-                result = try Self.rangeTest(sweep, setup: setup, objective: objective, plan: plan, dataParallel: dataParallel,
-                                            batch: b, localBatch: localBatch)
-            }
-            let consensus = result.consensus()
-            switch consensus.suggestion {
-            case .rate(let lr, _):
-                rate = lr
-                note = consensus.note + retried
-            case .unreliable(let reason):
-                throw TrainingError("--lr auto: the range test gave no reliable suggestion: \(reason)\(retried); run `descent lr-find --plot lr.svg` "
-                                    + "to see the curve, or give --lr")
-            }
-            // The rate goes to the schedule by value: its base, and the peak of a cyclic or
-            // one-cycle schedule without max= (starting at max/4, Smith's rule).
-            peak = SchedulePeak(max: rate, divisor: 4)
+        let facts = RunSchedule<Scalar>.DataFacts(
+            sampleCount: setup.train.sampleCount, hasValidation: setup.validation != nil, loss: setup.loss,
+            binary: ClassificationMetrics(outputCount: objective.model.outputCount).isBinary, digest: setup.dataDigest,
+            description: setup.dataDescription, shape: setup.shape, initialDescription: setup.initialDescription,
+            initialParameters: setup.initialParameters, weights: setup.weights)
+        let pieces = try RunSchedule<Scalar>(plan: plan, data: facts, batching: batching, dataParallel: dataParallel) { test in
+            try Self.rangeTest(test, setup: setup, objective: objective, plan: plan, dataParallel: dataParallel,
+                               batch: batching.batch, localBatch: batching.localBatch)
         }
-        learningRate = rate
-        rangeTestNote = note
-        var text = try plan.schedule.map {
-            try Self.plateauText($0, following: plan.scheduleMetric ?? (hasValidation ? .validationLoss : .trainingLoss))
-        }
-        if text == nil, embedded, epochs * batchesPerEpoch > 0, case .optimizerDefault = plan.learningRate {
-            text = EmbeddedProblem.schedule(updates: epochs * batchesPerEpoch)
-        }
-        let schedule = try text.map { try parseSchedule($0, baseLearningRate: rate, peak: peak) }
-        if peak != nil, let s = schedule { text = String(describing: s) }   // the values it took
-        scheduleText = text
-        scheduleWarning = schedule.flatMap { Self.scheduleLengthWarning($0, epochs: epochs, batchesPerEpoch: batchesPerEpoch,
-                                                                       samplesPerEpoch: Swift.min(n, localBatch * batchesPerEpoch)) }
-
-        // The schedule is the one source of every update's rate (a constant one without a schedule).
-        var configuration = TrainingConfiguration(
-            epochs: epochs, batchSize: batchSize, shuffle: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed,
-            schedule: try schedule ?? TrainingConfiguration.constant(rate),
-            scheduleMetric: plan.scheduleMetric, earlyStopping: plan.earlyStopping)
-        configuration.gradientClipping = plan.gradientClipping
-        configuration.toleranceStop = plan.toleranceStop
-        configuration.batchOrder = try plan.batchOrderFile.map { try BatchOrder.read(from: $0, sampleCount: n, epochs: epochs) }
-        self.configuration = configuration
-
-        var initialDigest: String? = nil
-        if let path = plan.model.initial, path != "zeros", path != "random" {
-            initialDigest = setup.initialParameters.withUnsafeBytes { XXH64.digest(of: $0).hex }
-        }
-        var distributedMode: String? = nil
-        if let d = dataParallel, d.sharding != .exact || d.synchronization != .everyStep {
-            // A plain run's checkpoint resumes under exact every-step data parallelism, and back.
-            distributedMode = "\(d.sharding.rawValue) \(d.synchronization)"
-        }
-        let header: String = switch plan.data.header { case .auto: "auto"; case .present: "present"; case .absent: "absent" }
-        var recipe = TrainingRecipe(
-            data: .init(path: plan.data.path, targetsPath: plan.data.targetsPath, targetColumns: plan.data.targetColumns.map(\.description),
-                        header: header, delimiter: String(plan.data.delimiter), dropNonfinite: plan.data.dropNonfinite,
-                        digest: setup.dataDigest, description: setup.dataDescription),
-            precision: Self.precision, model: "\(setup.shape)", loss: setup.loss.description,
-            initial: setup.initialDescription, initialDigest: initialDigest, optimizer: plan.optimizer, noBiasDecay: plan.noBiasDecay,
-            averageFrom: plan.averageFrom, learningRate: rate, schedule: text, scheduleMetric: plan.scheduleMetric?.rawValue,
-            batchSize: batchSize, epochs: epochs, shuffle: plan.shuffle, dropLast: plan.dropLast, seed: plan.preparation.seed,
-            validationSplit: plan.preparation.validationSplit, standardize: plan.preparation.standardize.rawValue,
-            earlyStopping: plan.earlyStopping.map { .init(patience: $0.patience, minDelta: $0.minDelta, monitor: $0.monitor?.rawValue) },
-            dataParallel: distributedMode, gradientClipping: plan.gradientClipping?.description)
-        recipe.weights = setup.weights
-        recipe.toleranceStop = plan.toleranceStop
-        recipe.batchOrder = configuration.batchOrder?.digest
-        self.recipe = recipe
+        learningRate = pieces.learningRate
+        rangeTestNote = pieces.rangeTestNote
+        scheduleText = pieces.scheduleText
+        scheduleWarning = pieces.scheduleWarning
+        configuration = pieces.configuration
+        recipe = pieces.recipe
     }
 
     /// The learning-rate range test from the start point, with the run's optimizer at multiplier 1,

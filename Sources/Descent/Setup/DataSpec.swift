@@ -33,6 +33,10 @@ public struct DataSpec: Sendable {
     /// Read pandas' unnamed leading index column as a feature (`CSVOptions.IndexColumnPolicy`;
     /// by default it is left out).
     public var keepIndexColumn = false
+    /// How an svmlight file's feature indices count (`SVMLightOptions.IndexBase`; scikit-learn's
+    /// `zero_based`, "auto" by default). A model file records the base its training data had, and
+    /// `predict`/`evaluate` read with it.
+    public var indexBase: SVMLightOptions.IndexBase = .auto
 
     public init(path: String?, targetsPath: String? = nil, targetColumns: [CSVColumn] = [.last], header: CSVOptions.Header = .auto,
                 delimiter: Character = ",", dropNonfinite: Bool = false) {
@@ -266,7 +270,7 @@ extension DataSpec {
         return result
     }
 
-    private func readTargetsFile<Scalar: BLASScalar>(_ path: String, as _: Scalar.Type) throws -> Matrix<Scalar> {
+    func readTargetsFile<Scalar: BLASScalar>(_ path: String, as _: Scalar.Type) throws -> Matrix<Scalar> {
         let url = URL(fileURLWithPath: path)
         if path.lowercased().hasSuffix(".npy") {
             return try NPYFile.read(url, as: Scalar.self)
