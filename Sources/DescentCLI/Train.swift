@@ -17,6 +17,8 @@ struct Train: ParsableCommand {
                         --epochs 30 --output model.json
           descent train --data x.npy --targets y.npy --model mlp --hidden 64,32 \\
                         --optimizer dog
+          descent train --data big.svm --loss logistic --optimizer adagrad \\
+                        --standardize features
           descent train --data d.csv --lr auto --schedule onecycle:steps=2000 \\
                         --metrics m.csv --plot loss.svg
           descent train --data d.csv --optimizer sgd_optimizer --momentum 0.9 \\
