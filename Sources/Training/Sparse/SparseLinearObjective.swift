@@ -61,9 +61,18 @@ public struct SparseLinearObjective<Scalar: BLASScalar>: Objective {
                                          gradient: UnsafeMutableBufferPointer<Scalar>, batch: Batch) -> Double {
         precondition(parameters.count == parameterCount && gradient.count == parameterCount,
                      "the model has \(parameterCount) parameters; got \(parameters.count) parameters and \(gradient.count) gradient elements")
+        gradient.update(repeating: 0)
+        return accumulateLossAndGradient(parameters: parameters, gradient: gradient, batch: batch)
+    }
+
+    /// `lossAndGradient` into a gradient that is already zero wherever the batch touches it (the
+    /// lazy trainer zeroes only the touched entries; `touchedCoordinates`).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func accumulateLossAndGradient(parameters: UnsafeBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
+                                   batch: Batch) -> Double {
         let b = batch.count
         precondition(b >= 1 && b <= maximumBatchSize, "batch of \(b) samples; the objective takes 1…\(maximumBatchSize)")
-        gradient.update(repeating: 0)
         let scale = 1 / Scalar(b)
         var total = 0.0
         var start = 0
