@@ -25,27 +25,34 @@ struct SparseTrainRun<Scalar: BLASScalar> {
         if let message = Self.unsupported(command) { throw CLIError(message) }
         try OutputPath.checkAll([(output.output, "--output"), (output.metrics, "--metrics"), (output.plot, "--plot")], json: output.json)
         let prepared = try plan.prepareSparse(Scalar.self)
-        try loop(prepared.makeOptimizer(), prepared: prepared)
-    }
-
-    func loop<Opt: Optimizer>(_ optimizer: Opt, prepared: SparsePreparedRun<Scalar>) throws where Opt.Scalar == Scalar {
-        let trainer = try Trainer(objective: prepared.objective, optimizer: optimizer, configuration: prepared.configuration,
-                                  validation: prepared.validation, initialParameters: prepared.setup.initialParameters)
         let report = TrainReport(json: output.json, quiet: output.quiet, hasValidation: prepared.validation != nil,
                                  isClassification: prepared.setup.loss.isClassification,
                                  watched: [training.monitor, training.scheduleMetric].compactMap { $0?.quantity })
         report.header(prepared)
         var bar = ProgressBar(enabled: !output.quiet && !output.json && Terminal.isTerminal(2), totalEpochs: prepared.configuration.epochs,
                               batchSize: prepared.batch, samplesPerEpoch: prepared.setup.train.sampleCount)
-        trainer.onStep = { p in bar.update(p); return .continue }
-        trainer.afterEpoch = { record, _ in
+        let result: TrainingResult<Scalar>
+        if prepared.lazyObstacle == nil {
+            result = try prepared.trainLazily { record in report.row(record) }
+        } else {
+            func dense<Opt: Optimizer>(_ optimizer: Opt) throws -> TrainingResult<Scalar> where Opt.Scalar == Scalar {
+                let trainer = try Trainer(objective: prepared.objective, optimizer: optimizer, configuration: prepared.configuration,
+                                          validation: prepared.validation, initialParameters: prepared.setup.initialParameters)
+                trainer.onStep = { p in bar.update(p); return .continue }
+                trainer.afterEpoch = { record, _ in
+                    bar.clear()
+                    report.row(record)
+                    return .continue
+                }
+                return try trainer.run()
+            }
+            result = try dense(prepared.makeOptimizer())
             bar.clear()
-            report.row(record)
-            return .continue
         }
-        let result = try trainer.run()
-        bar.clear()
+        try finish(result, prepared: prepared, report: report)
+    }
 
+    func finish(_ result: TrainingResult<Scalar>, prepared: SparsePreparedRun<Scalar>, report: TrainReport) throws {
         var divergence: String? = nil
         if case .diverged(let step, let reason) = result.stopReason { divergence = "training diverged at update \(step): \(reason)" }
         let evaluated = divergence == nil ? prepared.finalEvaluation(result.parameters) : nil

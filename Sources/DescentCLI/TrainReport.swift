@@ -55,14 +55,16 @@ struct TrainReport {
                shape: run.setup.shape, loss: run.setup.loss, initialDescription: run.setup.initialDescription,
                rangeTest: run.rangeTestNote.map { ("range test on the batch losses of the \(run.setup.train.sampleCount) training rows", $0) },
                scheduleWarning: run.scheduleWarning, notes: [run.setup.standardizationNote].compactMap { $0 },
-               processes: nil, resumedNote: nil)
+               processes: nil, resumedNote: nil,
+               updates: run.lazyObstacle.map { "dense, each O(parameters): lazy updates do not cover \($0)" }
+                   ?? "lazy, each O(non-zeros of its batch)")
     }
 
     /// The notes on stderr, then (with the table) the data, model and optimizer lines and the
     /// table's column headers.
     func header(recipe: TrainingRecipe, batch: Int, learningRate: Double, dataDescription: String, shape: ModelShape, loss: Loss,
                 initialDescription: String, rangeTest: (source: String, note: String)?, scheduleWarning: String?, notes: [String],
-                processes: String?, resumedNote: String?) {
+                processes: String?, resumedNote: String?, updates: String? = nil) {
         if let (source, note) = rangeTest {
             Terminal.note("--lr auto: \(source); suggests \(Format.number(learningRate)) (\(note))")
         }
@@ -76,6 +78,7 @@ struct TrainReport {
                      + (recipe.schedule.map { ", schedule \($0)" } ?? "")
                      + ", batch \(batch), \(recipe.epochs) epochs")
         if let p = processes { Terminal.out("processes: \(p)") }
+        if let u = updates { Terminal.out("updates:   \(u)") }
         var columns = ["epoch", "train loss"]
         columns += self.columns.map(Self.header)
         columns += ["lr", "updates", "seconds"]

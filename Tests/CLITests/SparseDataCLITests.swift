@@ -115,6 +115,25 @@ import Descent
         #expect(e.status != 0 && e.stderr.contains("--targets"), "a .npz file holds no targets: \(e.stderr)")
     }
 
+    /// Lazy updates (AdaGrad, RMSProp, Adam, AdamW) train the model of the dense updates, which
+    /// the run takes when a setting needs every coordinate (here early stopping, which changes
+    /// nothing else as the patience is never used up): the header says which, and the two agree.
+    @Test(arguments: ["rmsprop:centered,momentum=0.5,weight_decay=0.01", "adamw:amsgrad", "adam:weight_decay=0.01"])
+    func lazyAndDenseUpdatesAgree(_ optimizer: String) throws {
+        let dir = try TempDirectory()
+        _ = try Self.files(in: dir)
+        let flags = ["--loss", "logistic", "--optimizer", optimizer, "--lr", "0.01", "--epochs", "3", "--batch-size", "8",
+                     "--validation-split", "0.2", "--schedule", "cosine:T=3,unit=epoch"]
+        let lazy = try CLI.run(["train", "--data", "train.svm", "--output", "lazy.json"] + flags, in: dir.url)
+        let dense = try CLI.run(["train", "--data", "train.svm", "--output", "dense.json", "--early-stopping", "50"] + flags, in: dir.url)
+        #expect(lazy.status == 0 && dense.status == 0, "\(lazy.stderr)\(dense.stderr)")
+        #expect(lazy.stdout.contains("updates:   lazy, each O(non-zeros of its batch)"), "\(lazy.stdout)")
+        #expect(dense.stdout.contains("updates:   dense, each O(parameters): lazy updates do not cover early stopping"), "\(dense.stdout)")
+        #expect(Self.maxDifference(try Self.weights(dir.path("lazy.json")), try Self.weights(dir.path("dense.json"))) < 1e-13)
+        let sgd = try CLI.run(["train", "--data", "train.svm", "--optimizer", "sgd", "--epochs", "1"], in: dir.url)
+        #expect(sgd.stdout.contains("updates:   dense, each O(parameters): lazy updates do not cover the optimizer sgd"), "\(sgd.stdout)")
+    }
+
     @Test func unsupportedSettingsAndBadFilesAreClearErrors() throws {
         let dir = try TempDirectory()
         _ = try Self.files(in: dir)

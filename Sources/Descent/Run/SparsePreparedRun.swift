@@ -75,6 +75,30 @@ public struct SparsePreparedRun<Scalar: BLASScalar> {
         return try test.run(objective: &rangeObjective, optimizer: &optimizer, parameters: &parameters, sampler: &sampler)
     }
 
+    /// Why this run's updates are dense (every coordinate: O(parameters) per update, through
+    /// `Trainer`), or nil when they are lazy (`LazySparseTraining`: O(non-zeros of the batch) per
+    /// update, the same result to rounding): AdaGrad, RMSProp, Adam and AdamW have a lazy form, without
+    /// iterate averaging, early stopping, the tol stop, gradient clipping or a momentum-cycling schedule.
+    public var lazyObstacle: String? {
+        guard LazyAdaptive<Scalar>.optimizerNames.contains(plan.optimizer.name) else {
+            return "the optimizer \(plan.optimizer.name) (they cover \(LazyAdaptive<Scalar>.optimizerNames.joined(separator: ", ")))"
+        }
+        if plan.averageFrom != nil { return "iterate averaging" }
+        return LazySparseTraining<Scalar>.unsupported(configuration)
+    }
+
+    /// Trains with lazy updates (`lazyObstacle` must be nil), calling `afterEpoch` after each epoch.
+    public func trainLazily(afterEpoch: (EpochRecord) -> Void = { _ in }) throws -> TrainingResult<Scalar> {
+        let updates = configuration.epochs * BatchSampler.batchesPerEpoch(sampleCount: setup.train.sampleCount, batchSize: batch,
+                                                                          dropLast: configuration.dropLast)
+        var training: LazySparseTraining<Scalar>
+        do {
+            training = try LazySparseTraining(objective: objective, optimizer: try makeOptimizer(), initialParameters: setup.initialParameters,
+                                              reservingSteps: Swift.min(updates, 1 << 24))
+        } catch let e as LazyOptimizerError { throw TrainingError(e.description) }
+        return try training.run(configuration, validation: validation, afterEpoch: afterEpoch)
+    }
+
     /// Trains from the start point, with no hooks, and returns the result.
     public func run() throws -> TrainingResult<Scalar> {
         func train<Opt: Optimizer>(_ o: Opt) throws -> TrainingResult<Scalar> where Opt.Scalar == Scalar {

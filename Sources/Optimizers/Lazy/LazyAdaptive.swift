@@ -81,6 +81,9 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
 
     public var parameterCount: Int { done.count }
 
+    /// The registry names of the optimizers with a lazy form.
+    public static var optimizerNames: [String] { ["adagrad", "rmsprop", "adam", "adamw"] }
+
     /// Whether a zero-gradient update leaves coordinate i's parameter and state unchanged (skipped).
     @inline(__always)
     func zeroUpdateIsIdentity(group: Int) -> Bool {
