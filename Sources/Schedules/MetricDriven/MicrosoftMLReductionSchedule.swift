@@ -25,7 +25,8 @@ public struct MicrosoftMLReductionSchedule: LearningRateSchedule, Equatable, Cus
     public let ratio: Double
     /// N, the epochs between periodic reductions.
     public let frequency: Int
-    /// ρ, the relative fall of the loss below which an epoch reduces (0: off).
+    /// ρ: an epoch whose loss fell by less than ρ·|the previous loss| reduces the rate; with ρ = 0, an epoch
+    /// whose loss rose does.
     public let errorRatio: Double
 
     /// Always `.epoch`: one step and one metric per epoch.

@@ -13,8 +13,8 @@ public struct Standardization: Codable, Sendable, Equatable {
     /// sⱼ, one per column.
     public var scales: [Double]
 
-    /// A transform with these means and scales; throws a `TrainingDataError` when the counts differ or a value
-    /// is not usable.
+    /// A transform with these means and scales; throws a `TrainingDataError` when their counts differ, a
+    /// mean is not finite or a scale is not positive and finite.
     public init(means: [Double], scales: [Double]) throws {
         guard means.count == scales.count else {
             throw TrainingDataError("standardisation has \(means.count) means but \(scales.count) scales")
