@@ -48,6 +48,28 @@ experiment:
 readme-table:
 	DESCENT_UPDATE_README=1 $(SWIFT) test --filter ReadmeOptimizerTableTests
 
+# The DocC documentation of the Descent library (Sources/Descent/Descent.docc: articles, the tutorial
+# and the Descent module's symbols), as a static website in .build/docs (open .build/docs/index.html
+# through a web server, or `swift package --disable-sandbox preview-documentation --target Descent`).
+# Warnings (a broken symbol or article link) are errors.
+DOCS_OUTPUT ?= .build/docs
+.PHONY: docs docs-table doc-coverage
+docs:
+	@scripts/ensure-system-packages.sh
+	$(SWIFT) package --allow-writing-to-directory $(DOCS_OUTPUT) generate-documentation --target Descent \
+	  --warnings-as-errors --disable-indexing --transform-for-static-hosting --output-path $(DOCS_OUTPUT)
+
+# Rewrites the optimizer table of the DocC article "Choosing an optimizer" from the registry.
+docs-table:
+	DESCENT_UPDATE_DOCS=1 $(SWIFT) test --filter DocCOptimizerTableTests
+
+# Doc-comment coverage of the Descent product's public symbols (scripts/doc-coverage.py): prints
+# the documented and undocumented counts, lists the undocumented symbols, fails if there is one.
+doc-coverage:
+	@scripts/ensure-system-packages.sh
+	$(SWIFT) package dump-symbol-graph --skip-synthesized-members
+	python3 scripts/doc-coverage.py
+
 # The man page, from the command's own help (swift-argument-parser's generate-manual plugin):
 # writes man/descent.1 (view it with `man -l man/descent.1`; MULTI=1 for one page per subcommand).
 .PHONY: man

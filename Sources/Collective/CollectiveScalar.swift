@@ -7,7 +7,10 @@ public protocol CollectiveScalar: BinaryFloatingPoint, Sendable {
 
 /// The element types a collective can carry.
 public enum CollectiveScalarKind: Sendable {
-    case float32, float64
+    /// 32-bit IEEE floats (`Float`).
+    case float32
+    /// 64-bit IEEE floats (`Double`).
+    case float64
 }
 
 extension Float: CollectiveScalar {

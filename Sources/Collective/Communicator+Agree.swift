@@ -21,7 +21,9 @@ extension Communicator {
 
 /// Other processes of a run failed (each reports its own error).
 public struct PeerFailure: Error, CustomStringConvertible, Equatable, Sendable {
+    /// The ranks of the processes that failed.
     public var ranks: [Int]
+    /// A failure of the processes `ranks`.
     public init(ranks: [Int]) { self.ranks = ranks }
     public var description: String {
         "process\(ranks.count == 1 ? "" : "es") \(ranks.map(String.init).joined(separator: ", ")) of the distributed run failed "

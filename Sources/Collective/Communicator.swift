@@ -80,6 +80,8 @@ extension Communicator {
 /// Why a collective operation failed: the transport's error text and code.
 public struct CommunicatorError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String
+    /// The transport's error code (-1 when it gave none).
     public var code: Int32
+    /// An error with the transport's text and code.
     public init(_ description: String, code: Int32 = -1) { self.description = description; self.code = code }
 }

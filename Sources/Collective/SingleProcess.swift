@@ -2,6 +2,7 @@
 /// This is what a trainer uses when it is not distributed, so that a data-parallel code path run
 /// on one process computes exactly what the plain one does.
 public final class SingleProcess: Communicator {
+    /// The one-process communicator.
     public init() {}
     public var rank: Int { 0 }
     public var size: Int { 1 }

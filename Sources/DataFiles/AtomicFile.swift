@@ -42,7 +42,9 @@ public enum AtomicFile {
             }
         }
 
+        /// Appends `data` to the temporary file.
         public func write(_ data: Data) throws { try data.withUnsafeBytes { try write($0) } }
+        /// Appends `text` as UTF-8 to the temporary file.
         public func write(_ text: String) throws { try write(Data(text.utf8)) }
     }
 

@@ -10,6 +10,7 @@ public enum CRC32C {
         return r
     }
 
+    /// The CRC-32C (Castagnoli) of `bytes`.
     public static func checksum<Bytes: Sequence>(_ bytes: Bytes) -> UInt32 where Bytes.Element == UInt8 {
         table.withUnsafeBufferPointer { t in
             var crc: UInt32 = 0xFFFF_FFFF

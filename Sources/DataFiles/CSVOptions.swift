@@ -2,8 +2,11 @@ import LinearAlgebra
 
 /// A column of a CSV file, chosen by header name, by 0-based index, or as the last column.
 public enum CSVColumn: Sendable, Hashable, CustomStringConvertible {
+    /// The column whose header field is this name.
     case name(String)
+    /// The column at this 0-based index.
     case index(Int)
+    /// The file's last column.
     case last
 
     public var description: String {
@@ -19,18 +22,37 @@ public enum CSVColumn: Sendable, Hashable, CustomStringConvertible {
 public struct CSVOptions: Sendable {
     /// Whether the first record holds column names. `.auto` takes it as a header when any of its
     /// fields is not a number (so a first data row with an empty cell is also taken as a header).
-    public enum Header: Sendable { case present, absent, auto }
+    public enum Header: Sendable {
+        /// The first record is a header.
+        case present
+        /// Every record is data.
+        case absent
+        /// A header when one of its fields is not a number.
+        case auto
+    }
 
     /// What to do with a NaN or ±Inf cell in a used column: throw (default), or drop the row and
     /// count it in `CSVTable.droppedRows`.
-    public enum NonFinitePolicy: Sendable { case error, dropRows }
+    public enum NonFinitePolicy: Sendable {
+        /// Throw a `DataError` naming the cell.
+        case error
+        /// Drop the row.
+        case dropRows
+    }
 
     /// What to do with an empty cell (only spaces or tabs, or `""`) in a used column, which is how
     /// pandas and spreadsheets write a missing value: throw (default); drop the row (counted in
     /// `CSVTable.droppedRows` and `CSVTable.droppedForMissing`); or keep it as NaN in a feature
     /// column, counted in `CSVTable.missingCounts`, for an imputer to fill (`MissingValueFill`). A
     /// missing target cannot be filled: with `.keepAsNaN` an empty target cell is an error.
-    public enum MissingPolicy: Sendable { case error, dropRows, keepAsNaN }
+    public enum MissingPolicy: Sendable {
+        /// Throw a `DataError` naming the cell.
+        case error
+        /// Drop the row.
+        case dropRows
+        /// Keep a feature cell as NaN for an imputer to fill.
+        case keepAsNaN
+    }
 
     /// pandas' `DataFrame.to_csv()` writes the row index as a first column with an empty header
     /// name (read back, it is named `Unnamed: 0`, and writing that frame again adds another index
@@ -38,8 +60,14 @@ public struct CSVOptions: Sendable {
     /// one is chosen by name or index as a feature or a target, or is a feature of the model
     /// (`modelFeatureNames`); `CSVTable.skippedIndexColumns` tells how many. `.keep` reads them
     /// like any other column.
-    public enum IndexColumnPolicy: Sendable { case skip, keep }
+    public enum IndexColumnPolicy: Sendable {
+        /// Leave pandas' index columns out of the features.
+        case skip
+        /// Read them like any other column.
+        case keep
+    }
 
+    /// Whether the first record is a header (detected by default).
     public var header: Header
     /// One ASCII byte: `,` `;` tab `|` …
     public var delimiter: Character
@@ -53,8 +81,11 @@ public struct CSVOptions: Sendable {
     /// Columns that are neither features nor targets (never parsed); one that is also chosen as
     /// a feature or a target is an error.
     public var ignoredColumns: [CSVColumn]
+    /// What to do with NaN or ±Inf in a used column.
     public var nonFinite: NonFinitePolicy
+    /// What to do with an empty cell in a used column.
     public var missing: MissingPolicy = .error
+    /// Whether pandas' unnamed leading index columns are left out (the default) or read.
     public var indexColumn: IndexColumnPolicy = .skip
     /// A column of per-sample weights (`CSVTable.weights`); neither a feature nor a target.
     public var weightColumn: CSVColumn? = nil
@@ -65,6 +96,8 @@ public struct CSVOptions: Sendable {
     /// are taken by position, as in a file without a header).
     public var modelFeatureNames: [String]? = nil
 
+    /// Options with the given header mode, delimiter and quote (each one ASCII character, distinct), columns
+    /// and non-finite policy.
     public init(header: Header = .auto, delimiter: Character = ",", quote: Character = "\"",
                 targetColumns: [CSVColumn] = [.last], featureColumns: [CSVColumn]? = nil,
                 ignoredColumns: [CSVColumn] = [], nonFinite: NonFinitePolicy = .error) {
@@ -79,10 +112,13 @@ public struct CSVOptions: Sendable {
 
 /// What a CSV file held: `features` is n×d, `targets` n×k (k = number of target columns).
 public struct CSVTable<Scalar: BLASScalar> {
+    /// The feature columns, n × d.
     public var features: Matrix<Scalar>
+    /// The target columns, n × k.
     public var targets: Matrix<Scalar>
     /// Header names, or `column <index>` for a file without a header.
     public var featureNames: [String]
+    /// The target columns' names, as for `featureNames`.
     public var targetNames: [String]
     /// Rows dropped for NaN/Inf (`NonFinitePolicy.dropRows`) or for an empty cell
     /// (`MissingPolicy.dropRows`).
@@ -97,6 +133,7 @@ public struct CSVTable<Scalar: BLASScalar> {
     /// The values of `CSVOptions.weightColumn`, one per row, or nil.
     public var weights: [Scalar]? = nil
 
+    /// A table of these matrices and names.
     public init(features: Matrix<Scalar>, targets: Matrix<Scalar>, featureNames: [String], targetNames: [String], droppedRows: Int = 0) {
         precondition(features.rows == targets.rows, "features \(features.shape) and targets \(targets.shape) differ in rows")
         self.features = features; self.targets = targets

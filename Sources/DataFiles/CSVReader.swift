@@ -25,8 +25,11 @@ import LinearAlgebra
 /// rows to the caller (as `NPYFile` does: in order, every block but the last a multiple of 64 rows)
 /// while they are in cache.
 public enum CSVReader {
+    /// The callback of `read(_:as:options:visitingRows:)` (see `NPYFile.RowVisitor`).
     public typealias RowVisitor<Scalar: BLASScalar> = NPYFile.RowVisitor<Scalar>
 
+    /// Reads the file at `url` into features and targets as `options` say; problems are `DataError`s with the
+    /// line and column.
     public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self,
                                                 options: CSVOptions = CSVOptions()) throws -> CSVTable<Scalar> {
         try read(url, as: Scalar.self, options: options, visitingRows: { _, _, _ in })
@@ -34,6 +37,7 @@ public enum CSVReader {
 
     // The generic entry checks the scalar type at run time and jumps to these specialisations;
     // callers in other modules would otherwise run the unspecialised parser (about half as fast).
+    /// `read(_:as:options:)`, handing each block of finished rows to `visit` while they are in cache.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self,

@@ -19,15 +19,21 @@ import Foundation
 /// states as typed `{kind, version, payload}` envelopes) and format 2 (before the checksum) are
 /// refused with a message naming them.
 public struct CheckpointDocument<State: Codable & Sendable>: Codable, Sendable {
+    /// The format this version writes and reads (3).
     public static var currentFormatVersion: Int { 3 }
 
     /// "crc32c:…" as read from the file or written by `encoded()`; set by encoding, not by hand.
     public var checksum: String = Self.checksumPlaceholder
+    /// The file's format version; only `currentFormatVersion` is read.
     public var formatVersion: Int
+    /// The digest of the run's settings and data; a resume must match it.
     public var configurationFingerprint: String
+    /// The point the run would return now, as a model document.
     public var model: ModelDocument
+    /// The training loop's state.
     public var state: State
 
+    /// A checkpoint of `model` and `state` under `configurationFingerprint`.
     public init(model: ModelDocument, state: State, configurationFingerprint: String, formatVersion: Int = 3) {
         self.formatVersion = formatVersion; self.model = model; self.state = state
         self.configurationFingerprint = configurationFingerprint
@@ -113,6 +119,8 @@ public struct CheckpointDocument<State: Codable & Sendable>: Codable, Sendable {
         return document
     }
 
+    /// Throws a `DataError` naming `file` when the format version is not the current one or the model document
+    /// is invalid.
     public func validate(file: String) throws {
         try JSONSupport.checkVersion(formatVersion, current: Self.currentFormatVersion, what: "checkpoint", file: file)
         try model.validate(file: file)

@@ -45,15 +45,25 @@ import LinearAlgebra
 /// ```
 /// A layer maps a row `x` (1×inputs) to `x·W + b` (1×outputs).
 public struct ModelDocument: Codable, Equatable, Sendable {
+    /// The format version this version writes and reads (1).
     public static let currentFormatVersion = 1
 
-    public enum Kind: String, Codable, Sendable, CaseIterable { case linear, mlp }
+    /// The model's kind: `linear` or `mlp`.
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// A linear model: one layer.
+        case linear
+        /// A multilayer perceptron with ReLU hidden layers.
+        case mlp
+    }
 
+    /// One affine layer: y = x·weights + bias.
     public struct Layer: Codable, Equatable, Sendable {
         /// Row-major, inputs × outputs.
         public var weights: [[Double]]
+        /// One bias per output; nil for a linear model without an intercept.
         public var bias: [Double]?
 
+        /// A layer of these weights (inputs × outputs) and biases.
         public init(weights: [[Double]], bias: [Double]?) { self.weights = weights; self.bias = bias }
 
         /// From an inputs × outputs matrix (values widened to `Double` exactly).
@@ -67,48 +77,74 @@ public struct ModelDocument: Codable, Equatable, Sendable {
             Matrix(weights.map { $0.map { Scalar($0) } })
         }
 
+        /// The biases in `Scalar`, nil when the layer has none.
         public func biasVector<Scalar: BLASScalar>(as _: Scalar.Type = Scalar.self) -> [Scalar]? {
             bias?.map { Scalar($0) }
         }
     }
 
+    /// The standardisation statistics: (x − mean)/scale for the features, and, when the targets were
+    /// standardised too, their means and scales.
     public struct Standardization: Codable, Equatable, Sendable {
+        /// One mean per feature.
         public var featureMeans: [Double]
+        /// One scale per feature.
         public var featureScales: [Double]
+        /// One mean per target, nil when the targets were not standardised.
         public var targetMeans: [Double]?
+        /// One scale per target, nil when the targets were not standardised.
         public var targetScales: [Double]?
 
+        /// Statistics with these values.
         public init(featureMeans: [Double], featureScales: [Double], targetMeans: [Double]? = nil, targetScales: [Double]? = nil) {
             self.featureMeans = featureMeans; self.featureScales = featureScales
             self.targetMeans = targetMeans; self.targetScales = targetScales
         }
     }
 
+    /// The fill of missing feature values fitted in training.
     public struct MissingValues: Codable, Equatable, Sendable {
         /// "mean" or "zero" (`MissingValueFill.Strategy`).
         public var strategy: String
+        /// One fill value per feature.
         public var values: [Double]
+        /// A fill by `strategy` with these values.
         public init(strategy: String, values: [Double]) { self.strategy = strategy; self.values = values }
     }
 
+    /// The file's format version; readers refuse any other than `currentFormatVersion`.
     public var formatVersion: Int
+    /// Linear model or MLP.
     public var kind: Kind
+    /// The number of features the model takes.
     public var inputCount: Int
+    /// The number of outputs.
     public var outputCount: Int
+    /// The hidden layers' widths, input side first (empty for a linear model).
     public var hiddenSizes: [Int]
+    /// The hidden layers' activation (`relu`); nil for a linear model.
     public var activation: String?
+    /// The affine layers, input side first.
     public var layers: [Layer]
+    /// The standardisation statistics, nil when nothing was standardised.
     public var standardization: Standardization?
     /// How missing feature values were filled in training, and with what (see the schema above).
     public var missingValues: MissingValues? = nil
+    /// One name per feature, or empty.
     public var featureNames: [String]
+    /// One name per output, or empty.
     public var targetNames: [String]
     /// The label value of each class in the data (see the schema above), or nil.
     public var classLabels: [Double]?
+    /// The loss's text form (`squared-error`, `huber:<δ>`, `absolute-error`, `logistic`,
+    /// `softmax-cross-entropy`).
     public var loss: String
+    /// Free-form strings recording how the model was trained.
     public var training: [String: String]
+    /// The program that wrote the file, and its version.
     public var createdBy: String
 
+    /// A document with every field given (the format version defaults to the current one).
     public init(kind: Kind, inputCount: Int, outputCount: Int, hiddenSizes: [Int] = [], activation: String? = nil,
                 layers: [Layer], standardization: Standardization? = nil, featureNames: [String] = [],
                 targetNames: [String] = [], classLabels: [Double]? = nil, loss: String, training: [String: String] = [:],

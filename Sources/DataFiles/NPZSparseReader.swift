@@ -9,6 +9,7 @@ import LinearAlgebra
 /// `SparseMatrix`'s initialisers check them; problems are `DataError`s naming the file (and the
 /// member).
 public enum NPZSparseReader {
+    /// Reads the `.npz` file at `url` into a CSR matrix.
     public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self) throws -> SparseMatrix<Scalar> {
         let data = try InputFile.read(url.path, limit: Int.max)
         return try data.withUnsafeBytes { try parse($0, file: url.path, as: Scalar.self) }

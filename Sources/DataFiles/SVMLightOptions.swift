@@ -4,8 +4,16 @@ import LinearAlgebra
 public struct SVMLightOptions: Sendable, Equatable {
     /// How feature indices count. `.auto` is scikit-learn's `zero_based="auto"`: the file is
     /// 1-based unless it holds an index 0 (or no feature at all).
-    public enum IndexBase: Sendable, Equatable { case zeroBased, oneBased, auto }
+    public enum IndexBase: Sendable, Equatable {
+        /// Index 0 is the first column.
+        case zeroBased
+        /// Index 1 is the first column.
+        case oneBased
+        /// 1-based unless the file holds an index 0 (or no feature).
+        case auto
+    }
 
+    /// How feature indices count (`.auto` by default).
     public var indexBase: IndexBase
     /// The feature count (matrix width) to use instead of the largest index + 1; a file with a
     /// larger index is an error. Nil: from the file.
@@ -14,6 +22,8 @@ public struct SVMLightOptions: Sendable, Equatable {
     /// `SVMLightData.labelLists`, each sorted, as scikit-learn's `multilabel=True` does.
     public var multilabel: Bool
 
+    /// Options with these settings; by default scikit-learn's: indices detected, width from the file, one label
+    /// per line.
     public init(indexBase: IndexBase = .auto, featureCount: Int? = nil, multilabel: Bool = false) {
         self.indexBase = indexBase; self.featureCount = featureCount; self.multilabel = multilabel
     }

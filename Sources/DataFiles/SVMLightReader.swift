@@ -27,6 +27,7 @@ import LinearAlgebra
 /// The file is streamed in 1 MiB chunks; lines are parsed in place (a line across a chunk
 /// boundary is moved to the front of the buffer, which grows for a line longer than itself).
 public enum SVMLightReader {
+    /// Reads the svmlight file at `url`, streaming it in chunks.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public static func read<Scalar: BLASScalar>(_ url: URL, as _: Scalar.Type = Scalar.self,

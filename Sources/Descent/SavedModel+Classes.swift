@@ -21,6 +21,8 @@ extension SavedModel {
     /// print them with up to 17 significant digits.
     public var classNames: [String] { classValues.map(Self.labelText) }
 
+    /// A class label as text: a whole number below 10¹⁵ in magnitude without a decimal point, any other value
+    /// as Swift's `description` prints it.
     public static func labelText(_ v: Double) -> String {
         if v == v.rounded() && abs(v) < 1e15 { return String(Int64(v)) }
         return "\(v)"

@@ -21,11 +21,15 @@ import Training
 /// target transform and no feature transform stores the identity for the features (means 0,
 /// scales 1, which leaves every value unchanged), and reading it back gives that identity.
 public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
+    /// The model's kind and layer sizes.
     public var shape: ModelShape
     /// θ, `shape`'s parameter count, in the layout above.
     public var parameters: [Scalar]
+    /// The loss the model was trained with (it decides whether outputs are logits).
     public var loss: Loss
+    /// The features' standardisation, applied before the model; nil when the features were not standardised.
     public var featureStandardization: Standardization?
+    /// The targets' standardisation, undone on the outputs; nil when the targets were not standardised.
     public var targetStandardization: Standardization?
     /// One name per input, or [] (names of another count are not stored).
     public var featureNames: [String]
@@ -43,6 +47,8 @@ public struct SavedModel<Scalar: BLASScalar>: Sendable, Equatable {
     /// The program that wrote the file and its version.
     public var createdBy: String
 
+    /// A model of `shape` with flat `parameters` (the model's own layout), trained with `loss`; the other
+    /// fields are optional.
     public init(shape: ModelShape, parameters: [Scalar], loss: Loss,
                 featureStandardization: Standardization? = nil, targetStandardization: Standardization? = nil,
                 featureNames: [String] = [], targetNames: [String] = [], classLabels: [Double]? = nil,

@@ -20,13 +20,16 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
         public var targetColumns: [String]
         /// CSV reading: header mode and delimiter.
         public var header: String
+        /// The CSV delimiter.
         public var delimiter: String
+        /// Whether rows holding NaN or ±Inf were dropped.
         public var dropNonfinite: Bool
         /// XXH64 of the data as read (`DataScan.digest`).
         public var digest: String
         /// One line about the data, for reports and model files.
         public var description: String
 
+        /// A description of the training data.
         public init(path: String?, targetsPath: String?, targetColumns: [String], header: String, delimiter: String,
                     dropNonfinite: Bool, digest: String, description: String) {
             self.path = path; self.targetsPath = targetsPath; self.targetColumns = targetColumns; self.header = header
@@ -36,40 +39,57 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
 
     /// Early stopping as the run was asked for it.
     public struct Stopping: Codable, Equatable, Sendable {
+        /// Epochs without improvement before stopping.
         public var patience: Int
+        /// The smallest change that counts as an improvement.
         public var minDelta: Double
+        /// The monitored quantity's name; nil for the default.
         public var monitor: String?
+        /// Early stopping with these settings.
         public init(patience: Int, minDelta: Double, monitor: String?) {
             self.patience = patience; self.minDelta = minDelta; self.monitor = monitor
         }
     }
 
+    /// Where the data comes from, and its digest.
     public var data: DataSource
     /// "float" or "double".
     public var precision: String
     /// The model (`ModelShape`'s description) and the loss's text form.
     public var model: String
+    /// The loss's text form.
     public var loss: String
     /// "zeros", "random (seed 3)" or "from model.json", with the digest of a start read from a file.
     public var initial: String
+    /// The digest of a start point read from a model file; nil otherwise.
     public var initialDigest: String?
+    /// The optimizer and its fields.
     public var optimizer: OptimizerSettings
     /// Options that apply to every optimizer.
     public var noBiasDecay: Bool
+    /// The update from which iterates are averaged (`PolynomialAveraging`); nil for no averaging.
     public var averageFrom: Int?
     /// The base learning rate (the schedule's, or the constant rate).
     public var learningRate: Double
     /// The schedule's text form (`parseSchedule`), nil for a constant rate.
     public var schedule: String?
+    /// What a metric-driven schedule reads, nil for the default.
     public var scheduleMetric: String?
+    /// The batch size as asked for.
     public var batchSize: BatchSize
+    /// The number of epochs (not part of the fingerprint).
     public var epochs: Int
+    /// How batches are drawn each epoch.
     public var shuffle: ShuffleMode
+    /// Whether an epoch's last, short batch is left out.
     public var dropLast: Bool
+    /// The sampler's seed.
     public var seed: UInt64
+    /// The fraction of rows held out for validation.
     public var validationSplit: Double
     /// none, features or all.
     public var standardize: String
+    /// Early stopping, nil for none.
     public var earlyStopping: Stopping?
     /// Data-parallel sharding and synchronisation (nil for a plain run or exact every-step, which
     /// resume each other).
@@ -84,6 +104,7 @@ public struct TrainingRecipe: Codable, Equatable, Sendable {
     /// XXH64 of a replayed batch order's indices (`BatchOrder.digest`), nil for the sampler's own shuffle.
     public var batchOrder: String? = nil
 
+    /// A recipe with every setting given.
     public init(data: DataSource, precision: String, model: String, loss: String, initial: String, initialDigest: String?,
                 optimizer: OptimizerSettings, noBiasDecay: Bool, averageFrom: Int?, learningRate: Double, schedule: String?,
                 scheduleMetric: String?, batchSize: BatchSize, epochs: Int, shuffle: ShuffleMode, dropLast: Bool, seed: UInt64,

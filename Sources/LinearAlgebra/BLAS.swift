@@ -36,6 +36,7 @@ public enum BLAS {
         yb.update(from: xb, count: x.count)
     }
 
+    /// `copy(_:_:)` from a mutable buffer: y ← x.
     @inlinable
     public static func copy<T: BLASScalar>(_ x: UnsafeMutableBufferPointer<T>, _ y: UnsafeMutableBufferPointer<T>) {
         copy(UnsafeBufferPointer(x), y)

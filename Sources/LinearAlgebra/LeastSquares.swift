@@ -1,6 +1,8 @@
 /// An error reported by LAPACK.
 public struct LAPACKError: Error, CustomStringConvertible, Equatable {
+    /// The LAPACK routine that failed, e.g. `dgelsd`.
     public let routine: String
+    /// LAPACK's `info`: −i when argument i was illegal, > 0 when the SVD did not converge.
     public let info: Int
     public var description: String {
         info < 0 ? "\(routine): argument \(-info) had an illegal value"
@@ -18,6 +20,7 @@ public struct LeastSquaresSolution<Scalar: BLASScalar>: Sendable {
     public var rank: Int
 }
 
+/// Exact least-squares fits through LAPACK.
 public enum LeastSquares {
     /// Solves `min ‖X·W + 1·bᵀ − Y‖_F` over `W` (and `b` when `intercept` is true) with LAPACK's
     /// SVD-based `?gelsd`, which returns the minimum-norm solution when `X` is rank-deficient.

@@ -41,5 +41,6 @@ extension Matrix {
         return y
     }
 
+    /// The matrix product lhs·rhs (`matmul`).
     public static func * (lhs: Matrix, rhs: Matrix) -> Matrix { lhs.matmul(rhs) }
 }

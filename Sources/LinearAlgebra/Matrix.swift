@@ -49,7 +49,9 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
     @usableFromInline var storage: Storage
     /// Index of element (0, 0) in the storage.
     @usableFromInline var offset: Int
+    /// The number of rows.
     public var rows: Int { _rows }
+    /// The number of columns.
     public var cols: Int { _cols }
     @usableFromInline var _rows: Int
     @usableFromInline var _cols: Int
@@ -128,8 +130,11 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
         }
     }
 
+    /// The number of elements, rows × cols.
     @inlinable public var count: Int { rows * cols }
+    /// The shape as text, `rows×cols`, for messages.
     @inlinable public var shape: String { "\(rows)×\(cols)" }
+    /// Whether the matrix has no elements.
     @inlinable public var isEmpty: Bool { count == 0 }
 
     /// The elements in row-major order (a copy).
@@ -142,6 +147,7 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
         (0..<rows).map { i in Array(UnsafeBufferPointer(start: storage.base + offset + i * cols, count: cols)) }
     }
 
+    /// The element at `row`, `col` (0-based; out of range is a precondition failure).
     @inlinable
     public subscript(row: Int, col: Int) -> Scalar {
         get {
@@ -191,12 +197,14 @@ public struct Matrix<Scalar: BLASScalar>: @unchecked Sendable {
         }
     }
 
+    /// Calls `body` with a read-only view of the whole matrix.
     @inlinable
     public func withView<R>(_ body: (MatrixView<Scalar>) throws -> R) rethrows -> R {
         let (r, c) = (rows, cols)
         return try withUnsafeBufferPointer { try body(MatrixView($0, rows: r, cols: c)) }
     }
 
+    /// Calls `body` with a mutable view of the whole matrix.
     @inlinable
     public mutating func withMutableView<R>(_ body: (MutableMatrixView<Scalar>) throws -> R) rethrows -> R {
         let (r, c) = (rows, cols)

@@ -3,12 +3,16 @@
 /// inside the flat parameter buffer, are handed to BLAS without copying. The memory must outlive
 /// the view (obtain it inside a `withUnsafe…` closure).
 public struct MatrixView<Scalar: BLASScalar> {
+    /// The first element; nil only for an empty view.
     public let base: UnsafePointer<Scalar>?
+    /// The number of rows.
     public let rows: Int
+    /// The number of columns.
     public let cols: Int
     /// Elements between the starts of consecutive rows (BLAS's leading dimension), `≥ cols`.
     public let stride: Int
 
+    /// A view of `rows × cols` elements at `base` whose rows start `stride` elements apart (`cols` when nil).
     @inlinable
     public init(_ base: UnsafePointer<Scalar>?, rows: Int, cols: Int, stride: Int? = nil) {
         precondition(rows >= 0 && cols >= 0, "matrix view shape \(rows)×\(cols) is negative")
@@ -28,8 +32,10 @@ public struct MatrixView<Scalar: BLASScalar> {
 
     /// BLAS requires a leading dimension of at least 1 even for empty matrices.
     @inlinable public var ld: Int { Swift.max(1, stride) }
+    /// The shape as text, `rows×cols`, for messages.
     @inlinable public var shape: String { "\(rows)×\(cols)" }
 
+    /// The element at `row`, `col` (0-based; out of range is a precondition failure).
     @inlinable
     public subscript(row: Int, col: Int) -> Scalar {
         precondition(row >= 0 && row < rows && col >= 0 && col < cols, "index (\(row), \(col)) outside \(shape)")
@@ -53,11 +59,16 @@ public struct MatrixView<Scalar: BLASScalar> {
 
 /// A non-owning, mutable, row-major window on memory; see `MatrixView`.
 public struct MutableMatrixView<Scalar: BLASScalar> {
+    /// The first element; nil only for an empty view.
     public let base: UnsafeMutablePointer<Scalar>?
+    /// The number of rows.
     public let rows: Int
+    /// The number of columns.
     public let cols: Int
+    /// Elements between the starts of consecutive rows (BLAS's leading dimension), `≥ cols`.
     public let stride: Int
 
+    /// A view of `rows × cols` elements at `base` whose rows start `stride` elements apart (`cols` when nil).
     @inlinable
     public init(_ base: UnsafeMutablePointer<Scalar>?, rows: Int, cols: Int, stride: Int? = nil) {
         precondition(rows >= 0 && cols >= 0, "matrix view shape \(rows)×\(cols) is negative")
@@ -67,6 +78,7 @@ public struct MutableMatrixView<Scalar: BLASScalar> {
         self.base = base; self.rows = rows; self.cols = cols; self.stride = s
     }
 
+    /// A view of `rows × cols` elements of a buffer starting at `offset`.
     @inlinable
     public init(_ buffer: UnsafeMutableBufferPointer<Scalar>, offset: Int = 0, rows: Int, cols: Int) {
         precondition(offset >= 0 && offset + rows * cols <= buffer.count,
@@ -74,12 +86,16 @@ public struct MutableMatrixView<Scalar: BLASScalar> {
         self.init(buffer.baseAddress.map { $0 + offset }, rows: rows, cols: cols)
     }
 
+    /// The same window, read-only.
     @inlinable public var readOnly: MatrixView<Scalar> {
         MatrixView(base.map { UnsafePointer($0) }, rows: rows, cols: cols, stride: stride)
     }
+    /// BLAS's leading dimension: `stride`, and at least 1 even for empty matrices.
     @inlinable public var ld: Int { Swift.max(1, stride) }
+    /// The shape as text, `rows×cols`, for messages.
     @inlinable public var shape: String { "\(rows)×\(cols)" }
 
+    /// The element at `row`, `col`; setting it writes the memory.
     @inlinable
     public subscript(row: Int, col: Int) -> Scalar {
         get {
@@ -92,12 +108,14 @@ public struct MutableMatrixView<Scalar: BLASScalar> {
         }
     }
 
+    /// The rows in `range`, as a view on the same memory.
     @inlinable
     public func rows(_ range: Range<Int>) -> MutableMatrixView {
         precondition(range.lowerBound >= 0 && range.upperBound <= rows, "rows \(range) outside \(shape)")
         return MutableMatrixView(base.map { $0 + range.lowerBound * stride }, rows: range.count, cols: cols, stride: stride)
     }
 
+    /// Row `i` as a mutable buffer on the same memory.
     @inlinable
     public func row(_ i: Int) -> UnsafeMutableBufferPointer<Scalar> {
         precondition(i >= 0 && i < rows, "row \(i) outside \(shape)")

@@ -8,6 +8,7 @@ public struct SeededGenerator: RandomNumberGenerator, Codable, Sendable, Equatab
     /// The four state words, for saving; `init(state:)` restores them.
     public var state: [UInt64] { [s0, s1, s2, s3] }
 
+    /// A generator whose state is derived from `seed` (the same seed gives the same numbers on every machine).
     public init(seed: UInt64) {
         var z = seed
         var s = [UInt64](repeating: 0, count: 4)

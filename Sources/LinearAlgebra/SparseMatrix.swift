@@ -9,12 +9,15 @@
 /// Products (`SparseRows+Products.swift`) are plain loops over the stored entries: BLAS has no
 /// sparse routines.
 public struct SparseMatrix<Scalar: BLASScalar>: @unchecked Sendable {
+    /// The number of rows.
     @inlinable public var rows: Int { _rows }
+    /// The number of columns.
     @inlinable public var cols: Int { _cols }
     /// `rows + 1` nondecreasing offsets into `columnIndices`/`values`, from 0 to `nonzeroCount`.
     @inlinable public var rowStarts: [Int] { _rowStarts }
     /// The column of each stored entry, in `0..<cols`.
     @inlinable public var columnIndices: [Int32] { _columnIndices }
+    /// The value of each stored entry, in the order of `columnIndices`.
     @inlinable public var values: [Scalar] { _values }
 
     @usableFromInline var _rows: Int
@@ -25,6 +28,7 @@ public struct SparseMatrix<Scalar: BLASScalar>: @unchecked Sendable {
 
     /// The stored entries (explicit zeros included).
     @inlinable public var nonzeroCount: Int { _values.count }
+    /// The shape as text, `rows×cols`, for messages.
     @inlinable public var shape: String { "\(rows)×\(cols)" }
 
     /// A CSR matrix over the given arrays, checked: `rowStarts` has `rows + 1` nondecreasing entries

@@ -2,17 +2,23 @@
 /// nothing. Row `i` of the batch is row `rowRange.lowerBound + i` of `matrix`. The products
 /// (`SparseRows+Products.swift`) work on batches; a whole matrix is `matrix.allRows`.
 public struct SparseRows<Scalar: BLASScalar>: @unchecked Sendable {
+    /// The matrix the rows belong to.
     public let matrix: SparseMatrix<Scalar>
+    /// The rows of `matrix` in the batch.
     public let rowRange: Range<Int>
 
+    /// Rows `range` of `matrix` (which must lie inside it).
     @inlinable
     public init(_ matrix: SparseMatrix<Scalar>, rows range: Range<Int>) {
         precondition(range.lowerBound >= 0 && range.upperBound <= matrix.rows, "rows \(range) outside \(matrix.shape)")
         self.matrix = matrix; self.rowRange = range
     }
 
+    /// The number of rows in the batch.
     @inlinable public var rows: Int { rowRange.count }
+    /// The number of columns (the matrix's).
     @inlinable public var cols: Int { matrix.cols }
+    /// The shape as text, `rows×cols`, for messages.
     @inlinable public var shape: String { "\(rows)×\(cols)" }
     /// The stored entries of these rows.
     @inlinable public var nonzeroCount: Int { matrix.rowStarts[rowRange.upperBound] - matrix.rowStarts[rowRange.lowerBound] }

@@ -1,8 +1,11 @@
 /// Per-thread `cols × k` buffers for the threaded `SparseRows.multiplyTransposed` (Xᵀ·D): made once
 /// (allocation), reused every step. Holds `threads − 1` buffers (thread 0 writes the result itself).
 public final class SparseTransposeWorkspace<Scalar: BLASScalar>: @unchecked Sendable {
+    /// The most threads the workspace serves.
     public let threads: Int
+    /// The result's rows (the sparse matrix's columns).
     public let rows: Int
+    /// The result's columns (D's columns).
     public let cols: Int
     @usableFromInline let storage: UnsafeMutablePointer<Scalar>
 

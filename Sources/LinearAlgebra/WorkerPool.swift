@@ -207,6 +207,7 @@ public final class WorkerPool: @unchecked Sendable {
 /// from whichever thread claims it. A class, so that the pool can hold it without allocating;
 /// make it once and set its inputs before each run.
 public protocol WorkerPoolJob: AnyObject {
+    /// Runs part `part` of the job.
     func runPart(_ part: Int)
 }
 

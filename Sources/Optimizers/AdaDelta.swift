@@ -21,6 +21,7 @@ import LinearAlgebra
 public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     public var name: String { "adadelta" }
     public let parameterCount: Int
+    /// The parameter groups tiling the buffer, with their learning-rate scale and weight-decay override.
     public let groups: [ParameterGroup]
     /// ρ, microsoftml's `decay`.
     public let decay: Double
@@ -36,6 +37,9 @@ public struct AdaDelta<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     var squaredGradientAverage: [Scalar]
     var squaredUpdateAverage: [Scalar]
 
+    /// AdaDelta for `parameterCount` parameters tiled by `groups` (one group over the whole buffer when nil),
+    /// with the hyper-parameters above and their defaults; throws an `OptimizerError` for a value out of its
+    /// range.
     public init(parameterCount: Int,
                 groups: [ParameterGroup]? = nil,
                 decay: Double = 0.95,
@@ -116,8 +120,10 @@ public struct AdaDeltaState: OptimizerStatePayload {
     public var stepCount: Int
     /// E[g²] and E[Δ²], one element per parameter.
     public var squaredGradientAverage: [Double]
+    /// E[Δ²], one element per parameter.
     public var squaredUpdateAverage: [Double]
 
+    /// A state with these values.
     public init(stepCount: Int, squaredGradientAverage: [Double], squaredUpdateAverage: [Double]) {
         self.stepCount = stepCount
         self.squaredGradientAverage = squaredGradientAverage; self.squaredUpdateAverage = squaredUpdateAverage
@@ -125,6 +131,7 @@ public struct AdaDeltaState: OptimizerStatePayload {
 }
 
 extension AdaDelta: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`AdaDeltaState`).
     public typealias State = AdaDeltaState
 
     public var state: AdaDeltaState {
@@ -161,6 +168,7 @@ public struct AdaDeltaSpec: OptimizerSpec {
     public var aliases: [String] { ["adadelta_optimizer"] }
     public var summary: String { "AdaDelta (Zeiler 2012), microsoftml's adadelta_optimizer" }
     public var defaultLearningRate: Double { 1 }
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] {
         [.number("rho", aliases: ["decay"], default: 0.95, in: .unitOpen, help: "decay ρ of the running averages"),
          .number("eps", aliases: ["epsilon", "cond"], default: 1e-6, in: .unitOpen, help: "conditioning constant ε"),

@@ -26,6 +26,7 @@ import LinearAlgebra
 public struct AdaGrad<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     public var name: String { "adagrad" }
     public let parameterCount: Int
+    /// The parameter groups tiling the buffer, with their learning-rate scale and weight-decay override.
     public let groups: [ParameterGroup]
     /// The base learning rate γ, for callers without a schedule.
     public let learningRate: Double
@@ -42,6 +43,9 @@ public struct AdaGrad<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     /// The sum of squared gradients s over all parameters.
     var sum: [Scalar]
 
+    /// AdaGrad for `parameterCount` parameters tiled by `groups` (one group over the whole buffer when nil),
+    /// with the hyper-parameters above and their defaults; throws an `OptimizerError` for a value out of its
+    /// range.
     public init(parameterCount: Int,
                 groups: [ParameterGroup]? = nil,
                 learningRate: Double = 1e-2,
@@ -117,12 +121,14 @@ public struct AdaGradState: OptimizerStatePayload {
     /// s, one element per parameter.
     public var sum: [Double]
 
+    /// A state with these values.
     public init(stepCount: Int, sum: [Double]) {
         self.stepCount = stepCount; self.sum = sum
     }
 }
 
 extension AdaGrad: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`AdaGradState`).
     public typealias State = AdaGradState
 
     public var state: AdaGradState { AdaGradState(stepCount: stepCount, sum: sum.map { Double($0) }) }
@@ -159,6 +165,7 @@ public struct AdaGradSpec: OptimizerSpec {
     public var name: String { "adagrad" }
     public var summary: String { "PyTorch's Adagrad (Duchi et al. 2011): per-coordinate steps from the sum of squared gradients" }
     public var defaultLearningRate: Double { 0.1 }
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] {
         [.number("lr_decay", default: 0, in: .nonNegative, help: "learning-rate decay η: step t uses γ/(1 + (t − 1)η)"),
          .number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ (L2 in the gradient)"),

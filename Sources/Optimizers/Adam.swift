@@ -34,10 +34,13 @@ public struct Adam<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     /// "adam", or "adamw" for the decoupled rule (inside `AdamW`).
     public var name: String { decoupledWeightDecay ? "adamw" : "adam" }
     public let parameterCount: Int
+    /// The parameter groups tiling the buffer, with their learning-rate scale and weight-decay override.
     public let groups: [ParameterGroup]
     /// The base learning rate γ, for callers without a schedule.
     public let learningRate: Double
+    /// β₁, the decay of the first-moment average m.
     public let beta1: Double
+    /// β₂, the decay of the second-moment average v.
     public let beta2: Double
     /// ε.
     public let epsilon: Double
@@ -183,10 +186,12 @@ public struct AdamState: OptimizerStatePayload {
     public var stepCount: Int
     /// m and v, one element per parameter.
     public var firstMoment: [Double]
+    /// v, one element per parameter.
     public var secondMoment: [Double]
     /// v̂, one element per parameter; nil unless AMSGrad.
     public var maxSecondMoment: [Double]?
 
+    /// A state with these values.
     public init(stepCount: Int, firstMoment: [Double], secondMoment: [Double], maxSecondMoment: [Double]?) {
         self.stepCount = stepCount; self.firstMoment = firstMoment; self.secondMoment = secondMoment
         self.maxSecondMoment = maxSecondMoment
@@ -194,6 +199,7 @@ public struct AdamState: OptimizerStatePayload {
 }
 
 extension Adam: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`AdamState`).
     public typealias State = AdamState
 
     public var state: AdamState {
@@ -244,10 +250,15 @@ public struct AdamSpec: OptimizerSpec {
     public var summary: String { "PyTorch's Adam (Kingma & Ba 2015), coupled L2 weight decay; amsgrad (Reddi et al. 2018)" }
     public var defaultLearningRate: Double { 0.01 }
 
+    /// The `beta1` field: β₁ in [0, 1), default 0.9.
     public static let beta1 = OptimizerField.number("beta1", default: 0.9, in: .unitLeftClosed, help: "decay β₁ of the first-moment average")
+    /// The `beta2` field: β₂ in [0, 1), default 0.999.
     public static let beta2 = OptimizerField.number("beta2", default: 0.999, in: .unitLeftClosed, help: "decay β₂ of the second-moment average")
+    /// The `eps` field (or `epsilon`): ε > 0, default 1e-8.
     public static let eps = OptimizerField.number("eps", aliases: ["epsilon"], default: 1e-8, in: .positive, help: "ε added to the bias-corrected √v")
+    /// The `amsgrad` flag.
     public static let amsgrad = OptimizerField.flag("amsgrad", help: "AMSGrad: normalise by the running maximum of v")
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] {
         [Self.beta1, Self.beta2, Self.eps,
          .number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ (L2 in the gradient)"),

@@ -27,18 +27,25 @@ public struct AdamW<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     var adam: Adam<Scalar>
 
     public var parameterCount: Int { adam.parameterCount }
+    /// The parameter groups tiling the buffer, with their learning-rate scale and weight-decay override.
     public var groups: [ParameterGroup] { adam.groups }
     /// The base learning rate γ, for callers without a schedule.
     public var learningRate: Double { adam.learningRate }
+    /// β₁, the decay of the first-moment average.
     public var beta1: Double { adam.beta1 }
+    /// β₂, the decay of the second-moment average.
     public var beta2: Double { adam.beta2 }
+    /// ε, added to the bias-corrected √v.
     public var epsilon: Double { adam.epsilon }
     /// The default decoupled weight decay λ (a group's `weightDecay` replaces it).
     public var weightDecay: Double { adam.weightDecay }
+    /// Whether AMSGrad's running maximum of v normalises the step.
     public var amsgrad: Bool { adam.amsgrad }
     /// Completed updates.
     public var stepCount: Int { adam.stepCount }
 
+    /// AdamW for `parameterCount` parameters tiled by `groups` (one group over the whole buffer when nil), with
+    /// the hyper-parameters above and their defaults; throws an `OptimizerError` for a value out of its range.
     public init(parameterCount: Int,
                 groups: [ParameterGroup]? = nil,
                 learningRate: Double = 1e-3,
@@ -66,6 +73,7 @@ public struct AdamW<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
 public typealias AdamWState = AdamState
 
 extension AdamW: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`AdamWState`).
     public typealias State = AdamWState
 
     public var state: AdamWState { adam.state }
@@ -90,6 +98,7 @@ public struct AdamWSpec: OptimizerSpec {
     public var aliases: [String] { ["adam-w"] }
     public var summary: String { "PyTorch's AdamW (Loshchilov & Hutter 2019): Adam with decoupled weight decay θ ← (1 − γλ)θ" }
     public var defaultLearningRate: Double { 0.01 }
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] {
         [AdamSpec.beta1, AdamSpec.beta2, AdamSpec.eps,
          .number("weight_decay", aliases: ["wd"], default: 0.01, in: .nonNegative, help: "decoupled weight decay λ: θ ← (1 − γλ)θ before each step"),

@@ -25,9 +25,13 @@ import LinearAlgebra
 public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
     public var name: String { "dadapt-sgd" }
     public let parameterCount: Int
+    /// The parameter groups tiling the buffer, with their learning-rate scale and weight-decay override.
     public let groups: [ParameterGroup]
+    /// The default L2 weight decay wd (a group's `weightDecay` replaces it).
     public let weightDecay: Double
+    /// The most d may grow in one step, as a factor (∞: no limit).
     public let growthRate: Double
+    /// The current momentum μ of the primal averaging (changed by `setMomentum`).
     public internal(set) var momentumValue: Double
     let maxScale: Double
 
@@ -43,6 +47,9 @@ public struct DAdaptSGD<Scalar: BLASScalar>: Optimizer {
     var x0: [Scalar]
     var s: [Scalar]
 
+    /// D-Adaptation SGD for `parameterCount` parameters tiled by `groups` (one group over the whole buffer when
+    /// nil), with the hyper-parameters above and their defaults; throws an `OptimizerError` for a value out of
+    /// its range.
     public init(parameterCount: Int, groups: [ParameterGroup]? = nil, momentum: Double = 0, weightDecay: Double = 0,
                 initialDistance: Double = 1e-6, growthRate: Double = .infinity) throws {
         let groups = groups ?? ParameterGroup.all(parameterCount)
@@ -175,14 +182,18 @@ public struct DAdaptSGDState: OptimizerStatePayload {
     public var stepCount: Int
     /// d, Σ λ_i⟨g_i, s_i⟩ and ‖g₀‖. d may be +∞ after a divergence, so it is not range-checked.
     public var distance: Double
+    /// Σ λ_i⟨g_i, s_i⟩.
     public var numerator: Double
+    /// ‖g₀‖ (0 until the first step).
     public var initialGradientNorm: Double
     /// The current μ (changed by `setMomentum`), in [0, 1).
     public var momentum: Double
     /// x₀ and s, one element per parameter.
     public var x0: [Double]
+    /// s, one element per parameter.
     public var s: [Double]
 
+    /// A state with these values.
     public init(stepCount: Int, distance: Double, numerator: Double, initialGradientNorm: Double, momentum: Double,
                 x0: [Double], s: [Double]) {
         self.stepCount = stepCount; self.distance = distance; self.numerator = numerator
@@ -191,6 +202,7 @@ public struct DAdaptSGDState: OptimizerStatePayload {
 }
 
 extension DAdaptSGD: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`DAdaptSGDState`).
     public typealias State = DAdaptSGDState
 
     public var state: DAdaptSGDState {
@@ -224,6 +236,7 @@ public struct DAdaptSGDSpec: OptimizerSpec {
     public var aliases: [String] { ["dadaptation", "d-adaptation", "dadapt"] }
     public var summary: String { "D-Adaptation SGD (Defazio & Mishchenko 2023): learning-rate free" }
     public var defaultLearningRate: Double { 1 }
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] {
         [.number("momentum", default: 0, in: .unitLeftClosed, help: "momentum"),
          .number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ"),

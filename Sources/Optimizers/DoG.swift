@@ -52,6 +52,7 @@ public struct DoG<Scalar: BLASScalar>: Optimizer {
 // MARK: - Saved state
 
 extension DoG: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`DoGState`).
     public typealias State = DoGState
     public var state: DoGState { core.state }
     public func validate(_ s: DoGState, _ check: StateCheck) throws { try core.validate(s, check) }
@@ -67,6 +68,7 @@ public struct DoGSpec: OptimizerSpec {
     public var name: String { "dog" }
     public var summary: String { "DoG, distance over gradients (Ivgi et al. 2023): learning-rate free" }
     public var defaultLearningRate: Double { 1 }
+    /// DoG's fields (shared with L-DoG), with their defaults and ranges.
     public var fields: [OptimizerField] { DoGFields.all }
 
     public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,

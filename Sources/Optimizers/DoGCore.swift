@@ -140,9 +140,13 @@ public struct DoGState: OptimizerStatePayload {
 
     /// A block: its range `start..<end` of the flat buffer and the index of its parameter group.
     public struct Block: Codable, Equatable, Sendable {
+        /// The block's first position in the flat buffer.
         public var start: Int
+        /// The position after the block's last.
         public var end: Int
+        /// The index of the block's parameter group.
         public var group: Int
+        /// The block `start..<end` of group `group`.
         public init(start: Int, end: Int, group: Int) { self.start = start; self.end = end; self.group = group }
     }
 
@@ -152,12 +156,15 @@ public struct DoGState: OptimizerStatePayload {
     public var x0: [Double]
     /// r̄, G and η, one element per block.
     public var maxDistance: [Double]
+    /// G = ε + Σ‖g_i‖², one element per block.
     public var gradientSquares: [Double]
+    /// The last step size η, one element per block.
     public var stepSizes: [Double]
     /// The blocks the per-block values belong to. Two optimizers with the same parameter count but
     /// other groups or layers have other layouts, and the r̄, G, η of one mean nothing to the other.
     public var layout: [Block]
 
+    /// A state with these values.
     public init(firstStep: Bool, x0: [Double], maxDistance: [Double], gradientSquares: [Double], stepSizes: [Double],
                 layout: [Block]) {
         self.firstStep = firstStep; self.x0 = x0; self.maxDistance = maxDistance

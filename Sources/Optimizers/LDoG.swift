@@ -15,6 +15,8 @@ public struct LDoG<Scalar: BLASScalar>: Optimizer {
     public let parameterCount: Int
     var core: DoGCore<Scalar>
 
+    /// L-DoG for `parameterCount` parameters: one step size per layer (`layers`; one per parameter group when
+    /// nil), with DoG's hyper-parameters and defaults; throws an `OptimizerError` for a value out of its range.
     public init(parameterCount: Int, groups: [ParameterGroup]? = nil, layers: [Range<Int>]? = nil,
                 relativeInitialDistance: Double = 1e-6, epsilon: Double = 1e-8, weightDecay: Double = 0,
                 initialStepSize: Double? = nil) throws {
@@ -50,6 +52,7 @@ public struct LDoG<Scalar: BLASScalar>: Optimizer {
 // MARK: - Saved state
 
 extension LDoG: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`DoGState`).
     public typealias State = DoGState
     public var state: DoGState { core.state }
     public func validate(_ s: DoGState, _ check: StateCheck) throws { try core.validate(s, check) }
@@ -65,6 +68,7 @@ public struct LDoGSpec: OptimizerSpec {
     public var aliases: [String] { ["l-dog"] }
     public var summary: String { "L-DoG, DoG with one step size per layer" }
     public var defaultLearningRate: Double { 1 }
+    /// DoG's fields (shared with DoG), with their defaults and ranges.
     public var fields: [OptimizerField] { DoGFields.all }
 
     public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,

@@ -24,22 +24,32 @@ import LinearAlgebra
 public struct LFM<Scalar: BLASScalar>: Optimizer {
     public var name: String { "lfm" }
     public let parameterCount: Int
+    /// The parameter groups tiling the buffer, with their learning-rate scale and weight-decay override.
     public let groups: [ParameterGroup]
+    /// reps_rel: the first step moves about reps_rel·(1 + ‖x₀‖).
     public let relativeInitialDistance: Double
+    /// ε, added once to Σ‖m_i‖².
     public let epsilon: Double
+    /// The default L2 weight decay (a group's `weightDecay` replaces it).
     public let weightDecay: Double
+    /// β, the momentum average's decay (changed by `setMomentum`).
     public internal(set) var beta: Double
 
     /// The last step size and r̄ of each group, and Σ‖m_i‖².
     public internal(set) var stepSizes: [Double]
+    /// r̄ of each group: max(r_ε, the largest distance from x₀ so far).
     public internal(set) var maxDistances: [Double]
+    /// Σ‖m_i‖² of each group.
     public internal(set) var momentumSquares: [Double]
+    /// Steps taken.
     public internal(set) var stepCount = 0
 
     var x0: [Scalar]
     var m: [Scalar]
     var scratch: [Scalar]
 
+    /// LFM for `parameterCount` parameters tiled by `groups` (one group over the whole buffer when nil), with
+    /// the hyper-parameters above and their defaults; throws an `OptimizerError` for a value out of its range.
     public init(parameterCount: Int, groups: [ParameterGroup]? = nil, momentum: Double = 0.9,
                 relativeInitialDistance: Double = 1e-6, epsilon: Double = 1e-8, weightDecay: Double = 0) throws {
         let groups = groups ?? ParameterGroup.all(parameterCount)
@@ -144,12 +154,16 @@ public struct LFMState: OptimizerStatePayload {
     public var momentum: Double
     /// x₀ and the momentum m, one element per parameter.
     public var x0: [Double]
+    /// m, one element per parameter.
     public var m: [Double]
     /// The last η, r̄ and Σ‖m_i‖², one element per parameter group.
     public var stepSizes: [Double]
+    /// r̄, one element per parameter group.
     public var maxDistances: [Double]
+    /// Σ‖m_i‖², one element per parameter group.
     public var momentumSquares: [Double]
 
+    /// A state with these values.
     public init(stepCount: Int, momentum: Double, x0: [Double], m: [Double], stepSizes: [Double],
                 maxDistances: [Double], momentumSquares: [Double]) {
         self.stepCount = stepCount; self.momentum = momentum; self.x0 = x0; self.m = m
@@ -158,6 +172,7 @@ public struct LFMState: OptimizerStatePayload {
 }
 
 extension LFM: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`LFMState`).
     public typealias State = LFMState
 
     public var state: LFMState {
@@ -193,6 +208,7 @@ public struct LFMSpec: OptimizerSpec {
     public var name: String { "lfm" }
     public var summary: String { "LFM, learning-rate-free momentum SGD" }
     public var defaultLearningRate: Double { 1 }
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] {
         [.number("momentum", aliases: ["beta"], default: 0.9, in: .unitLeftClosed, help: "momentum β"),
          .number("reps_rel", default: 1e-6, in: .positive, help: "relative initial distance"),

@@ -6,6 +6,7 @@ import LinearAlgebra
 /// with the equation in their doc comment, and the bookkeeping here. Construction takes the
 /// parameter count and the `ParameterGroup`s and allocates all state, so `step` never allocates.
 public protocol Optimizer<Scalar> {
+    /// The element type of the parameters and gradients (`Float` or `Double`).
     associatedtype Scalar: BLASScalar
 
     /// A short identifier ("sgd", "dog", …), also the `kind` of the saved state.

@@ -22,6 +22,7 @@ public struct OptimizerState: Codable, Equatable, Sendable {
     /// The optimizer's state.
     public var payload: StateValue
 
+    /// A state of optimizer `kind` in format `version`.
     public init(kind: String, version: Int, payload: StateValue) {
         self.kind = kind; self.version = version; self.payload = payload
     }
@@ -65,6 +66,7 @@ public struct OptimizerState: Codable, Equatable, Sendable {
 /// kind or shape. User-facing, so it carries a readable message.
 public struct OptimizerError: Error, CustomStringConvertible, Equatable {
     public var description: String
+    /// An error with this message.
     public init(_ description: String) { self.description = description }
 }
 

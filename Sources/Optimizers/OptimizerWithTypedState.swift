@@ -16,6 +16,7 @@ public protocol OptimizerStatePayload: Codable, Equatable, Sendable {
 /// public mutating func restore(_ saved: OptimizerState) throws { install(try validatedState(from: saved)) }
 /// ```
 public protocol OptimizerWithTypedState: Optimizer {
+    /// The optimizer's typed state (counters, buffers), which `saveState` encodes into the payload.
     associatedtype State: OptimizerStatePayload
 
     /// A snapshot of the state (allocates).
@@ -51,6 +52,7 @@ public struct StateCheck: Sendable {
     /// The parameter count of the optimizer restoring the state.
     public let parameterCount: Int
 
+    /// Checks for a state of optimizer `kind` restored into `parameterCount` parameters.
     public init(kind: String, parameterCount: Int) {
         self.kind = kind; self.parameterCount = parameterCount
     }

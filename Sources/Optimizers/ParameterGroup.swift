@@ -3,6 +3,7 @@ import LinearAlgebra
 /// A named range of the flat parameter buffer (a layer's weights, its biases, …) with its own
 /// hyper-parameter overrides. Models publish their groups; optimizers take them at construction.
 public struct ParameterGroup: Sendable, Codable, Equatable {
+    /// The group's name (e.g. a layer's weights or biases), for messages and states.
     public var name: String
     /// Positions in the flat parameter (and gradient) buffer.
     public var range: Range<Int>
@@ -11,6 +12,8 @@ public struct ParameterGroup: Sendable, Codable, Equatable {
     /// Replaces the optimizer's weight decay for this group when set (0 = no decay, e.g. on biases).
     public var weightDecay: Double?
 
+    /// A group over `range` (which must start at 0 or later) with a non-negative learning-rate scale and an
+    /// optional weight-decay override.
     public init(name: String, range: Range<Int>, learningRateScale: Double = 1, weightDecay: Double? = nil) {
         precondition(range.lowerBound >= 0, "parameter group \(name) starts before 0")
         precondition(learningRateScale >= 0, "parameter group \(name) has a negative learning-rate scale")

@@ -20,8 +20,11 @@ import LinearAlgebra
 /// and x̄, with the wrapped optimizer's state nested: one state path, and one evaluation point that
 /// the training loop, validation, early stopping and checkpoints all use.
 public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
+    /// The wrapped optimizer's element type.
     public typealias Scalar = Base.Scalar
+    /// The wrapped optimizer.
     public internal(set) var base: Base
+    /// γ of the weights (1 + γ)/(τ + γ): 0 for the uniform mean, 8 as DoG's authors use.
     public let gamma: Double
     /// The wrapped optimizer's first update (0-based) whose result is averaged.
     public let start: Int
@@ -33,6 +36,8 @@ public struct PolynomialAveraging<Base: Optimizer>: Optimizer {
     /// Scratch for the wrapped optimizer's evaluation point.
     var point: [Scalar]
 
+    /// Averages `base`'s iterates from its update `start` on with weight γ = `gamma`; throws an
+    /// `OptimizerError` for γ < 0 or a negative start.
     public init(_ base: Base, gamma: Double = 8, start: Int = 0) throws {
         try HyperParameterCheck("polynomial averaging")(gamma, "gamma", .nonNegative)
         guard start >= 0 else { throw OptimizerError("averaging: the start update must be at least 0, got \(start)") }
@@ -96,18 +101,21 @@ public struct PolynomialAveragingState: OptimizerStatePayload {
     public var steps: Int
     /// The γ and the first averaged update the average was built with.
     public var gamma: Double
+    /// The first averaged update.
     public var start: Int
     /// x̄, one element per parameter.
     public var average: [Double]
     /// The wrapped optimizer's state.
     public var base: OptimizerState
 
+    /// A state with these values.
     public init(t: Int, steps: Int, gamma: Double, start: Int, average: [Double], base: OptimizerState) {
         self.t = t; self.steps = steps; self.gamma = gamma; self.start = start; self.average = average; self.base = base
     }
 }
 
 extension PolynomialAveraging: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`PolynomialAveragingState`).
     public typealias State = PolynomialAveragingState
 
     public var state: PolynomialAveragingState {

@@ -33,6 +33,7 @@ import LinearAlgebra
 public struct RMSProp<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     public var name: String { "rmsprop" }
     public let parameterCount: Int
+    /// The parameter groups tiling the buffer, with their learning-rate scale and weight-decay override.
     public let groups: [ParameterGroup]
     /// The base learning rate γ, for callers without a schedule.
     public let learningRate: Double
@@ -57,6 +58,9 @@ public struct RMSProp<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     /// b (momentum_buffer); empty unless momentum is on.
     var buffer: [Scalar]
 
+    /// RMSprop for `parameterCount` parameters tiled by `groups` (one group over the whole buffer when nil),
+    /// with the hyper-parameters above and their defaults; throws an `OptimizerError` for a value out of its
+    /// range.
     public init(parameterCount: Int,
                 groups: [ParameterGroup]? = nil,
                 learningRate: Double = 1e-2,
@@ -193,6 +197,7 @@ public struct RMSPropState: OptimizerStatePayload {
     /// b, one element per parameter; nil when momentum was off at construction.
     public var momentumBuffer: [Double]?
 
+    /// A state with these values.
     public init(stepCount: Int, momentum: Double, squareAverage: [Double], gradientAverage: [Double]?, momentumBuffer: [Double]?) {
         self.stepCount = stepCount; self.momentum = momentum; self.squareAverage = squareAverage
         self.gradientAverage = gradientAverage; self.momentumBuffer = momentumBuffer
@@ -200,6 +205,7 @@ public struct RMSPropState: OptimizerStatePayload {
 }
 
 extension RMSProp: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`RMSPropState`).
     public typealias State = RMSPropState
 
     public var state: RMSPropState {
@@ -256,6 +262,7 @@ public struct RMSPropSpec: OptimizerSpec {
     public var aliases: [String] { ["rms-prop"] }
     public var summary: String { "PyTorch's RMSprop (Hinton 2012; centred: Graves 2013): steps scaled by a running RMS of the gradients" }
     public var defaultLearningRate: Double { 0.01 }
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] {
         [.number("alpha", default: 0.99, in: .unit, help: "smoothing constant α of the running averages"),
          .number("eps", aliases: ["epsilon"], default: 1e-8, in: .positive, help: "ε added to the RMS"),

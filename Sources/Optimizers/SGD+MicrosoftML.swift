@@ -47,6 +47,7 @@ public struct MicrosoftMLSGDSpec: OptimizerSpec {
     public var aliases: [String] { ["sgd_optimizer", "microsoftml-sgd", "microsoftml"] }
     public var summary: String { "microsoftml's sgd_optimizer: weight decay as a shrink after each step" }
     public var defaultLearningRate: Double { 0.01 }
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] {
         [.number("momentum", default: 0, in: .unitLeftClosed, help: "momentum μ"),
          .flag("nag", aliases: ["nesterov"], help: "Nesterov momentum"),

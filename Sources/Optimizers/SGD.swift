@@ -42,11 +42,15 @@ public struct SGD<Scalar: BLASScalar>: OptimizerWithBaseLearningRate {
     public let groups: [ParameterGroup]
     /// The base learning rate, for callers that step without a schedule (`step(parameters:gradient:)`).
     public let learningRate: Double
+    /// τ, the dampening of the momentum buffer.
     public let dampening: Double
+    /// Whether the step uses Nesterov momentum.
     public let nesterov: Bool
     /// The default weight decay λ (a group's `weightDecay` replaces it for that group).
     public let weightDecay: Double
+    /// How weight decay enters: coupled L2 on the gradient, or a shrink after the step.
     public let weightDecayMode: WeightDecayMode
+    /// Whether the step ascends the gradient instead (PyTorch's `maximize`).
     public let maximize: Bool
     /// Whether momentum was enabled at construction (μ > 0), so the buffer b exists.
     public let hasMomentum: Bool
@@ -281,8 +285,10 @@ public struct SGDState: OptimizerStatePayload {
     /// The cumulative L1 penalty's u and q (`CumulativeL1`), present exactly when the SGD has an L1
     /// penalty; without them (every SGD without L1) the state is written as it always was.
     public var l1Total: Double?
+    /// q, one element per parameter; present exactly with `l1Total`.
     public var l1Applied: [Double]?
 
+    /// A state with these values (the L1 parts nil for an SGD without L1).
     public init(stepCount: Int, momentum: Double, bufferInitialized: Bool, momentumBuffer: [Double]?,
                 l1Total: Double? = nil, l1Applied: [Double]? = nil) {
         self.stepCount = stepCount; self.momentum = momentum
@@ -292,6 +298,7 @@ public struct SGDState: OptimizerStatePayload {
 }
 
 extension SGD: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`SGDState`).
     public typealias State = SGDState
 
     public var state: SGDState {
@@ -354,13 +361,20 @@ public struct SGDSpec: OptimizerSpec {
     public var summary: String { "PyTorch's SGD: momentum, dampening, Nesterov, coupled or shrinking weight decay" }
     public var defaultLearningRate: Double { 0.01 }
 
+    /// The `momentum` field: μ ≥ 0, default 0.
     public static let momentum = OptimizerField.number("momentum", default: 0, in: .nonNegative, help: "momentum μ")
+    /// The `dampening` field: τ ≥ 0, default 0.
     public static let dampening = OptimizerField.number("dampening", default: 0, in: .nonNegative, help: "dampening τ of the momentum buffer")
+    /// The `nesterov` flag (or `nag`).
     public static let nesterov = OptimizerField.flag("nesterov", aliases: ["nag"], help: "Nesterov momentum")
+    /// The `weight_decay` field (or `wd`): λ ≥ 0, default 0.
     public static let weightDecay = OptimizerField.number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ")
+    /// The `decay_mode` field: how λ enters (`WeightDecayMode`), default coupled.
     public static let decayMode = OptimizerField("decay_mode", .choice(WeightDecayMode.names), default: .word(WeightDecayMode.coupledL2.name),
                                                  help: "coupled: L2 in the gradient (PyTorch; scikit-learn's l2 without momentum); shrink-after-step (or shrink): x ← (1 − γλ)x after the step (microsoftml)")
+    /// The `l1` field: λ₁ ≥ 0 of the cumulative L1 penalty, default 0.
     public static let l1 = OptimizerField.number("l1", default: 0, in: .nonNegative, help: "L1 penalty λ₁, scikit-learn's cumulative clip after each step")
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] { [Self.momentum, Self.dampening, Self.nesterov, Self.weightDecay, Self.decayMode, Self.l1] }
 
     public func make<Scalar: BLASScalar>(_ s: OptimizerSettings, groups: [ParameterGroup], learningRate: Double,

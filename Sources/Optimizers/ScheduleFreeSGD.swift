@@ -26,17 +26,24 @@ import LinearAlgebra
 public struct ScheduleFreeSGD<Scalar: BLASScalar>: Optimizer {
     public var name: String { "schedule-free-sgd" }
     public let parameterCount: Int
+    /// The parameter groups tiling the buffer, with their learning-rate scale and weight-decay override.
     public let groups: [ParameterGroup]
+    /// The default L2 weight decay wd, taken at y (a group's `weightDecay` replaces it).
     public let weightDecay: Double
+    /// The length of the linear warm-up of γ, in steps (0: none).
     public let warmupSteps: Int
+    /// r, the polynomial weighting (k+1)^r of the average.
     public let averagingPower: Double
+    /// The power of γ_max in the averaging weights.
     public let weightLRPower: Double
+    /// β, the interpolation between x and z where gradients are taken (changed by `setMomentum`).
     public internal(set) var beta: Double
 
     /// Steps taken.
     public internal(set) var stepCount = 0
     /// Σ w_k and max γ_k, per group.
     public internal(set) var weightSums: [Double]
+    /// max γ_k of each group.
     public internal(set) var maxRates: [Double]
     /// True while the buffer holds y (the default); false after `eval(parameters:)`.
     public internal(set) var isTraining = true
@@ -210,8 +217,10 @@ public struct ScheduleFreeSGDState: OptimizerStatePayload {
     public var z: [Double]
     /// Σ w_k and max γ_k, one element per parameter group.
     public var weightSums: [Double]
+    /// max γ_k, one element per parameter group.
     public var maxRates: [Double]
 
+    /// A state with these values.
     public init(stepCount: Int, momentum: Double, started: Bool, isTraining: Bool, z: [Double], weightSums: [Double],
                 maxRates: [Double]) {
         self.stepCount = stepCount; self.momentum = momentum; self.started = started; self.isTraining = isTraining
@@ -220,6 +229,7 @@ public struct ScheduleFreeSGDState: OptimizerStatePayload {
 }
 
 extension ScheduleFreeSGD: OptimizerWithTypedState {
+    /// The typed state this optimizer saves and restores (`ScheduleFreeSGDState`).
     public typealias State = ScheduleFreeSGDState
 
     public var state: ScheduleFreeSGDState {
@@ -253,6 +263,7 @@ public struct ScheduleFreeSGDSpec: OptimizerSpec {
     public var aliases: [String] { ["schedule-free-sgd", "schedulefree", "sf-sgd"] }
     public var summary: String { "Schedule-Free SGD (Defazio et al. 2024): no decay schedule needed" }
     public var defaultLearningRate: Double { 1 }
+    /// The fields of this optimizer's text form, with their defaults and ranges.
     public var fields: [OptimizerField] {
         [.number("momentum", aliases: ["beta"], default: 0.9, in: .unitOpen, help: "interpolation β"),
          .number("weight_decay", aliases: ["wd"], default: 0, in: .nonNegative, help: "weight decay λ"),

@@ -12,7 +12,14 @@
 /// settings it writes: `SGD`'s `weight_decay`, `decay_mode` and `l1` stay the one source of truth.
 /// Defaults are scikit-learn's: α = 1e-4, ρ = 0.15.
 public enum ScikitLearnPenalty: String, Sendable, CaseIterable {
-    case none, l2, l1, elasticnet
+    /// No penalty.
+    case none
+    /// `weight_decay = α`, coupled.
+    case l2
+    /// `l1 = α`.
+    case l1
+    /// `weight_decay = (1 − ρ)α`, coupled, and `l1 = ρα`.
+    case elasticnet
 
     /// The SGD fields this penalty sets, by field name; throws for α or ρ out of range
     /// (α finite ≥ 0, ρ in [0, 1], as scikit-learn's parameter constraints).

@@ -9,14 +9,19 @@
 /// numbers need a non-conforming float strategy on both sides (as the checkpoint files use), and a
 /// JSON string equal to one of the decoder's non-finite spellings is read back as that number.
 public enum StateValue: Sendable {
+    /// JSON's null.
     case null
+    /// A boolean.
     case bool(Bool)
+    /// A number.
     case number(Double)
+    /// A string.
     case string(String)
     /// An array whose elements are all numbers (the empty array included).
     case numbers([Double])
     /// Any other array.
     case array([StateValue])
+    /// An object: keys and values.
     case object([String: StateValue])
 
     /// An array value: `.numbers` when every element is a number, else `.array`.
@@ -39,10 +44,15 @@ public enum StateValue: Sendable {
         }
     }
 
+    /// The number, nil for another kind of value.
     public var number: Double? { if case .number(let x) = self { x } else { nil } }
+    /// The numbers of a `.numbers` array, nil for another kind of value.
     public var numbers: [Double]? { if case .numbers(let v) = self { v } else { nil } }
+    /// The boolean, nil for another kind of value.
     public var bool: Bool? { if case .bool(let b) = self { b } else { nil } }
+    /// The string, nil for another kind of value.
     public var string: String? { if case .string(let s) = self { s } else { nil } }
+    /// The object's members, nil for another kind of value.
     public var object: [String: StateValue]? { if case .object(let o) = self { o } else { nil } }
 
     /// An object's member (nil for a missing key or a value that is not an object). Setting a

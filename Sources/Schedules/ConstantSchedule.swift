@@ -9,11 +9,17 @@
 /// `factor` must be in [0, 1] (as in PyTorch). Text form: `constant` or
 /// `constant:factor=0.5,iters=40,unit=epoch`.
 public struct ConstantSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀, the base learning rate.
     public let baseLearningRate: Double
+    /// The factor applied during the first `iterations` steps.
     public let factor: Double
+    /// How many steps the factor lasts (0: none).
     public let iterations: Int
+    /// What one step counts (fixed at construction).
     public let unit: ScheduleUnit
 
+    /// η₀·factor for `iterations` steps, then η₀; throws a `ScheduleError` naming the field when a value is out
+    /// of its range.
     public init(baseLearningRate: Double, factor: Double = 1, iterations: Int = 0, unit: ScheduleUnit) throws {
         try Check.nonNegative(baseLearningRate, "lr")
         try Check.within(factor, "factor", lower: 0, lowerOpen: false, upper: 1, upperOpen: false)

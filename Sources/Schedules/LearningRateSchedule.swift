@@ -6,6 +6,7 @@
 /// error trigger, scikit-learn's adaptive) read `metrics`: one value per completed epoch, oldest
 /// first, and are pure functions of it.
 public protocol LearningRateSchedule: Sendable {
+    /// What one step counts: updates, epochs or samples.
     var unit: ScheduleUnit { get }
     /// The learning rate for the update at `step`, given the metrics of the completed epochs.
     /// Throws for steps outside the schedule's domain (e.g. past OneCycle's total steps).

@@ -3,9 +3,12 @@ import Validation
 /// A bad hyper-parameter, step or text form given to a schedule. `field` names the offending
 /// field (for text forms, `kind.field`, e.g. `cosine.T`), so the CLI can point at it.
 public struct ScheduleError: Error, Equatable, CustomStringConvertible {
+    /// The offending field, `kind.field` for text forms.
     public let field: String
+    /// What is wrong with it.
     public let message: String
 
+    /// An error about `field`.
     public init(field: String, _ message: String) {
         self.field = field
         self.message = message

@@ -59,9 +59,11 @@ public func parseSchedule(_ text: String, baseLearningRate: Double, peak: Schedu
 
 /// A peak learning rate handed to `parseSchedule` by value (see there).
 public struct SchedulePeak: Sendable, Equatable {
+    /// The peak learning rate.
     public var max: Double
     /// The start is max/divisor (Smith's rule: 4).
     public var divisor: Double
+    /// A peak at `max`, starting from max/`divisor`.
     public init(max: Double, divisor: Double = 4) { self.max = max; self.divisor = divisor }
 }
 

@@ -12,12 +12,16 @@ public struct BatchOrder: Codable, Equatable, Sendable {
     /// The epochs' orders, one after another (`epochs × sampleCount` entries).
     public let indices: [Int]
 
+    /// The number of whole epochs the order holds.
     public var epochs: Int { sampleCount == 0 ? 0 : indices.count / sampleCount }
 
     /// A problem with one entry: its epoch and position (0-based) and what is wrong.
     public struct Problem: Error, Sendable {
+        /// The epoch (0-based) of the bad entry.
         public let epoch: Int
+        /// The entry's position in its epoch, nil for a problem with the whole epoch.
         public let position: Int?
+        /// What is wrong.
         public let message: String
     }
 

@@ -19,16 +19,25 @@ public enum ShuffleMode: String, Sendable, Codable, CaseIterable {
 /// short batch is skipped (it would change the gradient's scale and noise).
 /// All storage is allocated at construction; `startEpoch` and `batch(_:)` do not allocate.
 public struct BatchSampler: Sendable {
+    /// n, the samples to split.
     public let sampleCount: Int
+    /// B, the samples per batch.
     public let batchSize: Int
+    /// How each epoch's order is drawn.
     public let mode: ShuffleMode
+    /// Whether an epoch's last, short batch is skipped.
     public let dropLast: Bool
+    /// The generator of the shuffles.
     public private(set) var generator: SeededGenerator
+    /// The current epoch's order of the samples.
     public private(set) var order: [Int]
+    /// The number of epochs started.
     public private(set) var epoch: Int = 0
     /// A given order per epoch (`BatchOrder`): epoch e's order is copied in by the e-th `startEpoch`.
     public private(set) var replay: BatchOrder?
 
+    /// A sampler of `sampleCount` samples (≥ 0) in batches of `batchSize` (≥ 1), its shuffles drawn from
+    /// `seed`.
     public init(sampleCount: Int, batchSize: Int, mode: ShuffleMode, dropLast: Bool = false, seed: UInt64) {
         precondition(sampleCount >= 0, "sample count \(sampleCount) is negative")
         precondition(batchSize >= 1, "batch size must be at least 1, got \(batchSize)")
@@ -94,11 +103,15 @@ public struct BatchSampler: Sendable {
 
     /// Saved position for checkpoints: the generator, the current order and the epoch.
     public struct State: Codable, Equatable, Sendable {
+        /// The generator's four state words.
         public var generator: [UInt64]
+        /// The current order.
         public var order: [Int]
+        /// The number of epochs started.
         public var epoch: Int
     }
 
+    /// The sampler's position, for a checkpoint.
     public var state: State { State(generator: generator.state, order: order, epoch: epoch) }
 
     /// Restores a saved position. Throws a `TrainingError` (leaving the sampler unchanged) when the

@@ -12,11 +12,15 @@ import Optimizers
 /// and `sampleCount` is the local count. The synchronisation setting is not used: the gradient is
 /// reduced at every call.
 public struct DataParallelObjective<Base: Objective>: Objective {
+    /// The wrapped objective's element type.
     public typealias Scalar = Base.Scalar
+    /// The objective each process evaluates its share on.
     public var base: Base
+    /// The processes and the sharding.
     public let dataParallel: DataParallel
     let runtime: DataParallelRuntime<Scalar>
 
+    /// `base`, its loss and gradient reduced over `dataParallel`'s processes at every call.
     public init(_ base: Base, dataParallel: DataParallel) {
         self.base = base
         var everyStep = dataParallel

@@ -7,6 +7,7 @@ public enum Batch {
     /// Samples in a shuffled order: gathered into the objective's workspace.
     case indices(UnsafeBufferPointer<Int>)
 
+    /// The number of samples in the batch.
     public var count: Int {
         switch self {
         case .rows(let r): r.count
@@ -20,6 +21,7 @@ public enum Batch {
 /// closure with `ClosureObjective`) and every optimizer, schedule, the training loop and the
 /// learning-rate finder run on it.
 public protocol Objective<Scalar> {
+    /// The element type of the parameters and gradients.
     associatedtype Scalar: BLASScalar
 
     /// Length of the parameter vector.
@@ -55,6 +57,7 @@ public struct ClosureObjective<Scalar: BLASScalar>: Objective {
     public var maximumBatchSize: Int { 1 }
     let body: (UnsafeBufferPointer<Scalar>, UnsafeMutableBufferPointer<Scalar>) -> Double
 
+    /// An objective over `parameterCount` parameters: `body` fills the gradient and returns the loss.
     public init(parameterCount: Int,
                 _ body: @escaping (_ parameters: UnsafeBufferPointer<Scalar>, _ gradient: UnsafeMutableBufferPointer<Scalar>) -> Double) {
         self.parameterCount = parameterCount

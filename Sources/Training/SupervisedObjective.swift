@@ -32,9 +32,13 @@ import Optimizers
 ///
 /// The workspace is shared by copies of the objective: use it from one thread at a time.
 public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
+    /// X, the training inputs.
     public let x: Matrix<Scalar>
+    /// Y, the training targets.
     public let y: Matrix<Scalar>
+    /// The model trained.
     public let model: any Model<Scalar>
+    /// The loss.
     public let loss: Loss
     public let maximumBatchSize: Int
     /// The per-sample weights, nil when there are none or all are 1.
@@ -126,6 +130,7 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
     /// Chunks are never smaller than this many rows (very wide inputs), so BLAS calls stay efficient.
     static var minimumChunkRows: Int { 64 }
 
+    /// The objective on `dataset` (its sample weights included); see the other initialiser.
     public init(dataset: Dataset<Scalar>, model: any Model<Scalar>, loss: Loss, maximumBatchSize: Int,
                 threads: Int? = nil) throws {
         try self.init(x: dataset.x, y: dataset.y, model: model, loss: loss, maximumBatchSize: maximumBatchSize,
@@ -137,6 +142,7 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
 
     public var parameterCount: Int { model.parameterCount }
     public var sampleCount: Int { x.rows }
+    /// The model's parameter groups (for the optimizer).
     public var parameterGroups: [ParameterGroup] { model.parameterGroups }
 
     /// Start of the workspace's single allocation (constant for the objective's lifetime).
@@ -492,6 +498,7 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
 
     // MARK: Array conveniences (tools and tests)
 
+    /// `evaluate(parameters:)` for an array.
     public func evaluate(parameters: [Scalar]) -> Evaluation {
         parameters.withUnsafeBufferPointer { evaluate(parameters: $0) }
     }
@@ -501,6 +508,7 @@ public struct SupervisedObjective<Scalar: BLASScalar>: Objective {
         parameters.withUnsafeBufferPointer { evaluate(parameters: $0, x: data.x, y: data.y, weights: data.weights) }
     }
 
+    /// The model's outputs for the rows of `x` at `parameters`.
     public func predict(parameters: [Scalar], x: Matrix<Scalar>) -> Matrix<Scalar> {
         var result = Matrix<Scalar>(rows: x.rows, cols: model.outputCount)
         parameters.withUnsafeBufferPointer { theta in

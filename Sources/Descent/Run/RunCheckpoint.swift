@@ -8,8 +8,10 @@ import Foundation
 public struct LoopCheckpointState<Scalar: BLASScalar>: Codable, Sendable {
     /// "float" or "double" (`PreparedRun.precision`).
     public var dtype: String
+    /// The training loop's state at the checkpoint (`Trainer.state`).
     public var trainer: TrainerState<Scalar>
 
+    /// A checkpoint state of precision `dtype` ("float" or "double") holding `trainer`.
     public init(dtype: String, trainer: TrainerState<Scalar>) { self.dtype = dtype; self.trainer = trainer }
 }
 

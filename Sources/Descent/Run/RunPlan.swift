@@ -20,28 +20,41 @@ public struct RunPlan: Sendable {
     public enum LearningRate: Sendable {
         /// The optimizer's default (`OptimizerSpec.defaultLearningRate`).
         case optimizerDefault
+        /// This learning rate (`--lr`).
         case given(Double)
         /// The steepest-descent suggestion of this range test on the run's own pieces; a cyclic or
         /// one-cycle schedule without `max=` peaks there and starts at max/4 (Smith's rule).
         case rangeTest(LRRangeTest)
     }
 
+    /// Where the data comes from and how it is read.
     public var data: DataSpec
+    /// The model, loss and start point.
     public var model: ModelSpec
+    /// Validation split, standardisation and the split's seed.
     public var preparation: PreparationSpec
+    /// The optimizer and its fields, in the text form's parsed settings.
     public var optimizer: OptimizerSettings
     /// No weight decay on the biases (every optimizer).
     public var noBiasDecay = false
     /// Iterate averaging (`PolynomialAveraging`) from this update on.
     public var averageFrom: Int? = nil
+    /// Where the base learning rate comes from (the optimizer's default unless set).
     public var learningRate: LearningRate = .optimizerDefault
     /// The schedule's text form (`parseSchedule`); nil for a constant rate.
     public var schedule: String? = nil
+    /// What a metric-driven schedule reads each epoch; nil for the default (see
+    /// `TrainingConfiguration.scheduleMetric`).
     public var scheduleMetric: MonitoredQuantity? = nil
+    /// The batch size; nil for the default (32, or the built-in problem's 64).
     public var batchSize: BatchSize? = nil
+    /// The number of epochs; nil for the default (20, or the built-in problem's 10).
     public var epochs: Int? = nil
+    /// How batches are drawn each epoch (reshuffled by default).
     public var shuffle: ShuffleMode = .reshuffle
+    /// Whether an epoch's last, short batch is left out.
     public var dropLast = false
+    /// Early stopping on the monitored quantity; nil for none.
     public var earlyStopping: EarlyStopping? = nil
     /// Gradient clipping before every step (`GradientClipping`); nil for none.
     public var gradientClipping: GradientClipping? = nil
@@ -53,11 +66,13 @@ public struct RunPlan: Sendable {
     /// Threads of the objective's worker pool (nil: every core).
     public var threads: Int? = nil
 
+    /// A plan for `data` with the given model, preparation and optimizer; every other setting at its default.
     public init(data: DataSpec, model: ModelSpec = ModelSpec(), preparation: PreparationSpec = PreparationSpec(),
                 optimizer: OptimizerSettings) {
         self.data = data; self.model = model; self.preparation = preparation; self.optimizer = optimizer
     }
 
+    /// Whether the run uses the built-in problem (no data file given).
     public var isBuiltInProblem: Bool { data.path == nil }
 
     /// Reads the data and builds the run's pieces (a collective in data-parallel training: every
@@ -69,16 +84,22 @@ public struct RunPlan: Sendable {
 
 /// A run with its data read and its pieces built (see `RunPlan`).
 public struct PreparedRun<Scalar: BLASScalar> {
+    /// The plan this run was prepared from.
     public let plan: RunPlan
+    /// This process's part in a data-parallel run; nil for a plain run.
     public let dataParallel: DataParallel?
+    /// The prepared data, split and standardisation, model and start point.
     public let setup: TrainingSetup<Scalar>
+    /// The objective over the training rows.
     public let objective: SupervisedObjective<Scalar>
     /// Validation on the held-out part (combined over the processes in data-parallel training).
     public let validation: ValidationEvaluator<Scalar>?
+    /// The loop's configuration: epochs, batches, schedule, stopping rules.
     public let configuration: TrainingConfiguration
     /// The base learning rate, and what the range test said when it chose it (`LRConsensus.note`:
     /// the rule, and any disagreement).
     public let learningRate: Double
+    /// What the range test said when it chose the rate (`LRConsensus.note`); nil when no range test ran.
     public let rangeTestNote: String?
     /// Set when a one-cycle or cosine schedule's length is not the run's (`scheduleLengthWarning`).
     public let scheduleWarning: String?
@@ -88,6 +109,7 @@ public struct PreparedRun<Scalar: BLASScalar> {
     public let batch: Int
     /// The samples this process takes per update: `batch`, or its share of it in sharded training.
     public let localBatch: Int
+    /// The run as data: the data digest and every setting (the checkpoint fingerprint's input).
     public let recipe: TrainingRecipe
 
     init(plan: RunPlan, dataParallel: DataParallel?) throws {

@@ -11,6 +11,8 @@ public struct RunWarning: Sendable, Equatable, CustomStringConvertible {
     /// The likely cause and what to try.
     public var advice: String
 
+    /// How many times the largest weight may grow over max(1, the largest at the start) before the run warns
+    /// (10⁶).
     public static var growthFactor: Double { 1e6 }
 
     public var description: String { "this run did not learn: " + findings.joined(separator: "; ") + ". " + advice }

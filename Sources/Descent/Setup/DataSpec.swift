@@ -8,16 +8,23 @@ import Training
 /// what to do with a row holding NaN or ±Inf in a used column (one rule for CSV and .npy: an error
 /// naming the row and column, or the row is dropped with `dropNonfinite`).
 public struct DataSpec: Sendable {
+    /// The CSV or .npy data file; nil for the built-in problem.
     public var path: String?
+    /// A separate .npy file of targets (`--targets`); nil when the targets are columns of the data file.
     public var targetsPath: String?
+    /// The data file's target columns (by default the last).
     public var targetColumns: [CSVColumn]
+    /// Whether a CSV file has a header row (detected by default).
     public var header: CSVOptions.Header
+    /// The CSV field delimiter (`,` by default).
     public var delimiter: Character
+    /// Drop rows holding NaN or ±Inf in a used column instead of failing on them.
     public var dropNonfinite: Bool
     /// Feature columns, in order (`--features`; nil: every column that is not a target or
     /// ignored) and columns to leave out (`--ignore`): header names or 0-based indices of the data
     /// file (indices only for .npy, counted over all of the file's columns, targets included).
     public var featureColumns: [CSVColumn]? = nil
+    /// Columns to leave out of the features (`--ignore`), as described above.
     public var ignoredColumns: [CSVColumn] = []
     /// A saved model's feature names, to choose a CSV file's features by its header
     /// (`CSVOptions.modelFeatureNames`; `predict` and `evaluate` without --features/--ignore).
@@ -38,12 +45,15 @@ public struct DataSpec: Sendable {
     /// `predict`/`evaluate` read with it.
     public var indexBase: SVMLightOptions.IndexBase = .auto
 
+    /// Data read from `path` (nil for the built-in problem), with the given targets and CSV settings; the other
+    /// settings at their defaults.
     public init(path: String?, targetsPath: String? = nil, targetColumns: [CSVColumn] = [.last], header: CSVOptions.Header = .auto,
                 delimiter: Character = ",", dropNonfinite: Bool = false) {
         self.path = path; self.targetsPath = targetsPath; self.targetColumns = targetColumns; self.header = header
         self.delimiter = delimiter; self.dropNonfinite = dropNonfinite
     }
 
+    /// Whether the data file is a .npy file (by its extension).
     public var isNPY: Bool { path.map { $0.lowercased().hasSuffix(".npy") } ?? false }
 
     func csvOptions(targetColumns: [CSVColumn]) -> CSVOptions {
@@ -63,16 +73,23 @@ public struct DataSpec: Sendable {
 /// Loaded data: features, targets (n × 0 when there are none), and the column names; and what
 /// the pass made while reading them found (`DataOptions.LoadScan`).
 public struct LoadedData<Scalar: BLASScalar> {
+    /// The features, one row per sample.
     public var x: Matrix<Scalar>
+    /// The targets, one row per sample (n × 0 when none were read).
     public var y: Matrix<Scalar>
+    /// One name per feature column (from the header, or generated).
     public var featureNames: [String]
+    /// One name per target column.
     public var targetNames: [String]
+    /// How many rows were dropped (non-finite values or missing cells).
     public var droppedRows: Int
+    /// The data's description for messages (its file name, or the built-in problem).
     public var source: String
     /// `DataScan.digest` of the data as read (before rows were dropped), when asked for.
     public var digest: String? = nil
     /// Column moments of `x` and `y`, when asked for and no row was dropped.
     public var featureMoments: ColumnMoments? = nil
+    /// Column moments of `y`, when asked for and no row was dropped.
     public var targetMoments: ColumnMoments? = nil
     /// Whether every value of `x` and `y` was checked finite as it was read (NaN for a missing
     /// value kept by `DataSpec.missing == .keepAsNaN` aside: `missingCounts` counts them).
@@ -91,9 +108,13 @@ extension DataSpec {
     /// What to compute in the pass that checks the values as they are read (each block of rows
     /// while it is in cache): a digest, and column moments for standardisation.
     public struct LoadScan: Sendable {
+        /// Compute the data's digest (`DataScan.digest`).
         public var digest = false
+        /// Compute the features' column moments.
         public var featureMoments = false
+        /// Compute the targets' column moments.
         public var targetMoments = false
+        /// A scan computing the chosen parts (none by default).
         public init(digest: Bool = false, featureMoments: Bool = false, targetMoments: Bool = false) {
             self.digest = digest; self.featureMoments = featureMoments; self.targetMoments = targetMoments
         }

@@ -12,20 +12,30 @@ import Training
 /// with n = 20 000 samples and d = 20 features. The exact answer to compare with is the
 /// least-squares fit on these samples (`LeastSquares.solve`), not w itself (the noise moves it).
 public enum EmbeddedProblem {
+    /// n, the number of samples (20 000).
     public static let sampleCount = 20_000
+    /// d, the number of features (20).
     public static let featureCount = 20
+    /// The seed of the generator that draws the problem.
     public static let seed: UInt64 = 20_240_601
+    /// σ, the standard deviation of the targets' noise.
     public static let noise = 0.1
+    /// ρ, the weight of the previous feature's draw in each feature.
     public static let correlation = 0.5
+    /// b, the intercept of the true model.
     public static let intercept = 0.5
 
     /// Settings used unless the user gives their own: mini-batch SGD with momentum and a per-update
     /// cosine decay to 0 over the whole run.
     public static let epochs = 10
+    /// The default batch size on the built-in problem.
     public static let batchSize = 64
+    /// The default SGD momentum on the built-in problem.
     public static let momentum = 0.9
+    /// The default learning rate on the built-in problem (the cosine decay's start).
     public static let learningRate = 0.01
 
+    /// w, the true weights: wⱼ = (−1)ʲ·(1 + j/10).
     public static func trueWeights() -> [Double] {
         (0..<featureCount).map { (j: Int) -> Double in
             let sign: Double = j % 2 == 0 ? 1 : -1
@@ -33,8 +43,10 @@ public enum EmbeddedProblem {
         }
     }
 
+    /// sⱼ, the scale of feature j, from 1 (j = 0) to 2 (j = d − 1).
     public static func scale(_ j: Int) -> Double { 1 + Double(j) / Double(featureCount - 1) }
 
+    /// Generates the problem's features (n × d) and targets (n × 1), the same on every machine.
     public static func make<Scalar: BLASScalar>(_: Scalar.Type) -> (x: Matrix<Scalar>, y: Matrix<Scalar>) {
         var g = SeededGenerator(seed: seed)
         let w = trueWeights()
@@ -54,6 +66,7 @@ public enum EmbeddedProblem {
         return (x, y)
     }
 
+    /// The feature names, `x1` to `x20`.
     public static var featureNames: [String] { (1...featureCount).map { "x\($0)" } }
 
     /// The cosine schedule's text for `updates` updates in all (learning rate reaching 0 at the end).

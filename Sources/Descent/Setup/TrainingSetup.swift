@@ -9,23 +9,36 @@ import Training
 /// by the training part, the model built and its start point chosen. `descent train` and
 /// `descent lr-find` share it, and so can any program.
 public struct TrainingSetup<Scalar: BLASScalar> {
+    /// The training part of the data (after the split, standardised when asked).
     public var train: Dataset<Scalar>
+    /// The validation part, nil without a validation split.
     public var validation: Dataset<Scalar>?
+    /// The features' standardisation, fitted on the training part; nil when not standardised.
     public var featureStandardization: Standardization?
+    /// The targets' standardisation, fitted on the training part; nil when not standardised.
     public var targetStandardization: Standardization?
+    /// The model's kind and layer sizes.
     public var shape: ModelShape
+    /// The model built from `shape`.
     public var model: any Model<Scalar>
+    /// The training loss.
     public var loss: Loss
+    /// The start point, in the model's flat parameter layout.
     public var initialParameters: [Scalar]
+    /// The start point in words: "zeros", "random (seed N)" or the model file it came from.
     public var initialDescription: String
+    /// One name per feature.
     public var featureNames: [String]
+    /// One name per target.
     public var targetNames: [String]
+    /// One line about the data, for reports.
     public var dataDescription: String
     /// The data file (or "built-in problem"), for messages.
     public var source: String
     /// The file the targets came from (`source` unless a separate targets file was given), for
     /// messages about the targets.
     public var targetSource: String
+    /// Whether the data is the built-in problem.
     public var isEmbedded: Bool
     /// Digest of the data as read (`DataScan.digest`, for checkpoint fingerprints).
     public var dataDigest: String

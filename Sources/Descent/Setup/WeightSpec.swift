@@ -13,12 +13,15 @@ public struct WeightSpec: Sendable, Equatable {
     /// Or a column of the (CSV) data file holding the weights (`CSVOptions.weightColumn`): it
     /// follows the rows the reader drops, which a separate file cannot.
     public var sampleWeightColumn: CSVColumn? = nil
+    /// Class weights for a classification loss, nil for none.
     public var classWeights: ClassWeights?
 
+    /// Weights from a sample-weight file and class weights (none by default).
     public init(sampleWeightPath: String? = nil, classWeights: ClassWeights? = nil) {
         self.sampleWeightPath = sampleWeightPath; self.classWeights = classWeights
     }
 
+    /// Whether no weights are given.
     public var isEmpty: Bool { sampleWeightPath == nil && sampleWeightColumn == nil && classWeights == nil }
 
     /// Where the sample weights come from, for the report and the model file's record:
@@ -127,14 +130,18 @@ extension TrainingRecipe {
     /// fingerprint like every path, and the XXH64 of its values) and the class weights as asked
     /// for (`balanced` or `c=w,…`).
     public struct Weights: Codable, Equatable, Sendable {
+        /// The sample-weight file's path, nil when there is none.
         public var samplePath: String?
+        /// The XXH64 of the sample weights' values, nil when there are none.
         public var sampleDigest: String?
+        /// The class weights as asked for (`balanced` or `c=w,…`), nil for none.
         public var classWeights: String?
         /// The class weights used, one per class (computed for `balanced`), for the model file.
         public var classWeightValues: [Double]?
         /// The classes' label values when the targets were class labels (nil: the class indices).
         public var classLabels: [Double]? = nil
 
+        /// A record of the given weights.
         public init(samplePath: String?, sampleDigest: String?, classWeights: String?, classWeightValues: [Double]?,
                     classLabels: [Double]? = nil) {
             self.samplePath = samplePath; self.sampleDigest = sampleDigest; self.classWeights = classWeights

@@ -12,14 +12,19 @@ public struct OptimizerField: Sendable, Equatable {
         case choice([String])
     }
 
+    /// The canonical name, as the text form writes it.
     public let name: String
+    /// Other accepted spellings.
     public let aliases: [String]
+    /// What values the field takes.
     public let kind: Kind
     /// The value when the text does not set it; nil for a field that is off unless given
     /// (e.g. DoG's `init_eta`).
     public let defaultValue: OptimizerValue?
+    /// One line for help texts.
     public let help: String
 
+    /// A field with these properties.
     public init(_ name: String, aliases: [String] = [], _ kind: Kind, default defaultValue: OptimizerValue?, help: String) {
         self.name = name; self.aliases = aliases; self.kind = kind; self.defaultValue = defaultValue; self.help = help
     }
@@ -87,8 +92,11 @@ public struct OptimizerField: Sendable, Equatable {
 
 /// A field's value.
 public enum OptimizerValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A number.
     case number(Double)
+    /// A flag's value.
     case flag(Bool)
+    /// One of a choice field's words.
     case word(String)
 
     public var description: String {
@@ -102,9 +110,12 @@ public enum OptimizerValue: Sendable, Hashable, Codable, CustomStringConvertible
 
 /// An interval of allowed values, with open or closed ends; its description is the rule in words.
 public struct ValueRange: Sendable, Equatable, CustomStringConvertible {
+    /// The interval's ends.
     public var lower: Double, upper: Double
+    /// Whether each end is excluded.
     public var lowerOpen: Bool, upperOpen: Bool
 
+    /// The interval from `lower` to `upper`, closed unless an end is open.
     public init(_ lower: Double, _ upper: Double, lowerOpen: Bool = false, upperOpen: Bool = false) {
         self.lower = lower; self.upper = upper; self.lowerOpen = lowerOpen; self.upperOpen = upperOpen
     }
@@ -122,6 +133,7 @@ public struct ValueRange: Sendable, Equatable, CustomStringConvertible {
     /// 0 < x < 1.
     public static let unitOpen = ValueRange(0, 1, lowerOpen: true, upperOpen: true)
 
+    /// Whether `x` lies in the interval.
     public func contains(_ x: Double) -> Bool {
         (lowerOpen ? x > lower : x >= lower) && (upperOpen ? x < upper : x <= upper)
     }

@@ -43,6 +43,7 @@ public struct OptimizerSettings: Sendable, Equatable, Hashable, CustomStringConv
 
     static func trim(_ s: String) -> String { s.trimmedForSettings }
 
+    /// The registry's spec of this optimizer.
     public var spec: any OptimizerSpec {
         // The name was checked at construction.
         try! OptimizerRegistry.spec(named: name)
@@ -66,16 +67,19 @@ public struct OptimizerSettings: Sendable, Equatable, Hashable, CustomStringConv
         return values[field.name] ?? field.defaultValue
     }
 
+    /// The field's number (set, or its default); nil when it is not a number or unset.
     public func number(_ field: String) -> Double? {
         if case .number(let v) = value(field) { return v }
         return nil
     }
 
+    /// The field's flag (set, or its default); false when it is not a flag.
     public func flag(_ field: String) -> Bool {
         if case .flag(let b) = value(field) { return b }
         return false
     }
 
+    /// The field's word (set, or its default); nil when it is not a word.
     public func word(_ field: String) -> String? {
         if case .word(let w) = value(field) { return w }
         return nil

@@ -17,6 +17,7 @@ public protocol OptimizerSpec: Sendable {
     var aliases: [String] { get }
     /// One line for help texts.
     var summary: String { get }
+    /// The hyper-parameter fields of the text form, each with its default and range.
     var fields: [OptimizerField] { get }
     /// The learning rate when none is given: SGD's γ, or 1 for the methods that find their own step
     /// (their rate is a multiplier).
@@ -42,6 +43,7 @@ extension OptimizerSpec {
 /// Every optimizer of the library, in the order help texts list them (`listOrder`, then name). The
 /// list is not kept by hand: `discovered` is generated from the module's `OptimizerSpec` conformers.
 public enum OptimizerRegistry {
+    /// Every registered optimizer, sorted by `listOrder`, then by name.
     public static let all: [any OptimizerSpec] = discovered.sorted { ($0.listOrder, $0.name) < ($1.listOrder, $1.name) }
 
     /// The spec whose name or alias is `spelling` (case-insensitive); throws listing the known names.

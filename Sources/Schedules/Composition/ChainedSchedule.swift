@@ -9,10 +9,15 @@
 /// unchanged; momentum is the last child's that cycles it (PyTorch: the last writer wins).
 /// Text form: children joined by ` * ` — `constant:factor=0.1,iters=20 * exp:gamma=0.98`.
 public struct ChainedSchedule: LearningRateSchedule, CustomStringConvertible {
+    /// η₀, the base rate every child was built with.
     public let baseLearningRate: Double
+    /// The schedules whose factors multiply.
     public let children: [any LearningRateSchedule]
+    /// The children's common unit.
     public let unit: ScheduleUnit
 
+    /// The product of `children`' factors on `baseLearningRate` (at least one child, all with this base rate
+    /// and one unit); throws a `ScheduleError` naming the field when a value is out of its range.
     public init(baseLearningRate: Double, _ children: [any LearningRateSchedule]) throws {
         try Check.positive(baseLearningRate, "lr")
         guard let first = children.first else { throw ScheduleError(field: "chained", "needs at least one schedule") }

@@ -16,10 +16,15 @@
 /// `.epoch`, because only then is the number of metrics recorded before its start known.
 /// Text form: children joined by ` then@m ` — `linear:start=0.1,iters=5 then@5 cosine:T=95`.
 public struct SequentialSchedule: LearningRateSchedule, CustomStringConvertible {
+    /// The schedules, in the order they run.
     public let children: [any LearningRateSchedule]
+    /// The steps at which the second, third, … child starts.
     public let milestones: [Int]
+    /// The children's common unit.
     public let unit: ScheduleUnit
 
+    /// `children` one after another, child k + 1 from step `milestones[k]` (one milestone fewer than children);
+    /// throws a `ScheduleError` naming the field when a value is out of its range.
     public init(_ children: [any LearningRateSchedule], milestones: [Int]) throws {
         guard let first = children.first else { throw ScheduleError(field: "sequential", "needs at least one schedule") }
         if milestones.count != children.count - 1 {

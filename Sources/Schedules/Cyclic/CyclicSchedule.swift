@@ -21,27 +21,48 @@ import Foundation
 /// Text form: `cyclic:max=0.1,up=2000,down=2000,mode=triangular,gamma=1,scale-mode=cycle,momentum=0.8/0.9,unit=batch`
 /// (the base rate comes from `--lr`, or `base=`; `scale-mode` only when it is not the mode's own).
 public struct CyclicSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// The scale function's name, as PyTorch's `mode`.
     public enum Mode: String, Sendable, Equatable, CaseIterable {
-        case triangular, triangular2, expRange = "exp_range"
+        /// A triangle between the bounds, the same every cycle.
+        case triangular
+        /// A triangle whose height halves every cycle.
+        case triangular2
+        /// A triangle scaled by γ^a, a being the argument of the scale function (text `exp_range`).
+        case expRange = "exp_range"
 
         /// PyTorch's `scale_mode` for the named mode.
         public var defaultScaleMode: ScaleMode { self == .expRange ? .iterations : .cycle }
     }
 
     /// What the scale function f is applied to: the cycle number (1, 2, …) or the step t.
-    public enum ScaleMode: String, Sendable, Equatable, CaseIterable { case cycle, iterations }
+    public enum ScaleMode: String, Sendable, Equatable, CaseIterable {
+        /// The cycle number (1, 2, …).
+        case cycle
+        /// The step t.
+        case iterations
+    }
 
+    /// The lower bound of the cycle.
     public let baseLearningRate: Double
+    /// The upper bound of the cycle (before scaling).
     public let maxLearningRate: Double
+    /// Steps from the lower to the upper bound.
     public let stepSizeUp: Int
+    /// Steps from the upper back to the lower bound.
     public let stepSizeDown: Int
+    /// The scale function.
     public let mode: Mode
+    /// γ of the `exp_range` mode.
     public let gamma: Double
     /// The argument of the scale function (`mode.defaultScaleMode` unless given).
     public let scaleMode: ScaleMode
+    /// The momentum range cycled opposite to the rate; nil: momentum is not cycled.
     public let cycleMomentum: MomentumCycle?
+    /// What one step counts (fixed at construction).
     public let unit: ScheduleUnit
 
+    /// A cyclical schedule with these settings (`stepSizeDown` equal to `stepSizeUp` when nil, `scaleMode` the
+    /// mode's own when nil); throws a `ScheduleError` naming the field when a value is out of its range.
     public init(baseLearningRate: Double, maxLearningRate: Double, stepSizeUp: Int = 2000, stepSizeDown: Int? = nil,
                 mode: Mode = .triangular, gamma: Double = 1, scaleMode: ScaleMode? = nil,
                 cycleMomentum: MomentumCycle? = nil, unit: ScheduleUnit = .batch) throws {

@@ -5,9 +5,13 @@
 /// without momentum — so asking to cycle momentum on such an optimizer is an error, never a
 /// silent switch.
 public struct MomentumCycle: Sendable, Equatable {
+    /// The momentum at the rate's peak, in [0, 1).
     public let base: Double
+    /// The momentum at the rate's lowest, in [0, 1).
     public let max: Double
 
+    /// The range from `base` to `max`; throws a `ScheduleError` naming the field when a value is out of its
+    /// range.
     public init(base: Double, max: Double) throws {
         try Check.within(base, "momentum", lower: 0, lowerOpen: false, upper: 1, upperOpen: true)
         try Check.within(max, "momentum", lower: 0, lowerOpen: false, upper: 1, upperOpen: true)

@@ -20,18 +20,35 @@
 /// The parser also takes torch's `epochs=E,steps-per-epoch=S` in place of `steps` (`OneCycleLR`:
 /// total_steps = epochs · steps_per_epoch when total_steps is None); the description writes `steps=E·S`.
 public struct OneCycleSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
-    public enum Annealing: String, Sendable, Equatable, CaseIterable { case cos, linear }
+    /// How the rate moves from one point of the cycle to the next.
+    public enum Annealing: String, Sendable, Equatable, CaseIterable {
+        /// Cosine annealing.
+        case cos
+        /// Linear annealing.
+        case linear
+    }
 
+    /// The peak rate.
     public let maxLearningRate: Double
+    /// The run's length in steps; a step outside it throws.
     public let totalSteps: Int
+    /// The fraction of the steps spent rising to the peak.
     public let pctStart: Double
+    /// How the rate moves between its points.
     public let annealing: Annealing
+    /// The start is max/divFactor.
     public let divFactor: Double
+    /// The end is the start/finalDivFactor.
     public let finalDivFactor: Double
+    /// Whether the rate goes back to the start before annealing to the end (PyTorch's `three_phase`).
     public let threePhase: Bool
+    /// The momentum range cycled opposite to the rate; nil: momentum is not cycled.
     public let cycleMomentum: MomentumCycle?
+    /// What one step counts (fixed at construction).
     public let unit: ScheduleUnit
 
+    /// A one-cycle schedule with these settings (PyTorch's defaults); throws a `ScheduleError` naming the field
+    /// when a value is out of its range.
     public init(maxLearningRate: Double, totalSteps: Int, pctStart: Double = 0.3, annealing: Annealing = .cos,
                 divFactor: Double = 25, finalDivFactor: Double = 1e4, threePhase: Bool = false,
                 cycleMomentum: MomentumCycle? = nil, unit: ScheduleUnit = .batch) throws {
@@ -51,7 +68,9 @@ public struct OneCycleSchedule: LearningRateSchedule, Equatable, CustomStringCon
         self.unit = unit
     }
 
+    /// The rate at step 0: max/divFactor.
     public var initialLearningRate: Double { maxLearningRate / divFactor }
+    /// The rate at the last step: initial/finalDivFactor.
     public var finalLearningRate: Double { initialLearningRate / finalDivFactor }
 
     /// One phase: [start, end] in steps, learning-rate endpoints, and momentum endpoints as

@@ -10,11 +10,17 @@ import Foundation
 /// (so it also absorbs outside LR changes); the values agree with the closed form to rounding.
 /// Text form: `cosine:T=100,min=1e-4,unit=epoch`.
 public struct CosineAnnealingSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀, the base learning rate.
     public let baseLearningRate: Double
+    /// T, the steps from η₀ to the minimum.
     public let period: Int
+    /// The rate at step T.
     public let minimumLearningRate: Double
+    /// What one step counts (fixed at construction).
     public let unit: ScheduleUnit
 
+    /// Cosine annealing from `baseLearningRate` to `minimumLearningRate` over `period` steps; throws a
+    /// `ScheduleError` naming the field when a value is out of its range.
     public init(baseLearningRate: Double, period: Int, minimumLearningRate: Double = 0, unit: ScheduleUnit) throws {
         try Check.nonNegative(baseLearningRate, "lr")
         try Check.positive(period, "T")

@@ -7,11 +7,17 @@ import Foundation
 /// Milestones must be non-decreasing and ≥ 0; a repeated milestone counts twice (as in PyTorch).
 /// Text form: `multistep:at=30/80/150,gamma=0.1,unit=epoch`.
 public struct MultiStepDecaySchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀, the base learning rate.
     public let baseLearningRate: Double
+    /// The steps at which the rate is multiplied by γ.
     public let milestones: [Int]
+    /// γ, the factor at each milestone.
     public let gamma: Double
+    /// What one step counts (fixed at construction).
     public let unit: ScheduleUnit
 
+    /// η₀ multiplied by γ at each of `milestones`; throws a `ScheduleError` naming the field when a value is
+    /// out of its range.
     public init(baseLearningRate: Double, milestones: [Int], gamma: Double = 0.1, unit: ScheduleUnit) throws {
         try Check.nonNegative(baseLearningRate, "lr")
         if milestones.isEmpty { throw ScheduleError(field: "at", "needs at least one milestone") }

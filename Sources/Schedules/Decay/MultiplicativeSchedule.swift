@@ -14,10 +14,15 @@ import Foundation
 ///
 /// Text form: `multiplicative:factor=0.95,unit=epoch`; factor in (0, ∞).
 public struct MultiplicativeSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀, the base learning rate.
     public let baseLearningRate: Double
+    /// The factor applied at every step.
     public let factor: Double
+    /// What one step counts (fixed at construction).
     public let unit: ScheduleUnit
 
+    /// η₀ multiplied by `factor` at every step; throws a `ScheduleError` naming the field when a value is out
+    /// of its range.
     public init(baseLearningRate: Double, factor: Double, unit: ScheduleUnit) throws {
         try Check.nonNegative(baseLearningRate, "lr")
         try Check.positive(factor, "factor")

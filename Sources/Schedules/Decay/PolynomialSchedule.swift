@@ -6,11 +6,16 @@ import Foundation
 ///
 /// Reaches 0 at t = T and stays there. Text form: `poly:iters=100,power=1,unit=epoch`.
 public struct PolynomialSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀, the base learning rate.
     public let baseLearningRate: Double
+    /// T, the step at which the rate reaches 0.
     public let iterations: Int
+    /// p, the power of the decay.
     public let power: Double
+    /// What one step counts (fixed at construction).
     public let unit: ScheduleUnit
 
+    /// η₀·(1 − min(t, T)/T)^p; throws a `ScheduleError` naming the field when a value is out of its range.
     public init(baseLearningRate: Double, iterations: Int = 5, power: Double = 1, unit: ScheduleUnit) throws {
         try Check.nonNegative(baseLearningRate, "lr")
         try Check.positive(iterations, "iters")

@@ -12,10 +12,14 @@ import Foundation
 ///
 /// Text form: `invscaling:power=0.25` (η₀ from `--lr`, or `eta0=`).
 public struct InverseScalingSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀ (scikit-learn's `eta0`).
     public let baseLearningRate: Double
+    /// The power of t (scikit-learn's `power_t`).
     public let power: Double
+    /// Always `.sample`: t counts training samples.
     public var unit: ScheduleUnit { .sample }
 
+    /// η₀ / t^power; throws a `ScheduleError` naming the field when a value is out of its range.
     public init(baseLearningRate: Double = 0.01, power: Double = 0.25) throws {
         try Check.nonNegative(baseLearningRate, "eta0")
         try Check.nonNegative(power, "power")

@@ -17,8 +17,14 @@ import Foundation
 /// for another loss. α must be > 0 (sklearn #5329). No base learning rate is used.
 /// Text form: `optimal:alpha=1e-4,loss=squared` (loss: squared | hinge | log).
 public struct OptimalSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// The loss whose derivative sets the first rate.
     public enum Loss: Sendable, Equatable {
-        case squaredError, hinge, log
+        /// The squared error.
+        case squaredError
+        /// The hinge loss.
+        case hinge
+        /// The log loss.
+        case log
         /// ℓ'(y = 1, p = −w) for a loss not listed.
         case derivative(Double)
 
@@ -46,10 +52,15 @@ public struct OptimalSchedule: LearningRateSchedule, Equatable, CustomStringConv
         }
     }
 
+    /// α, the regularisation strength (> 0).
     public let alpha: Double
+    /// The loss whose derivative sets the first rate.
     public let loss: Loss
+    /// Always `.sample`: t counts training samples.
     public var unit: ScheduleUnit { .sample }
 
+    /// scikit-learn's `optimal` rate for α and `loss`; throws a `ScheduleError` naming the field when a value
+    /// is out of its range.
     public init(alpha: Double = 1e-4, loss: Loss = .squaredError) throws {
         try Check.positive(alpha, "alpha")
         self.alpha = alpha

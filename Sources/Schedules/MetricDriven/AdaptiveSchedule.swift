@@ -15,12 +15,18 @@
 /// here η just stays. `tol = nil` (sklearn `tol=None`) disables reductions. Defaults η₀ = 0.01,
 /// n_iter_no_change = 5, tol = 1e-3. Text form: `adaptive:n=5,tol=1e-3` (η₀ from `--lr`).
 public struct AdaptiveSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀ (scikit-learn's `eta0`).
     public let baseLearningRate: Double
+    /// Epochs without improvement before the rate is divided by 5 (`n_iter_no_change`).
     public let patience: Int
+    /// The improvement that counts (`tol`); nil disables reductions.
     public let tolerance: Double?
+    /// Always `.epoch`: one step and one metric per epoch.
     public var unit: ScheduleUnit { .epoch }
     public var usesMetrics: Bool { true }
 
+    /// scikit-learn's `adaptive` rule with these settings; throws a `ScheduleError` naming the field when a
+    /// value is out of its range.
     public init(baseLearningRate: Double = 0.01, patience: Int = 5, tolerance: Double? = 1e-3) throws {
         try Check.nonNegative(baseLearningRate, "eta0")
         try Check.positive(patience, "n")

@@ -19,14 +19,22 @@
 /// https://learn.microsoft.com/en-us/sql/machine-learning/r-reference/microsoftml/maoptimizer
 /// Text form: `mml:ratio=0.9,freq=100,error=0`.
 public struct MicrosoftMLReductionSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀, the base learning rate.
     public let baseLearningRate: Double
+    /// r, the factor of each reduction (1: none).
     public let ratio: Double
+    /// N, the epochs between periodic reductions.
     public let frequency: Int
+    /// ρ: an epoch whose loss fell by less than ρ·|the previous loss| reduces the rate; with ρ = 0, an epoch
+    /// whose loss rose does.
     public let errorRatio: Double
 
+    /// Always `.epoch`: one step and one metric per epoch.
     public var unit: ScheduleUnit { .epoch }
     public var usesMetrics: Bool { true }
 
+    /// microsoftml's reduction with these settings; throws a `ScheduleError` naming the field when a value is
+    /// out of its range.
     public init(baseLearningRate: Double, ratio: Double = 1, frequency: Int = 100, errorRatio: Double = 0) throws {
         try Check.nonNegative(baseLearningRate, "lr")
         try Check.within(ratio, "ratio", lower: 0, lowerOpen: true, upper: 1, upperOpen: false)

@@ -19,22 +19,46 @@
 /// cooldown 0, η_min = 0, ε = 1e-8. `factor` must be in (0, 1).
 /// Text form: `plateau:mode=min,factor=0.5,patience=5,threshold=1e-4,threshold_mode=rel,cooldown=0,min_lr=0,eps=1e-8`.
 public struct PlateauSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
-    public enum Mode: String, Sendable, Equatable, CaseIterable { case min, max }
-    public enum ThresholdMode: String, Sendable, Equatable, CaseIterable { case rel, abs }
+    /// Whether lower or higher metrics are better.
+    public enum Mode: String, Sendable, Equatable, CaseIterable {
+        /// Lower metrics are better.
+        case min
+        /// Higher metrics are better.
+        case max
+    }
+    /// Whether the threshold θ is relative or absolute.
+    public enum ThresholdMode: String, Sendable, Equatable, CaseIterable {
+        /// θ is relative to the best metric.
+        case rel
+        /// θ is absolute.
+        case abs
+    }
 
+    /// η₀, the base learning rate.
     public let baseLearningRate: Double
+    /// Whether lower (`min`) or higher (`max`) metrics are better.
     public let mode: Mode
+    /// The factor of each reduction.
     public let factor: Double
+    /// Epochs without improvement tolerated; one more reduces the rate.
     public let patience: Int
+    /// θ, the improvement that counts.
     public let threshold: Double
+    /// Whether θ is relative to the best metric or absolute.
     public let thresholdMode: ThresholdMode
+    /// Epochs after a reduction during which bad epochs are not counted.
     public let cooldown: Int
+    /// The lowest rate.
     public let minimumLearningRate: Double
+    /// ε: a reduction smaller than this is not made.
     public let eps: Double
 
+    /// Always `.epoch`: one step and one metric per epoch.
     public var unit: ScheduleUnit { .epoch }
     public var usesMetrics: Bool { true }
 
+    /// PyTorch's `ReduceLROnPlateau` with these settings (its defaults); throws a `ScheduleError` naming the
+    /// field when a value is out of its range.
     public init(baseLearningRate: Double, mode: Mode = .min, factor: Double = 0.1, patience: Int = 10,
                 threshold: Double = 1e-4, thresholdMode: ThresholdMode = .rel, cooldown: Int = 0,
                 minimumLearningRate: Double = 0, eps: Double = 1e-8) throws {

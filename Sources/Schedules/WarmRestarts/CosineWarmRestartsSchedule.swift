@@ -11,12 +11,19 @@ import Foundation
 /// `step(epoch + i/n)` is expressed here by choosing `unit: .batch` and T₀ in batches).
 /// Text form: `restarts:T0=10,mult=2,min=0,unit=epoch`.
 public struct CosineWarmRestartsSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀, the base learning rate.
     public let baseLearningRate: Double
+    /// T₀, the length of the first period.
     public let firstPeriod: Int
+    /// The factor by which each period is longer than the one before.
     public let periodMultiplier: Int
+    /// The rate at the end of each period.
     public let minimumLearningRate: Double
+    /// What one step counts (fixed at construction).
     public let unit: ScheduleUnit
 
+    /// Cosine annealing restarted at every period's end; throws a `ScheduleError` naming the field when a value
+    /// is out of its range.
     public init(baseLearningRate: Double, firstPeriod: Int, periodMultiplier: Int = 1,
                 minimumLearningRate: Double = 0, unit: ScheduleUnit) throws {
         try Check.nonNegative(baseLearningRate, "lr")

@@ -6,12 +6,19 @@
 /// ranges; its defaults are s = 1/3, e = 1, T = 5). Constant at η₀·e from step T on.
 /// Text form: `linear:start=0.1,end=1,iters=50,unit=batch`.
 public struct LinearSchedule: LearningRateSchedule, Equatable, CustomStringConvertible {
+    /// η₀, the base learning rate.
     public let baseLearningRate: Double
+    /// s, the factor at step 0.
     public let startFactor: Double
+    /// e, the factor from step T on.
     public let endFactor: Double
+    /// T, the steps from s to e.
     public let iterations: Int
+    /// What one step counts (fixed at construction).
     public let unit: ScheduleUnit
 
+    /// η₀ times a factor moving linearly from s to e over T steps; throws a `ScheduleError` naming the field
+    /// when a value is out of its range.
     public init(baseLearningRate: Double, startFactor: Double = 1.0 / 3, endFactor: Double = 1,
                 iterations: Int = 5, unit: ScheduleUnit) throws {
         try Check.nonNegative(baseLearningRate, "lr")

@@ -9,8 +9,10 @@ public struct BandwidthLimit: Codable, Equatable, Sendable {
     public var bytesPerRepetition: Int
     /// Rows prefetched ahead (shuffled rows only).
     public var prefetchDistance: Int?
+    /// The best figure at each thread count.
     public var measurements: [LimitMeasurement]
 
+    /// A limit with these sizes and measurements.
     public init(arrayBytes: Int, rowBytes: Int?, bytesPerRepetition: Int, prefetchDistance: Int?,
                 measurements: [LimitMeasurement]) {
         self.arrayBytes = arrayBytes; self.rowBytes = rowBytes; self.bytesPerRepetition = bytesPerRepetition
@@ -32,6 +34,7 @@ public struct BandwidthLimit: Codable, Equatable, Sendable {
 
 /// Byte counts as the benchmark prints them: "400 B", "1 KiB", "1.5 KiB", "1 GiB".
 public enum ByteCountText {
+    /// `bytes` in B, KiB, MiB, GiB or TiB, as the benchmark prints it.
     public static func format(_ bytes: Int) -> String {
         let units = ["B", "KiB", "MiB", "GiB", "TiB"]
         var value = Double(bytes), unit = 0

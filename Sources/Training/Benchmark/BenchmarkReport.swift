@@ -7,10 +7,13 @@ import Darwin
 
 /// The machine a benchmark ran on: OpenBLAS's kernel, the row kernels' instruction set, processors.
 public struct BenchmarkEnvironment: Codable, Equatable, Sendable {
+    /// OpenBLAS's kernel (core) name.
     public var blasCore: String
+    /// OpenBLAS's build configuration string.
     public var blasConfiguration: String
     /// `RowKernels.instructionSet`: "avx512f", "avx2" or "baseline".
     public var rowKernels: String
+    /// The processors available to the run.
     public var processors: Int
     /// `BLASRuntime.kernelWarning`: OpenBLAS on generic kernels on a CPU with AVX2/AVX-512.
     public var blasWarning: String?
@@ -18,6 +21,7 @@ public struct BenchmarkEnvironment: Codable, Equatable, Sendable {
     /// work on the cores makes every figure low and noisy.
     public var loadAverage: Double?
 
+    /// An environment with these values.
     public init(blasCore: String, blasConfiguration: String, rowKernels: String, processors: Int, blasWarning: String?,
                 loadAverage: Double?) {
         self.blasCore = blasCore; self.blasConfiguration = blasConfiguration; self.rowKernels = rowKernels
@@ -49,14 +53,20 @@ func systemLoadAverage() -> Double? {
 /// One benchmark run: the machine's limits, Descent's throughput on every path against them, and
 /// the settings both ran with (`descent bench --json` prints it).
 public struct BenchmarkReport: Codable, Equatable, Sendable {
+    /// The machine the run was on.
     public var environment: BenchmarkEnvironment
+    /// What the limits measured.
     public var limitSettings: MachineLimits.Settings
+    /// What the throughput runs measured.
     public var throughputSettings: ThroughputBenchmark.Settings
+    /// The machine's limits.
     public var limits: MachineLimits
+    /// Descent's throughput, one result per path, precision, batch size and thread count.
     public var results: [ThroughputResult]
     /// Wall time of the whole run (data generation included).
     public var seconds: Double
 
+    /// A report of these parts.
     public init(environment: BenchmarkEnvironment, limitSettings: MachineLimits.Settings,
                 throughputSettings: ThroughputBenchmark.Settings, limits: MachineLimits, results: [ThroughputResult],
                 seconds: Double) {

@@ -2,7 +2,10 @@ import LinearAlgebra
 
 /// The precision a benchmark runs in (the JSON names are `float` and `double`).
 public enum BenchmarkScalar: String, Codable, Sendable, CaseIterable {
-    case float, double
+    /// 32-bit floats.
+    case float
+    /// 64-bit floats.
+    case double
 
     /// Bytes per element.
     public var byteCount: Int {
@@ -24,5 +27,6 @@ public enum BenchmarkScalar: String, Codable, Sendable, CaseIterable {
 /// Why a benchmark cannot run as set up (a size the machine cannot hold, a setting out of range).
 public struct BenchmarkError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String
+    /// An error with this message.
     public init(_ description: String) { self.description = description }
 }

@@ -4,6 +4,7 @@ import LinearAlgebra
 /// precisions) and the limits' own sizes. The limits are measured at the same thread counts, for
 /// the row widths and precisions the throughput runs use (`limits`).
 public struct BenchmarkSettings: Codable, Equatable, Sendable {
+    /// The problems, paths, thread counts and precisions of the throughput runs.
     public var throughput: ThroughputBenchmark.Settings
     /// The array the bandwidth limits read (1 GiB by default).
     public var arrayBytes: Int
@@ -11,6 +12,7 @@ public struct BenchmarkSettings: Codable, Equatable, Sendable {
     public var bytesPerRowRepetition: Int
     /// n of the gemm limit; nil: sized for about `MachineLimits.autoGemmSeconds` a product.
     public var gemmSize: Int?
+    /// Timed repetitions per limit (the best is reported).
     public var repetitions: Int
 
     /// The default run (about 30 s on a 2-core machine), or with `quick` one of well under a second.

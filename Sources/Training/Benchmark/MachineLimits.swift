@@ -13,12 +13,14 @@ import LinearAlgebra
 ///
 /// Every figure is the best of `Settings.repetitions` runs. The loops are `LimitKernels`.
 public struct MachineLimits: Codable, Equatable, Sendable {
+    /// The streaming read of the whole array.
     public var streamingRead: BandwidthLimit
     /// One entry per row width in `Settings.rowBytes`.
     public var shuffledRowRead: [BandwidthLimit]
     /// One entry per precision in `Settings.gemmScalars`.
     public var gemm: [GemmLimit]
 
+    /// Limits with these measurements.
     public init(streamingRead: BandwidthLimit, shuffledRowRead: [BandwidthLimit], gemm: [GemmLimit]) {
         self.streamingRead = streamingRead; self.shuffledRowRead = shuffledRowRead; self.gemm = gemm
     }
@@ -51,14 +53,18 @@ extension MachineLimits {
         public var bytesPerRowRepetition: Int
         /// Rows prefetched ahead in the shuffled-row read (the fused training kernel's distance by default).
         public var prefetchDistance: Int
+        /// The precisions of the gemm limit.
         public var gemmScalars: [BenchmarkScalar]
         /// n of the n×n gemm; nil: the largest multiple of 256 in 1024…2048 whose product takes about
         /// `autoGemmSeconds` at one thread (from a 512³ probe), so that slow kernels keep the run short.
         public var gemmSize: Int?
         /// Timed repetitions per figure (the best is reported).
         public var repetitions: Int
+        /// The seed of the shuffled order.
         public var seed: UInt64
 
+        /// Settings with these values (defaults: a 1 GiB array, 256 MiB of rows per repetition, both
+        /// precisions, 3 repetitions).
         public init(threads: [Int], arrayBytes: Int = 1 << 30, rowBytes: [Int], bytesPerRowRepetition: Int = 256 << 20,
                     prefetchDistance: Int? = nil, gemmScalars: [BenchmarkScalar] = BenchmarkScalar.allCases,
                     gemmSize: Int? = nil, repetitions: Int = 3, seed: UInt64 = 1) {

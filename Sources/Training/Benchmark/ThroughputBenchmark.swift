@@ -16,27 +16,39 @@ import Optimizers
 public enum ThroughputBenchmark {
     /// The problems, paths, thread counts and run lengths.
     public struct Settings: Codable, Equatable, Sendable {
+        /// The thread counts to run at.
         public var threads: [Int]
+        /// The precisions to run in.
         public var scalars: [BenchmarkScalar]
+        /// The paths to run (per sample, mini-batches, full batch, multi-output).
         public var paths: [BenchmarkPath]
         /// The main problem (mini-batches, full batch): n × d, one output.
         public var rows: Int
+        /// d of the main problem.
         public var features: Int
+        /// The mini-batch sizes to run.
         public var batchSizes: [Int]
         /// The per-sample problem: n × d, one output.
         public var perSampleRows: Int
+        /// d of the per-sample problem.
         public var perSampleFeatures: Int
         /// The multi-output problem: n × d, k outputs, its batch size.
         public var multiOutputRows: Int
+        /// d of the multi-output problem.
         public var multiOutputFeatures: Int
+        /// k, the multi-output problem's outputs.
         public var multiOutputs: Int
+        /// The multi-output problem's batch size.
         public var multiOutputBatchSize: Int
         /// Timed epochs per configuration (after one warm-up epoch).
         public var epochs: Int
+        /// The SGD learning rate of the batched paths.
         public var learningRate: Double
         /// Per sample: η‖x‖² must stay well below 2 (d = 100 features of variance 1 take η ≤ 0.01).
         public var perSampleLearningRate: Double
+        /// The SGD momentum of every path.
         public var momentum: Double
+        /// The seed of the generated problems and of the sampler.
         public var seed: UInt64
 
         /// The default run: a 524288×256 main problem (X is 512 MiB in float, 1 GiB in double),

@@ -1,11 +1,15 @@
 /// Descent's epoch throughput on one path, precision, batch size and thread count, with the limit it
 /// is compared with.
 public struct ThroughputResult: Codable, Equatable, Sendable {
+    /// The training path measured.
     public var path: BenchmarkPath
+    /// The precision.
     public var scalar: BenchmarkScalar
     /// The problem: n samples, d features, k outputs.
     public var rows: Int
+    /// d, the problem's features.
     public var features: Int
+    /// k, the problem's outputs.
     public var outputs: Int
     /// Samples per update (n for the full batch).
     public var batchSize: Int
@@ -14,6 +18,7 @@ public struct ThroughputResult: Codable, Equatable, Sendable {
     /// Every timed epoch's wall time (the trainer's own per-epoch clock, reshuffle included), after
     /// one untimed warm-up epoch.
     public var epochSeconds: [Double]
+    /// The median of `epochSeconds`.
     public var medianEpochSeconds: Double
     /// n / median epoch time.
     public var samplesPerSecond: Double
@@ -29,6 +34,7 @@ public struct ThroughputResult: Codable, Equatable, Sendable {
     /// 100 × the throughput (GB/s, or GFLOP/s for multi-output) / the limit.
     public var percentOfLimit: Double?
 
+    /// A result from these timings; the median and the rates are computed from them.
     public init(path: BenchmarkPath, scalar: BenchmarkScalar, rows: Int, features: Int, outputs: Int, batchSize: Int,
                 threads: Int, epochSeconds: [Double], finalLoss: Double, limit: LimitReference?) {
         self.path = path; self.scalar = scalar; self.rows = rows; self.features = features; self.outputs = outputs

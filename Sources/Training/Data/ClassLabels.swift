@@ -16,6 +16,7 @@ public struct ClassLabels: Sendable, Equatable {
     /// The label value of each class, ascending.
     public var labels: [Double]
 
+    /// The encoding of these labels (ascending).
     public init(labels: [Double]) { self.labels = labels }
 
     /// Where a row is, as messages start: "y.npy: row 3" for a .npy file (0-based), "y.csv:5:3"

@@ -17,7 +17,9 @@ import LinearAlgebra
 ///   the class of that label; otherwise (0/1 or one-hot targets) the labels are the class indices
 ///   0…C−1, and a key is the index.
 public enum ClassWeights: Sendable, Equatable, Hashable, CustomStringConvertible {
+    /// n / (classes · count of the class), counted on the data it fits.
     case balanced
+    /// These weights by class label (or index); 1 for a class left out.
     case given([Double: Double])
 
     /// Parses `balanced` or `c=w,c=w,…` (class label = weight; labels are integers such as -1 or 3,

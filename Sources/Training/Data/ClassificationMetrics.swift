@@ -23,8 +23,11 @@ import LinearAlgebra
 /// - ROC-AUC (binary: one column, score z; or two columns, score z₁ − z₀, which orders samples as
 ///   P(class 1) does): see `RankedScores`. Needs `reserveScores(_:)` for the set's size first.
 public struct ClassificationMetrics: Sendable {
+    /// k, the number of classes (2 for one logit column).
     public let classCount: Int
+    /// The rows added so far.
     public private(set) var count = 0
+    /// W, the sum of the added rows' weights.
     public private(set) var weightSum = 0.0
     /// Row-major k × k, rows the true class.
     public private(set) var confusion: [Double]
@@ -45,12 +48,14 @@ public struct ClassificationMetrics: Sendable {
     /// Makes room for the scores of `n` samples (allocates only when n exceeds the room already made).
     public mutating func reserveScores(_ n: Int) { if isBinary { scores.reserve(n) } }
 
+    /// Forgets every row added (keeps the storage).
     public mutating func reset() {
         count = 0; weightSum = 0; logLossSum = 0
         for i in confusion.indices { confusion[i] = 0 }
         scores.reset()
     }
 
+    /// Adds the rows of `logits` with their targets (0/1, one-hot or probability rows) and optional weights.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public mutating func add<Scalar: BLASScalar>(logits: MatrixView<Scalar>, target: MatrixView<Scalar>,
@@ -99,29 +104,35 @@ public struct ClassificationMetrics: Sendable {
         return best
     }
 
+    /// The weighted count of class `actual` predicted as `predicted`.
     public func confusion(actual: Int, predicted: Int) -> Double { confusion[actual * classCount + predicted] }
 
+    /// The weighted fraction of rows whose predicted class is the true one.
     public var accuracy: Double {
         var diagonal = 0.0
         for c in 0..<classCount { diagonal += confusion(actual: c, predicted: c) }
         return diagonal / weightSum
     }
 
+    /// The weighted mean cross-entropy of the clipped probabilities (scikit-learn's `log_loss`).
     public var logLoss: Double { logLossSum / weightSum }
 
     /// Σₚ C[c][p], the weighted count of class c.
     public func support(_ c: Int) -> Double { (0..<classCount).reduce(0) { $0 + confusion(actual: c, predicted: $1) } }
 
+    /// Class `c`'s precision: correct predictions of c over all predictions of c (0 when none).
     public func precision(_ c: Int) -> Double {
         let predicted = (0..<classCount).reduce(0) { $0 + confusion(actual: $1, predicted: c) }
         return predicted > 0 ? confusion(actual: c, predicted: c) / predicted : 0
     }
 
+    /// Class `c`'s recall: correct predictions of c over its support (0 when none).
     public func recall(_ c: Int) -> Double {
         let s = support(c)
         return s > 0 ? confusion(actual: c, predicted: c) / s : 0
     }
 
+    /// Class `c`'s F1: the harmonic mean of its precision and recall (0 when both are 0).
     public func f1(_ c: Int) -> Double {
         let p = precision(c), r = recall(c)
         return p + r > 0 ? 2 * p * r / (p + r) : 0

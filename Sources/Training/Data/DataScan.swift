@@ -14,23 +14,33 @@ import LinearAlgebra
 public struct DataScan<Scalar: BLASScalar>: Sendable {
     /// A NaN or ±∞: its 0-based row and column, and whether it is in the targets.
     public struct NonFiniteValue: Sendable, Equatable {
+        /// The value's 0-based row.
         public var row: Int
+        /// The value's 0-based column.
         public var column: Int
+        /// Whether the value is in the targets (else in the features).
         public var inTargets: Bool
+        /// The value itself.
         public var value: Scalar
     }
 
+    /// The feature columns scanned.
     public let featureCount: Int
+    /// The target columns scanned.
     public let targetCount: Int
+    /// Whether values are checked for NaN and ±∞.
     public let checksFinite: Bool
     /// Rows seen so far in each stream.
     public private(set) var featureRows = 0
+    /// Target rows seen so far.
     public private(set) var targetRows = 0
     /// The first non-finite value of each matrix (row-major order).
     public private(set) var firstNonFiniteFeature: NonFiniteValue?
+    /// The first non-finite target value.
     public private(set) var firstNonFiniteTarget: NonFiniteValue?
     /// Moments of the feature and target columns, when asked for.
     public private(set) var featureMoments: ColumnMoments?
+    /// Moments of the target columns, when asked for.
     public private(set) var targetMoments: ColumnMoments?
     private let collectsRows: Bool
     private var badFeatureRows: [Int] = []
@@ -210,7 +220,9 @@ public enum FiniteCheck {
 /// on the rows and their order, not on how they are split into calls, as long as every call but the
 /// last adds a multiple of `blockRows` rows.
 public struct ColumnMoments: Sendable, Equatable {
+    /// Rows per block of the computation.
     public static let blockRows = 64
+    /// The number of columns.
     public let columnCount: Int
     /// Rows added so far.
     public private(set) var count = 0
@@ -218,6 +230,7 @@ public struct ColumnMoments: Sendable, Equatable {
     /// `columnCount` each.
     private var store: [Double]
 
+    /// Empty moments of `columnCount` (≥ 0) columns.
     public init(columnCount: Int) {
         precondition(columnCount >= 0, "moments of \(columnCount) columns")
         self.columnCount = columnCount
@@ -367,6 +380,7 @@ public struct XXH64: Sendable {
     private var pending: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
     private var pendingCount = 0
 
+    /// A hash state with this seed.
     public init(seed: UInt64 = 0) {
         self.seed = seed
         v1 = seed &+ Self.p1 &+ Self.p2; v2 = seed &+ Self.p2; v3 = seed; v4 = seed &- Self.p1
@@ -379,6 +393,7 @@ public struct XXH64: Sendable {
         UInt64(littleEndian: p.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
     }
 
+    /// Adds `bytes` to the hashed input.
     public mutating func update(_ bytes: UnsafeRawBufferPointer) {
         guard var p = bytes.baseAddress, bytes.count > 0 else { return }
         var n = bytes.count

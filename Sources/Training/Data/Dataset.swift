@@ -9,8 +9,11 @@ import LinearAlgebra
 /// weights (`SampleWeights`; nil: every sample weighs 1). Subsets and splits carry the weights of
 /// their rows.
 public struct Dataset<Scalar: BLASScalar>: Sendable {
+    /// X, the inputs (n × d).
     public let x: Matrix<Scalar>
+    /// Y, the targets (n × k).
     public let y: Matrix<Scalar>
+    /// The per-sample weights; nil when every sample weighs 1.
     public private(set) var weights: SampleWeights<Scalar>? = nil
 
     /// Checks that X and Y have the same number of rows and only finite values.
@@ -49,8 +52,11 @@ public struct Dataset<Scalar: BLASScalar>: Sendable {
         TrainingDataError("\(name) (\(row), \(column)) is \(value); values must be finite")
     }
 
+    /// n, the number of samples.
     public var sampleCount: Int { x.rows }
+    /// d, the number of features.
     public var featureCount: Int { x.cols }
+    /// k, the number of targets.
     public var targetCount: Int { y.cols }
 
     /// The samples at `indices`, in that order (a copy).

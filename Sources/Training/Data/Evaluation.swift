@@ -4,22 +4,36 @@
 /// nil). See `RegressionMetrics` and `ClassificationMetrics` for the definitions and their
 /// scikit-learn counterparts. An empty set gives NaN.
 public struct Evaluation: Sendable, Codable, Equatable {
+    /// The rows evaluated.
     public var sampleCount: Int
+    /// The mean loss (weighted by the sample weights when there are any).
     public var loss: Double
+    /// Root mean squared error (regression losses).
     public var rmse: Double?
+    /// R², the uniform average over outputs (regression losses).
     public var r2: Double?
+    /// Mean absolute error (regression losses).
     public var mae: Double?
+    /// Explained variance score (regression losses).
     public var explainedVariance: Double?
+    /// Accuracy (classification losses).
     public var accuracy: Double?
+    /// Log-loss (classification losses).
     public var logLoss: Double?
+    /// ROC-AUC (two classes).
     public var rocAUC: Double?
+    /// Precision per class (classification losses).
     public var precision: [Double]?
+    /// Recall per class (classification losses).
     public var recall: [Double]?
+    /// F1 per class (classification losses).
     public var f1: [Double]?
+    /// The weighted count of each class (classification losses).
     public var support: [Double]?
     /// Rows the true class, columns the predicted class (weighted counts).
     public var confusionMatrix: [[Double]]?
 
+    /// An evaluation with these figures; the others nil.
     public init(sampleCount: Int, loss: Double, rmse: Double? = nil, r2: Double? = nil, accuracy: Double? = nil) {
         self.sampleCount = sampleCount; self.loss = loss; self.rmse = rmse; self.r2 = r2; self.accuracy = accuracy
     }

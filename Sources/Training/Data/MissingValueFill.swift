@@ -12,12 +12,20 @@ import LinearAlgebra
 /// `evaluate` fill new data with the training data's statistics. Unlike scikit-learn, which drops a
 /// column with no value at all, fitting the mean of such a column is an error.
 public struct MissingValueFill: Sendable, Equatable {
-    public enum Strategy: String, Sendable, CaseIterable { case mean, zero }
+    /// How the fill values are fitted: the training rows' column means, or zero.
+    public enum Strategy: String, Sendable, CaseIterable {
+        /// The training rows' column mean.
+        case mean
+        /// Zero.
+        case zero
+    }
 
+    /// How the values were fitted.
     public var strategy: Strategy
     /// One per feature column.
     public var values: [Double]
 
+    /// A fill with these values.
     public init(strategy: Strategy, values: [Double]) {
         self.strategy = strategy; self.values = values
     }

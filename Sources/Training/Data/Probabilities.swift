@@ -8,6 +8,7 @@ import LinearAlgebra
 /// - k ≥ 2 logits: softmax(z)ⱼ = e^(zⱼ − m) / Σₗ e^(zₗ − m), m = maxₗ zₗ; the class is the first
 ///   arg-max (numpy's `argmax`, as scikit-learn's `predict`).
 public enum Probabilities {
+    /// σ(z) = 1/(1 + e^(−z)), computed without overflow for any z.
     public static func sigmoid(_ z: Double) -> Double {
         if z >= 0 { return 1 / (1 + Double.exp(-z)) }
         let e = Double.exp(z)

@@ -18,7 +18,9 @@ import LinearAlgebra
 /// when its numerator is 0 and 0 otherwise (scikit-learn's `force_finite=True`, see
 /// `sklearn/metrics/_regression.py`).
 public struct RegressionMetrics: Sendable {
+    /// The rows added so far.
     public private(set) var count = 0
+    /// W, the sum of the added rows' weights.
     public private(set) var weightSum = 0.0
     var residualSquares: [Double]
     var absoluteResiduals: [Double]
@@ -27,12 +29,14 @@ public struct RegressionMetrics: Sendable {
     var residualMeans: [Double]
     var residualCentredSquares: [Double]
 
+    /// Empty accumulators for `outputCount` outputs.
     public init(outputCount: Int) {
         residualSquares = Array(repeating: 0, count: outputCount)
         absoluteResiduals = residualSquares; targetMeans = residualSquares; targetSquares = residualSquares
         residualMeans = residualSquares; residualCentredSquares = residualSquares
     }
 
+    /// Forgets every row added (keeps the storage).
     public mutating func reset() {
         count = 0; weightSum = 0
         for j in residualSquares.indices {
@@ -99,16 +103,20 @@ public struct RegressionMetrics: Sendable {
         weightSum = w
     }
 
+    /// RMSE, pooled over the outputs.
     public var rmse: Double {
         (residualSquares.reduce(0, +) / (weightSum * Double(residualSquares.count))).squareRoot()
     }
 
+    /// MAE, averaged over the outputs.
     public var mae: Double {
         absoluteResiduals.reduce(0, +) / (weightSum * Double(absoluteResiduals.count))
     }
 
+    /// R², averaged over the outputs.
     public var r2: Double { Self.uniformScore(residualSquares, targetSquares) }
 
+    /// The explained variance score, averaged over the outputs.
     public var explainedVariance: Double { Self.uniformScore(residualCentredSquares, targetSquares) }
 
     /// (1/k)·Σⱼ (1 − numⱼ/denⱼ), with `force_finite`'s rule for denⱼ = 0.

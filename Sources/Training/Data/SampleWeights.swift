@@ -32,6 +32,7 @@ public struct SampleWeights<Scalar: BLASScalar>: Sendable, Equatable {
 
     init(validated values: [Scalar]) { self.values = values }
 
+    /// The number of weights (one per sample).
     public var count: Int { values.count }
 
     /// Whether every weight is exactly 1 (the unweighted objective).

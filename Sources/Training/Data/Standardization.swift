@@ -8,9 +8,13 @@ import LinearAlgebra
 /// block of rows while it is in cache, see `ColumnMoments`); a constant column (all values equal)
 /// gets sⱼ = 1, so it becomes 0 rather than NaN.
 public struct Standardization: Codable, Sendable, Equatable {
+    /// μⱼ, one per column.
     public var means: [Double]
+    /// sⱼ, one per column.
     public var scales: [Double]
 
+    /// A transform with these means and scales; throws a `TrainingDataError` when their counts differ, a
+    /// mean is not finite or a scale is not positive and finite.
     public init(means: [Double], scales: [Double]) throws {
         guard means.count == scales.count else {
             throw TrainingDataError("standardisation has \(means.count) means but \(scales.count) scales")
@@ -38,6 +42,7 @@ public struct Standardization: Codable, Sendable, Equatable {
         scales = moments.scales
     }
 
+    /// The number of columns.
     public var columnCount: Int { means.count }
 
     /// x ← (x − μ)/s, column by column.
@@ -52,6 +57,7 @@ public struct Standardization: Codable, Sendable, Equatable {
         transform(&m, inverse: false, checking: true)
     }
 
+    /// A standardised copy of `m`.
     public func applied<Scalar: BLASScalar>(to m: Matrix<Scalar>) -> Matrix<Scalar> {
         var copy = m
         apply(to: &copy)

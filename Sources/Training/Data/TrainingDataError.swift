@@ -3,5 +3,6 @@
 /// The message names the offending field.
 public struct TrainingDataError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String
+    /// An error with this message.
     public init(_ description: String) { self.description = description }
 }

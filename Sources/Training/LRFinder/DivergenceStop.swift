@@ -7,7 +7,9 @@
 /// nothing later can be trusted). The point that triggers the stop is recorded; no update is taken
 /// at its rate. Losses are assumed non-negative (with a negative best the ratio test means nothing).
 public struct DivergenceStop: Sendable, Equatable, Codable {
+    /// The factor over the best smoothed loss that stops the test.
     public var threshold: Double
+    /// The best smoothed loss so far.
     public private(set) var best = Double.infinity
 
     /// Throws when the threshold is not above 1.

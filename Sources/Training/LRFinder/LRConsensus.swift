@@ -23,6 +23,7 @@ public struct LRConsensus: Sendable, Equatable {
     /// The rule whose rate was chosen (`.auto` for the geometric mean of valley and minimum/10),
     /// nil when there is no suggestion.
     public var chosen: LRSuggestionRule?
+    /// The rate to train with, or why there is none.
     public var suggestion: LRSuggestion
     /// Largest over smallest rate among the reliable rules (1 with one rule, nil with none).
     public var spread: Double?
@@ -32,6 +33,7 @@ public struct LRConsensus: Sendable, Equatable {
     /// Rules whose rates differ by more than this are reported as disagreeing.
     public static var disagreementFactor: Double { 30 }
 
+    /// Reads the three rules together on a range test's table.
     public static func read(learningRates: [Double], raw: [Double], smoothed: [Double], options: LRSuggestionOptions,
                             stoppedByDivergence: Bool = false) -> LRConsensus {
         let base: [LRSuggestionRule] = [.steepest, .valley, .minimum]

@@ -20,7 +20,9 @@ import Optimizers
 /// counters…) and the sampler (generator, order, epoch) are saved first and restored afterwards,
 /// bit-identically, whatever happens inside. The test allocates its buffers before the first update.
 public struct LRRangeTest: Sendable, Equatable {
+    /// The rates tried.
     public var sweep: LRSweep
+    /// How the recorded losses are smoothed.
     public var smoothing: LossSmoothing
     /// nil runs every iteration of the sweep whatever the loss does (a non-finite loss still stops).
     public var divergenceThreshold: Double?
@@ -129,15 +131,20 @@ public enum LRRangeTestStop: Sendable, Equatable, Codable {
 /// A test stopped by `.nonFinite` ends with a loss of ∞ or NaN, so a JSON writer needs a non-conforming
 /// float strategy (`.convertToString(…)`), as for `TrainerState`.
 public struct LRRangeTestResult: Sendable, Equatable, Codable {
+    /// The rate of each recorded update.
     public var learningRates: [Double] = []
+    /// The loss at each rate.
     public var rawLosses: [Double] = []
+    /// The smoothed loss at each rate.
     public var smoothedLosses: [Double] = []
+    /// How the test ended.
     public var stop: LRRangeTestStop = .completed
     /// The sweep's length (sets the default trimming of the suggestions).
     public var plannedIterations: Int
     /// Whether the losses are validation losses (Smith) rather than training-batch losses.
     public var usedValidationLoss: Bool
 
+    /// A table of these columns (of equal length).
     public init(learningRates: [Double] = [], rawLosses: [Double] = [], smoothedLosses: [Double] = [],
                 stop: LRRangeTestStop = .completed, plannedIterations: Int, usedValidationLoss: Bool = false) {
         precondition(learningRates.count == rawLosses.count && rawLosses.count == smoothedLosses.count,

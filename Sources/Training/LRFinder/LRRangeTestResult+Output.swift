@@ -1,11 +1,15 @@
 extension LRRangeTestResult {
     /// One row of the table.
     public struct Row: Sendable, Equatable {
+        /// The update's rate.
         public var learningRate: Double
+        /// The loss at that rate.
         public var rawLoss: Double
+        /// The smoothed loss.
         public var smoothedLoss: Double
     }
 
+    /// The table, one row per recorded update.
     public var rows: [Row] {
         learningRates.indices.map { Row(learningRate: learningRates[$0], rawLoss: rawLosses[$0], smoothedLoss: smoothedLosses[$0]) }
     }

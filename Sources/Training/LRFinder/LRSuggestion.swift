@@ -22,6 +22,7 @@ public enum LRSuggestion: Sendable, Equatable {
     /// No reliable suggestion (flat, noisy or too short a curve, or the rule's point at an edge).
     case unreliable(reason: String)
 
+    /// The suggested rate, nil when there is none.
     public var learningRate: Double? {
         if case .rate(let lr, _) = self { return lr }
         return nil
@@ -45,10 +46,15 @@ public enum LRSuggestion: Sendable, Equatable {
 /// one-sided, so the true steepest point may lie outside the window), and its slope must be negative;
 /// `minimum` must not land on the window's last point (the loss was still falling: raise `end`).
 public struct LRSuggestionOptions: Sendable, Equatable, Codable {
+    /// Points dropped from the window's front.
     public var skipStart: Int
+    /// Points dropped from the window's back.
     public var skipEnd: Int
+    /// The fewest points a reliable suggestion needs (≥ 3).
     public var minimumPoints: Int
+    /// The smallest relative fall of the smoothed loss (default 5 %).
     public var minimumRelativeDrop: Double
+    /// The smallest fall in units of the raw loss's noise (default 1).
     public var minimumDropOverNoise: Double
 
     /// Defaults for a sweep of `iterations` planned updates: skip ⌊iterations/10⌋ and 5.
@@ -58,6 +64,7 @@ public struct LRSuggestionOptions: Sendable, Equatable, Codable {
                   minimumRelativeDrop: minimumRelativeDrop, minimumDropOverNoise: minimumDropOverNoise)
     }
 
+    /// Options with these trimming counts and checks.
     public init(skipStart: Int, skipEnd: Int, minimumPoints: Int = 5,
                 minimumRelativeDrop: Double = 0.05, minimumDropOverNoise: Double = 1) {
         precondition(skipStart >= 0 && skipEnd >= 0, "trimming counts must be non-negative, got \(skipStart) and \(skipEnd)")

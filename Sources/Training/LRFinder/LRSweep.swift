@@ -19,9 +19,13 @@ public enum LRSpacing: String, Sendable, Codable, CaseIterable {
 /// `davidtvs/pytorch-lr-finder:torch_lr_finder/lr_finder.py`; fastai's `i/num_it` stops one ratio short
 /// of `end`). Defaults: 1e-7 to 10 over 100 updates (fastai's range and count).
 public struct LRSweep: Sendable, Equatable, Codable {
+    /// The first rate.
     public var start: Double
+    /// The last rate.
     public var end: Double
+    /// The number of updates (≥ 2).
     public var iterations: Int
+    /// How the rates are spaced.
     public var spacing: LRSpacing
 
     /// Throws when `start` is not positive and finite, `end ≤ start`, or `iterations < 2`.

@@ -40,11 +40,14 @@ public enum LossSmoothing: Sendable, Equatable, Codable {
 
 /// The running state of a `LossSmoothing`: feed losses one at a time.
 public struct LossSmoother: Sendable {
+    /// The smoothing rule.
     public let smoothing: LossSmoothing
     var average = 0.0
     var betaPower = 1.0
+    /// The losses added so far.
     public private(set) var count = 0
 
+    /// A smoother with nothing added.
     public init(_ smoothing: LossSmoothing) { self.smoothing = smoothing }
 
     /// Adds loss ℓ_k and returns s_k. A non-finite loss makes this and every later value non-finite.

@@ -54,15 +54,22 @@ public struct DataParallel: Sendable {
         }
     }
 
+    /// The transport between the processes.
     public var communicator: any Communicator
+    /// Whether every process holds all the data (`.exact`) or only its own shard.
     public var sharding: Sharding
+    /// Allreduce every step, or local SGD.
     public var synchronization: Synchronization
 
+    /// This process's part in a run over `communicator` (`.exact` sharding and every-step synchronisation by
+    /// default).
     public init(communicator: any Communicator, sharding: Sharding = .exact, synchronization: Synchronization = .everyStep) {
         self.communicator = communicator; self.sharding = sharding; self.synchronization = synchronization
     }
 
+    /// This process's index, 0..<size.
     public var rank: Int { communicator.rank }
+    /// The number of processes.
     public var size: Int { communicator.size }
 
     /// The seed of process `rank`'s local shuffle in `.sharded` mode (rank 0 keeps the run's seed,
@@ -93,9 +100,13 @@ public struct DataParallel: Sendable {
 
     /// The data-parallel settings a checkpoint was written with (nil in a checkpoint of a plain run).
     public struct Record: Codable, Equatable, Sendable {
+        /// The number of processes.
         public var processes: Int
+        /// The sharding mode.
         public var sharding: Sharding
+        /// The synchronisation's text form.
         public var synchronization: String
+        /// A record of these settings.
         public init(processes: Int, sharding: Sharding, synchronization: String) {
             self.processes = processes; self.sharding = sharding; self.synchronization = synchronization
         }

@@ -2,7 +2,12 @@ import LinearAlgebra
 
 /// What went non-finite when training diverged.
 public enum DivergenceReason: String, Codable, Equatable, Sendable, CustomStringConvertible {
-    case nonFiniteLoss, nonFiniteGradient, nonFiniteParameters
+    /// The loss was NaN or ±∞.
+    case nonFiniteLoss
+    /// The gradient held NaN or ±∞.
+    case nonFiniteGradient
+    /// The parameters held NaN or ±∞ after a step.
+    case nonFiniteParameters
     /// Local SGD: another process of a data-parallel run diverged (each process steps on its own
     /// gradient between averagings, so one may diverge alone; every process then stops together).
     case anotherProcess

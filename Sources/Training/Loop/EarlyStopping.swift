@@ -8,15 +8,26 @@
 /// stops early; restoring at completion too gives what the user asked for (the best epoch) either way.
 /// Defaults follow Keras (`min_delta = 0`, `mode = min`); Keras's default patience 0 is kept as well.
 public struct EarlyStopping: Codable, Equatable, Sendable {
-    public enum Mode: String, Codable, Sendable { case min, max }
+    /// Whether lower or higher values of the watched quantity are better.
+    public enum Mode: String, Codable, Sendable {
+        /// Lower values are better.
+        case min
+        /// Higher values are better.
+        case max
+    }
 
+    /// Epochs without improvement before stopping (0: stop at the first).
     public var patience: Int
+    /// The smallest change that counts as an improvement.
     public var minDelta: Double
+    /// Whether lower or higher values are better.
     public var mode: Mode
     /// The watched quantity; nil = validation loss when an evaluator is given, else training loss.
     public var monitor: MonitoredQuantity?
+    /// Whether the result is the best epoch's point (when training completes or stops early).
     public var restoreBest: Bool
 
+    /// Early stopping with these settings (Keras's defaults).
     public init(patience: Int = 0, minDelta: Double = 0, mode: Mode = .min,
                 monitor: MonitoredQuantity? = nil, restoreBest: Bool = true) {
         self.patience = patience; self.minDelta = minDelta; self.mode = mode
@@ -48,11 +59,14 @@ public struct EarlyStopping: Codable, Equatable, Sendable {
 
     /// Bookkeeping across epochs (saved in checkpoints).
     public struct Tracker: Codable, Equatable, Sendable {
+        /// The best value so far (±∞ before the first).
         public var best: Double
         /// Index of the best epoch (0-based), or nil before the first improvement.
         public var bestEpoch: Int?
+        /// Epochs since the last improvement.
         public var wait: Int
 
+        /// A tracker for `mode`, before the first epoch.
         public init(mode: Mode) {
             best = mode == .min ? .infinity : -.infinity; bestEpoch = nil; wait = 0
         }

@@ -15,12 +15,15 @@ import LinearAlgebra
 public struct GradientClipping: Codable, Equatable, Sendable, CustomStringConvertible {
     /// The norm `clip_grad_norm_` measures (its `norm_type`).
     public enum Norm: String, Codable, Equatable, Sendable {
+        /// The Euclidean norm.
         case two = "2"
+        /// The largest absolute value.
         case infinity = "inf"
     }
 
     /// `max_norm`, nil for no norm clipping.
     public var maxNorm: Double?
+    /// The norm `maxNorm` bounds.
     public var norm: Norm
     /// `clip_value`, nil for no value clipping.
     public var maxValue: Double?

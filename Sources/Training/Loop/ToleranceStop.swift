@@ -14,7 +14,9 @@
 /// is the last epoch's point, not the best one's. sklearn's defaults are tol = 10⁻³ and
 /// n_iter_no_change = 5.
 public struct ToleranceStop: Codable, Equatable, Sendable {
+    /// scikit-learn's `tol`: an epoch must beat the best by more than this.
     public var tolerance: Double
+    /// scikit-learn's `n_iter_no_change`: epochs without improvement before stopping.
     public var iterationsWithoutChange: Int
 
     /// Throws unless `tolerance` is finite (sklearn allows any value; a negative one never stops
@@ -33,7 +35,9 @@ public struct ToleranceStop: Codable, Equatable, Sendable {
         public var best: Double = .infinity
         /// The epoch (0-based) that set `best`.
         public var bestEpoch: Int? = nil
+        /// Epochs in a row that did not improve.
         public var noImprovementCount = 0
+        /// A tracker before the first epoch.
         public init() {}
     }
 

@@ -25,10 +25,14 @@ public typealias ValidationEvaluator<Scalar: BLASScalar> = (UnsafeBufferPointer<
 public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == Opt.Scalar {
     /// Epoch records reserved at construction: the history grows past this as it goes.
     static var reservedEpochs: Int { 4096 }
+    /// The element type of the parameters.
     public typealias Scalar = Obj.Scalar
 
+    /// The objective the trainer evaluates.
     public internal(set) var objective: Obj
+    /// The optimizer, with its current state.
     public internal(set) var optimizer: Opt
+    /// The run's settings.
     public let configuration: TrainingConfiguration
     let validation: ValidationEvaluator<Scalar>?
 
@@ -38,7 +42,9 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     /// checkpoint); returning `.stop` ends `run()` with `.cancelled` (unless training is over anyway).
     public var afterEpoch: ((EpochRecord, Trainer) -> HookDecision)?
 
+    /// The batch size this process's sampler uses.
     public let batchSize: Int
+    /// Updates per epoch.
     public let batchesPerEpoch: Int
     /// How many updates ahead `objective.prefetch` is called (8 samples' worth, at least one batch).
     let prefetchBatches: Int
@@ -53,6 +59,7 @@ public final class Trainer<Obj: Objective, Opt: Optimizer> where Obj.Scalar == O
     var toleranceTracker: ToleranceStop.Tracker?
     var hasBest = false
     var metricHistory: [Double] = []
+    /// The records of the finished epochs.
     public internal(set) var history: [EpochRecord] = []
     var finished: StopReason?
 

@@ -22,16 +22,23 @@ public struct TrainerState<Scalar: BLASScalar>: Codable, Equatable, Sendable {
     public var batchInEpoch: Int
     /// Σ loss·batch size and Σ batch size over the current epoch's done batches.
     public var epochLossSum: Double
+    /// Σ batch size over the current epoch's done batches.
     public var epochSamples: Int
     /// The rate of the last update.
     public var lastLearningRate: Double
+    /// The sampler's position.
     public var sampler: BatchSampler.State
+    /// The optimizer's typed state.
     public var optimizer: OptimizerState
+    /// The current parameters.
     public var parameters: [Scalar]
+    /// Early stopping's bookkeeping, nil without early stopping.
     public var earlyStopping: EarlyStopping.Tracker?
+    /// The best epoch's point, when early stopping keeps it.
     public var bestParameters: [Scalar]?
     /// The per-epoch values fed to metric-driven schedules.
     public var metricHistory: [Double]
+    /// The records of the finished epochs.
     public var history: [EpochRecord]
     /// Set once training is over (completed, stopped early or diverged); `run()` then returns at once.
     /// Clear it (and raise `epochs` in the configuration) to continue a completed run.

@@ -98,6 +98,7 @@ public struct TrainingConfiguration: Sendable {
     /// What a metric-driven schedule reads, one value per completed epoch. Nil = the validation
     /// loss when an evaluator is given, else the training loss.
     public var scheduleMetric: MonitoredQuantity?
+    /// Early stopping, nil for none.
     public var earlyStopping: EarlyStopping?
     /// Clips every update's gradient before the optimizer's step (after the allreduce in a
     /// data-parallel run); nil for none.

@@ -6,6 +6,7 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var epoch: Int
     /// Mean of the epoch's batch losses, each at the parameters before its update, weighted by batch size.
     public var trainingLoss: Double
+    /// The validation loss at the epoch's end, nil without validation.
     public var validationLoss: Double?
     /// The validation evaluation's `primaryMetric` (accuracy, or R²).
     public var validationMetric: Double?
@@ -13,11 +14,17 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     /// without validation): regression RMSE, R², MAE, explained variance; classification accuracy,
     /// log-loss and (two classes) ROC-AUC. Definitions in `RegressionMetrics`/`ClassificationMetrics`.
     public var validationRMSE: Double? = nil
+    /// Validation R².
     public var validationR2: Double? = nil
+    /// Validation mean absolute error.
     public var validationMAE: Double? = nil
+    /// Validation explained variance.
     public var validationExplainedVariance: Double? = nil
+    /// Validation accuracy.
     public var validationAccuracy: Double? = nil
+    /// Validation log-loss.
     public var validationLogLoss: Double? = nil
+    /// Validation ROC-AUC (two classes).
     public var validationROCAUC: Double? = nil
     /// The rate of the epoch's last update.
     public var learningRate: Double
@@ -27,8 +34,10 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var samples: Int
     /// Wall time of the epoch's updates and evaluation (monotonic clock).
     public var seconds: Double
+    /// `samples` / `seconds`.
     public var samplesPerSecond: Double
 
+    /// A record with these values (the detailed validation metrics nil).
     public init(epoch: Int, trainingLoss: Double, validationLoss: Double?, validationMetric: Double?, learningRate: Double, steps: Int,
                 samples: Int, seconds: Double, samplesPerSecond: Double) {
         self.epoch = epoch; self.trainingLoss = trainingLoss; self.validationLoss = validationLoss
@@ -72,9 +81,11 @@ public struct TrainingProgress: Sendable, Equatable {
     public var epoch: Int
     /// 0-based batch index within the epoch (the batch just used).
     public var batch: Int
+    /// Updates per epoch.
     public var batchesPerEpoch: Int
     /// Updates done so far, including this one.
     public var step: Int
+    /// The rate of this update.
     public var learningRate: Double
     /// This batch's loss at the pre-update parameters.
     public var batchLoss: Double
@@ -84,7 +95,10 @@ public struct TrainingProgress: Sendable, Equatable {
 
 /// A hook's answer.
 public enum HookDecision: Sendable, Equatable {
-    case `continue`, stop
+    /// Go on training.
+    case `continue`
+    /// End `run()` with `.cancelled`.
+    case stop
 }
 
 /// Why `run()` returned.
@@ -122,11 +136,13 @@ public enum StopReason: Codable, Equatable, Sendable, CustomStringConvertible {
 
 /// What `run()` returns.
 public struct TrainingResult<Scalar: BLASScalar>: Sendable {
+    /// Why training ended.
     public var stopReason: StopReason
     /// The parameters to use: the best epoch's point (early stopping with `restoreBest`, when training
     /// completed or stopped early), else the optimizer's evaluation point (an averaging optimizer's
     /// average, see `PolynomialAveraging`). After a divergence: from the last finite iterate, never NaN.
     public var parameters: [Scalar]
+    /// The records of the finished epochs.
     public var history: [EpochRecord]
     /// Updates done.
     public var steps: Int

@@ -13,14 +13,19 @@ import Optimizers
 public struct LinearModel<Scalar: BLASScalar>: Model {
     public let inputCount: Int
     public let outputCount: Int
+    /// Whether the model has a bias b per output.
     public let hasIntercept: Bool
 
+    /// A model of `inputs` features and `outputs` outputs (both ≥ 1), with an intercept unless `intercept` is
+    /// false.
     public init(inputs: Int, outputs: Int, intercept: Bool = true) {
         precondition(inputs >= 1 && outputs >= 1, "a linear model needs ≥ 1 input and output, got \(inputs)→\(outputs)")
         inputCount = inputs; outputCount = outputs; hasIntercept = intercept
     }
 
+    /// The weights' positions in θ: W, outputs × inputs, row-major.
     public var weightRange: Range<Int> { 0..<(inputCount * outputCount) }
+    /// The biases' positions in θ, after the weights; nil without an intercept.
     public var biasRange: Range<Int>? {
         hasIntercept ? weightRange.upperBound..<(weightRange.upperBound + outputCount) : nil
     }

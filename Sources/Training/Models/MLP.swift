@@ -15,6 +15,7 @@ import Optimizers
 /// the same shape per hidden layer.
 public struct MLP<Scalar: BLASScalar>: Model {
     public let inputCount: Int
+    /// The hidden layers' widths, input side first.
     public let hiddenSizes: [Int]
     public let outputCount: Int
     /// n₀ … n_{H+1}.
@@ -26,6 +27,7 @@ public struct MLP<Scalar: BLASScalar>: Model {
     let hiddenOffsets: [Int]
     public let parameterCount: Int
 
+    /// An MLP from `inputs` through ReLU layers of widths `hidden` to `outputs` (every width ≥ 1).
     public init(inputs: Int, hidden: [Int], outputs: Int) {
         precondition(inputs >= 1 && outputs >= 1 && hidden.allSatisfy { $0 >= 1 },
                      "MLP widths must be ≥ 1, got \(inputs)→\(hidden)→\(outputs)")
@@ -46,9 +48,11 @@ public struct MLP<Scalar: BLASScalar>: Model {
     /// Number of affine layers (hidden layers + the output layer).
     public var layerCount: Int { widths.count - 1 }
 
+    /// The positions in θ of layer `l`'s weights Wₗ (outputs × inputs, row-major).
     public func weightRange(layer l: Int) -> Range<Int> {
         weightOffsets[l]..<(weightOffsets[l] + widths[l] * widths[l + 1])
     }
+    /// The positions in θ of layer `l`'s biases, after its weights.
     public func biasRange(layer l: Int) -> Range<Int> {
         let start = weightRange(layer: l).upperBound
         return start..<(start + widths[l + 1])

@@ -10,6 +10,7 @@ import Optimizers
 /// `scratchCount(batchSize:)` elements (`ModelWorkspace` allocates it once for the largest batch).
 /// Neither call allocates.
 public protocol Model<Scalar>: Sendable {
+    /// The element type of the parameters and data.
     associatedtype Scalar: BLASScalar
 
     /// d, the number of input columns.

@@ -13,9 +13,11 @@ public enum ModelShape: Codable, Sendable, Equatable, Hashable, CustomStringConv
     /// `MLP` with ReLU hidden layers of the given widths and a linear output layer.
     case mlp(inputs: Int, hidden: [Int], outputs: Int)
 
+    /// d, the features the model takes.
     public var inputCount: Int {
         switch self { case .linear(let d, _, _), .mlp(let d, _, _): d }
     }
+    /// k, the outputs.
     public var outputCount: Int {
         switch self { case .linear(_, let k, _), .mlp(_, _, let k): k }
     }

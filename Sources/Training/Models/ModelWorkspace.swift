@@ -8,8 +8,11 @@ import LinearAlgebra
 ///
 /// Copies of a struct holding a workspace share it: use one workspace from one thread at a time.
 public final class ModelWorkspace<Scalar: BLASScalar> {
+    /// The largest batch the workspace holds.
     public let maximumBatchSize: Int
+    /// d, the model's inputs.
     public let inputCount: Int
+    /// k, the model's outputs.
     public let outputCount: Int
     let memory: UnsafeMutableBufferPointer<Scalar>
     /// The model's scratch (`scratchCount(batchSize: maximumBatchSize)` elements).
@@ -20,6 +23,7 @@ public final class ModelWorkspace<Scalar: BLASScalar> {
     let gatheredTargets: UnsafeMutableBufferPointer<Scalar>
     let gatheredWeights: UnsafeMutableBufferPointer<Scalar>
 
+    /// Scratch for `m` and batches of up to `maximumBatchSize` (≥ 1) rows.
     public init(model m: some Model<Scalar>, maximumBatchSize: Int) {
         precondition(maximumBatchSize >= 1, "maximum batch size must be at least 1, got \(maximumBatchSize)")
         self.maximumBatchSize = maximumBatchSize

@@ -13,11 +13,13 @@ import LinearAlgebra
 /// Note: PyTorch's default `nn.Linear` initialisation is different (bound 1/√fan_in for weights and
 /// biases); to compare a run with PyTorch, copy the parameters rather than the seed.
 public enum WeightInitialization {
+    /// He's uniform bound √(6/fan_in).
     public static func heUniformBound(fanIn: Int) -> Double {
         precondition(fanIn >= 1, "fan-in must be at least 1, got \(fanIn)")
         return (6 / Double(fanIn)).squareRoot()
     }
 
+    /// Glorot's uniform bound √(6/(fan_in + fan_out)).
     public static func xavierUniformBound(fanIn: Int, fanOut: Int) -> Double {
         precondition(fanIn + fanOut >= 1, "fan-in + fan-out must be at least 1")
         return (6 / Double(fanIn + fanOut)).squareRoot()

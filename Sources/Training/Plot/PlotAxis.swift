@@ -2,6 +2,7 @@ import LinearAlgebra
 
 /// How an axis maps data to position.
 public enum PlotScale: String, Sendable, Codable {
+    /// Linear.
     case linear
     /// Base-10 logarithmic; only positive values are drawn.
     case log10

@@ -11,6 +11,7 @@ import LinearAlgebra
 public enum ProgressLine {
     /// The bar never gets more cells than this, nor fewer than `minimumBarCells` (it goes instead).
     public static let maximumBarCells = 50
+    /// The fewest cells the bar is drawn with; with less room it is left out.
     public static let minimumBarCells = 6
 
     /// The line for a terminal `columns` wide: at most `columns − 1` display columns (empty for

@@ -6,7 +6,9 @@ import LinearAlgebra
 /// Constant-rate momentum is lazy (O(nnz) per update); per-step rates with momentum fall back to
 /// a dense O(features) update (see `SparseLinearSGD`).
 public enum SparseLearningRate {
+    /// The same rate η at every update.
     case constant(Double)
+    /// η_t for the 0-based update t.
     case perStep((Int) -> Double)
 
     @inline(__always)
@@ -24,8 +26,11 @@ public enum SparseLearningRate {
 /// update `start` on (0-based), the τ-th averaged point enters with weight w_τ = (1 + γ)/(τ + γ)
 /// (γ = 0: the running mean, scikit-learn's `average=a` is γ = 0, start = a − 1).
 public struct SparseAveraging: Sendable, Equatable {
+    /// γ of the weights (1 + γ)/(τ + γ) (0: the running mean).
     public var gamma: Double
+    /// The first averaged update (0-based).
     public var start: Int
+    /// Averaging with these settings (by default the mean of every iterate).
     public init(gamma: Double = 0, start: Int = 0) { self.gamma = gamma; self.start = start }
 }
 
@@ -82,13 +87,21 @@ public struct SparseLinearSGDError: Error, CustomStringConvertible, Equatable {
 /// `values`, columns in 0..<features (checked, one comparison per entry). With μ > 0 the columns of one row must be distinct (canonical
 /// CSR; not checked). Buffers are allocated at initialisation; an update allocates nothing.
 public final class SparseLinearSGD<Scalar: BLASScalar> {
+    /// d, the number of columns.
     public let features: Int
+    /// The per-sample loss (one output).
     public let loss: Loss
+    /// The rate of each update.
     public let learningRate: SparseLearningRate
+    /// λ, the coupled L2 weight decay on w.
     public let weightDecay: Double
+    /// μ, the momentum.
     public let momentum: Double
+    /// Whether the model has the intercept b.
     public let fitIntercept: Bool
+    /// c, the factor of the intercept's gradient.
     public let interceptDecay: Double
+    /// Iterate averaging, nil for none.
     public let averaging: SparseAveraging?
     /// s below this renormalises w = s·v: scikit-learn's 1e-9 without averaging; with averaging
     /// ε^(1/8) of the training precision (0.011 for Double, 0.14 for Float). The average
@@ -109,6 +122,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     let v: UnsafeMutablePointer<Scalar>
     /// The scale s of w = s·v (1 in the momentum modes).
     var s: Double = 1
+    /// b, the current intercept.
     public private(set) var intercept: Scalar = 0
     /// Momentum buffers (d; nil when μ = 0) and the intercept's buffer.
     let m: UnsafeMutablePointer<Scalar>?
@@ -121,6 +135,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     let tableLength: Int
     /// Per-step-rate lazy momentum: the block's first update and its largest length K.
     var blockStart = 0
+    /// K, the longest block of per-step-rate lazy momentum.
     public let blockLength: Int
     /// Dense-momentum scratch gradient (d).
     let scratch: UnsafeMutablePointer<Scalar>?
