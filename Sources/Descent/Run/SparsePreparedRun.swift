@@ -13,17 +13,27 @@ import Training
 /// model file work as they do on dense data. One process (no data parallelism); the gradient
 /// buffer is dense, so each update also costs O(parameters) in the optimizer.
 public struct SparsePreparedRun<Scalar: BLASScalar> {
+    /// The plan the run was prepared from.
     public let plan: RunPlan
+    /// The data and model, prepared (`SparseTrainingSetup`).
     public let setup: SparseTrainingSetup<Scalar>
+    /// The objective over the training part.
     public let objective: SparseLinearObjective<Scalar>
+    /// The evaluation of the held-out part, when the plan splits one off.
     public let validation: ValidationEvaluator<Scalar>?
+    /// Epochs, batches, shuffling, the schedule and the stopping rules (`RunSchedule`, as a dense run gets them).
     public let configuration: TrainingConfiguration
+    /// The base learning rate (given, the optimizer's default, or the range test's suggestion).
     public let learningRate: Double
+    /// What the range test said when it chose the rate (`--lr auto`), or nil.
     public let rangeTestNote: String?
+    /// Set when a one-cycle or cosine schedule's length is not the run's (`PreparedRun.scheduleLengthWarning`).
     public let scheduleWarning: String?
+    /// The schedule's text form as used, nil for a constant rate.
     public let scheduleText: String?
     /// The batch (clamped to the samples).
     public let batch: Int
+    /// The run as data, for reports and the model file's training record.
     public let recipe: TrainingRecipe
 
     init(plan: RunPlan) throws {

@@ -6,8 +6,11 @@ import Training
 /// Sparse data read for a run: CSR features, targets (n × 1 labels from an svmlight file, the
 /// columns of a separate targets file, or n × 0 when there are none), and what was read.
 public struct LoadedSparseData<Scalar: BLASScalar> {
+    /// The features, one row per sample.
     public var x: SparseMatrix<Scalar>
+    /// The targets (n × 0 when they were not asked for).
     public var y: Matrix<Scalar>
+    /// The data file, for messages.
     public var source: String
     /// Whether an svmlight file's indices were read as 0-based (nil for .npz).
     public var zeroBased: Bool?

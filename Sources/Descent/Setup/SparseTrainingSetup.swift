@@ -10,26 +10,43 @@ import Training
 /// centring would make the data dense). Regression targets are standardised as in dense runs with
 /// `--standardize all`. The model is linear (the sparse objective is `SparseLinearObjective`).
 public struct SparseTrainingSetup<Scalar: BLASScalar> {
+    /// The training part, scaled when standardisation was asked for.
     public var train: SparseDataset<Scalar>
+    /// The held-out part (the validation split), scaled likewise, or nil.
     public var validation: SparseDataset<Scalar>?
+    /// The features' scaling (means 0), fitted on the training part, or nil.
     public var featureStandardization: Standardization?
+    /// The regression targets' standardisation (`--standardize all`), or nil.
     public var targetStandardization: Standardization?
+    /// The linear model's shape: the file's feature count to the targets' count.
     public var shape: ModelShape
+    /// The model the objective evaluates.
     public var model: LinearModel<Scalar>
+    /// The loss trained with.
     public var loss: Loss
+    /// The start point: zeros, or a model file's parameters.
     public var initialParameters: [Scalar]
+    /// "zeros" or "from model.json", for reports.
     public var initialDescription: String
+    /// Names of the target columns ("y", or "y0", "y1", …).
     public var targetNames: [String]
+    /// One line about the data, for reports and model files.
     public var dataDescription: String
+    /// The data file, for messages.
     public var source: String
+    /// XXH64 of the data as read (`LoadedSparseData.digest`).
     public var dataDigest: String
+    /// The label of each class when the targets were one column of class labels (`ClassLabels`), or nil.
     public var classLabels: [Double]? = nil
     /// Whether the svmlight file's indices were 0-based (nil for .npz); the model file records it.
     public var zeroBased: Bool?
     /// The targets in the data's units when they were standardised for training (for reporting).
     public var rawTargets: (train: Matrix<Scalar>, validation: Matrix<Scalar>?)?
+    /// Set when `--standardize all` was narrowed to the features (a classification loss).
     public let standardizationNote: String?
 
+    /// Reads and prepares the data of `data` for the model of `options` (linear only: an MLP is a
+    /// `TrainingDataError`), split and scaled as `preparation` says.
     public init(data: DataSpec, model options: ModelSpec, preparation: PreparationSpec) throws {
         guard options.kind == .linear else {
             throw TrainingDataError("sparse data (\(data.path ?? "")) trains linear models only; give --model linear")

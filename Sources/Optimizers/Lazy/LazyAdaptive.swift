@@ -79,6 +79,7 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
         rates.reserveCapacity(reservingSteps)
     }
 
+    /// The parameter count the optimizer was built for.
     public var parameterCount: Int { done.count }
 
     /// The registry names of the optimizers with a lazy form.

@@ -14,7 +14,9 @@ import Optimizers
 /// parameter for the touched set. Nothing is allocated per update once the rates' room
 /// (`reservingSteps`) is not exceeded.
 public struct LazySparseTraining<Scalar: BLASScalar> {
+    /// The objective trained on.
     public private(set) var objective: SparseLinearObjective<Scalar>
+    /// The lazy optimizer and its state.
     public private(set) var optimizer: LazyAdaptive<Scalar>
     /// The parameters; coordinates not touched lately lag behind until `synchronize()`.
     public private(set) var parameters: [Scalar]

@@ -3,7 +3,9 @@ import LinearAlgebra
 /// Supervised data with sparse inputs: n samples with CSR features X (n × d) and dense targets
 /// Y (n × k), the sparse counterpart of `Dataset` (without sample weights).
 public struct SparseDataset<Scalar: BLASScalar>: Sendable {
+    /// The inputs, one CSR row per sample.
     public var x: SparseMatrix<Scalar>
+    /// The targets, one row per sample.
     public var y: Matrix<Scalar>
 
     /// Checks that X and Y have the same number of rows.
@@ -14,8 +16,11 @@ public struct SparseDataset<Scalar: BLASScalar>: Sendable {
         self.x = x; self.y = y
     }
 
+    /// n, the number of samples.
     public var sampleCount: Int { x.rows }
+    /// d, the number of input columns.
     public var featureCount: Int { x.cols }
+    /// k, the number of target columns.
     public var targetCount: Int { y.cols }
 
     /// The samples at `indices`, in that order (a copy).

@@ -16,9 +16,13 @@ import Optimizers
 /// accumulators) is allocated at construction: `lossAndGradient` does not allocate. One thread;
 /// the buffers are shared by copies of the objective: use it from one thread at a time.
 public struct SparseLinearObjective<Scalar: BLASScalar>: Objective {
+    /// The training inputs.
     public let x: SparseMatrix<Scalar>
+    /// The training targets.
     public let y: Matrix<Scalar>
+    /// The linear model (its parameter layout is the objective's).
     public let model: LinearModel<Scalar>
+    /// The per-sample loss.
     public let loss: Loss
     public let maximumBatchSize: Int
     let buffers: SparseObjectiveBuffers<Scalar>
@@ -53,6 +57,7 @@ public struct SparseLinearObjective<Scalar: BLASScalar>: Objective {
 
     public var parameterCount: Int { model.parameterCount }
     public var sampleCount: Int { x.rows }
+    /// The model's parameter groups ("layer0.weight", "layer0.bias").
     public var parameterGroups: [ParameterGroup] { model.parameterGroups }
 
     @_specialize(where Scalar == Float)
@@ -197,10 +202,12 @@ public struct SparseLinearObjective<Scalar: BLASScalar>: Objective {
         return { parameters in evaluate(parameters: parameters, x: x, y: y) }
     }
 
+    /// Array convenience of `evaluate(parameters:)`.
     public func evaluate(parameters: [Scalar]) -> Evaluation {
         parameters.withUnsafeBufferPointer { evaluate(parameters: $0) }
     }
 
+    /// Array convenience of `evaluate(parameters:x:y:)`.
     public func evaluate(parameters: [Scalar], x: SparseMatrix<Scalar>, y: Matrix<Scalar>) -> Evaluation {
         parameters.withUnsafeBufferPointer { evaluate(parameters: $0, x: x, y: y) }
     }
