@@ -12,18 +12,4 @@ extension SparseMatrix {
             }
         }
     }
-
-    /// Multiplies every stored entry of column j by `factors[j]` in place (`divideColumns`'s inverse
-    /// to rounding).
-    public mutating func multiplyColumns(by factors: [Double]) {
-        precondition(factors.count == cols, "multiplyColumns: \(factors.count) factors for \(cols) columns")
-        let columns = _columnIndices
-        columns.withUnsafeBufferPointer { c in
-            factors.withUnsafeBufferPointer { s in
-                _values.withUnsafeMutableBufferPointer { v in
-                    for t in 0..<v.count { v[t] = Scalar(Double(v[t]) * s[Int(c[t])]) }
-                }
-            }
-        }
-    }
 }

@@ -174,7 +174,7 @@ public struct PreparedRun<Scalar: BLASScalar> {
     }
 
     static func groups(_ setup: TrainingSetup<Scalar>, _ plan: RunPlan) -> [ParameterGroup] {
-        plan.noBiasDecay ? setup.model.parameterGroups.withoutDecayOnBiases() : setup.model.parameterGroups
+        plan.optimizerGroups(setup.model.parameterGroups)
     }
 
     /// A one-cycle or cosine schedule whose length, in its unit, is not the run's: "--schedule

@@ -18,6 +18,12 @@ struct RunBatching {
 }
 
 extension RunPlan {
+    /// The model's parameter groups as the optimizer gets them: without weight decay on the
+    /// biases when the plan says so (`noBiasDecay`).
+    func optimizerGroups(_ groups: [ParameterGroup]) -> [ParameterGroup] {
+        noBiasDecay ? groups.withoutDecayOnBiases() : groups
+    }
+
     /// The batching of this plan on `sampleCount` training samples: batch 32 and 20 epochs by
     /// default, the built-in problem's own on it. Throws when --drop-last leaves no batch.
     func batching(sampleCount n: Int, dataParallel: DataParallel?) throws -> RunBatching {

@@ -62,7 +62,7 @@ public struct SparsePreparedRun<Scalar: BLASScalar> {
     }
 
     static func groups(_ setup: SparseTrainingSetup<Scalar>, _ plan: RunPlan) -> [ParameterGroup] {
-        plan.noBiasDecay ? setup.model.parameterGroups.withoutDecayOnBiases() : setup.model.parameterGroups
+        plan.optimizerGroups(setup.model.parameterGroups)
     }
 
     /// A fresh optimizer for the run (with iterate averaging when the plan asks for it).
