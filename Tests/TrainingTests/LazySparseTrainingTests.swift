@@ -2,7 +2,7 @@ import Testing
 import Descent
 import _AllocationCounter
 
-/// The lazy forms of AdaGrad, RMSProp, Adam and AdamW (`LazyAdaptive`, `LazySparseTraining`) against
+/// The lazy forms of SGD, AdaGrad, RMSProp, Adam and AdamW (`LazyAdaptive`, `LazySparseTraining`) against
 /// the dense computation on the same data: the objective's dense gradient and the registry's dense
 /// optimizer stepping every coordinate, on the same batches and per-update rates, with two parameter
 /// groups (the weights with their own weight decay, the intercept at half the rate and no decay).
@@ -28,7 +28,8 @@ import _AllocationCounter
         return (x, y)
     }
 
-    static let settings = ["adagrad", "adagrad:lr_decay=0.01,initial_accumulator_value=0.1,weight_decay=0.02",
+    static let settings = ["sgd", "sgd:momentum=0.9,nesterov,weight_decay=0.02", "sgd:momentum=0.5,dampening=0.2,decay_mode=shrink-after-step",
+                           "adagrad", "adagrad:lr_decay=0.01,initial_accumulator_value=0.1,weight_decay=0.02",
                            "rmsprop", "rmsprop:alpha=0.9", "rmsprop:centered,momentum=0.5,weight_decay=0.01",
                            "adam", "adam:amsgrad,weight_decay=0.01,beta1=0.8", "adamw", "adamw:weight_decay=0.1,amsgrad"]
 
@@ -39,7 +40,7 @@ import _AllocationCounter
         let settings = try OptimizerSettings(parsing: text)
         let groups = [ParameterGroup(name: "weight", range: model.weightRange, weightDecay: text.contains("weight_decay") ? nil : 0.03),
                       ParameterGroup(name: "bias", range: model.biasRange!, learningRateScale: 0.5, weightDecay: 0)]
-        let base = text.hasPrefix("adagrad") ? 0.2 : 0.01
+        let base = text.hasPrefix("adagrad") || text.hasPrefix("sgd") ? 0.2 : 0.01
         let rate: (Int) -> Double = { u in base / (1 + 0.02 * Double(u)) }
         let start = (0..<model.parameterCount).map { T(Double($0 % 7) * 0.05 - 0.1) }
 
@@ -105,7 +106,11 @@ import _AllocationCounter
         let (x, y) = try Self.problem(Double.self, outputs: 1, loss: .squaredError)
         let objective = try SparseLinearObjective(x: x, y: y, model: LinearModel(inputs: 40, outputs: 1), loss: .squaredError, maximumBatchSize: 4)
         #expect(throws: LazyOptimizerError.self) {
-            try LazySparseTraining(objective: objective, optimizer: try SGD<Double>(parameterCount: 41, learningRate: 0.1),
+            try LazySparseTraining(objective: objective, optimizer: try DoG<Double>(parameterCount: 41),
+                                   initialParameters: [Double](repeating: 0, count: 41))
+        }
+        #expect(throws: LazyOptimizerError.self) {
+            try LazySparseTraining(objective: objective, optimizer: try OptimizerSettings(parsing: "sgd:l1=0.01").make(Double.self, groups: ParameterGroup.all(41), learningRate: 0.1),
                                    initialParameters: [Double](repeating: 0, count: 41))
         }
     }
@@ -115,7 +120,7 @@ import _AllocationCounter
         let (x, y) = try Self.problem(Double.self, outputs: 2, loss: .squaredError)
         let model = LinearModel<Double>(inputs: 40, outputs: 2)
         let objective = try SparseLinearObjective(x: x, y: y, model: model, loss: .squaredError, maximumBatchSize: 6)
-        for text in ["adagrad", "rmsprop", "adam:amsgrad", "adamw"] {
+        for text in ["sgd:momentum=0.9", "adagrad", "rmsprop", "adam:amsgrad", "adamw"] {
             var lazy = try LazySparseTraining(objective: objective,
                                               optimizer: try OptimizerSettings(parsing: text).make(Double.self, groups: model.parameterGroups, learningRate: 0.01),
                                               initialParameters: [Double](repeating: 0, count: model.parameterCount), reservingSteps: 64)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Torch traces of Adagrad, RMSprop, Adam and AdamW on a sparse linear least-squares problem, for
+"""Torch traces of SGD, Adagrad, RMSprop, Adam and AdamW on a sparse linear least-squares problem, for
 the lazy forms' tests (Tests/TrainingTests/LazySparseTorchTests.swift), and of torch.optim.SparseAdam
 on the same problem, to measure how it differs from Adam.
 
@@ -47,6 +47,9 @@ UPDATES = EPOCHS * len(ROWS) // BATCH
 RATES = [0.1 / (1 + 0.1 * u) for u in range(UPDATES)]
 
 CASES = [
+    ("sgd", torch.optim.SGD, dict()),
+    ("sgd", torch.optim.SGD, dict(momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("sgd", torch.optim.SGD, dict(momentum=0.5, dampening=0.2)),
     ("adagrad", torch.optim.Adagrad, dict()),
     ("adagrad", torch.optim.Adagrad, dict(lr_decay=0.05, initial_accumulator_value=0.1, weight_decay=0.02)),
     ("rmsprop", torch.optim.RMSprop, dict()),

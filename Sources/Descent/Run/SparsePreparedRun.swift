@@ -87,13 +87,15 @@ public struct SparsePreparedRun<Scalar: BLASScalar> {
 
     /// Why this run's updates are dense (every coordinate: O(parameters) per update, through
     /// `Trainer`), or nil when they are lazy (`LazySparseTraining`: O(non-zeros of the batch) per
-    /// update, the same result to rounding): AdaGrad, RMSProp, Adam and AdamW have a lazy form, without
-    /// iterate averaging, early stopping, the tol stop, gradient clipping or a momentum-cycling schedule.
+    /// update, the same result to rounding): SGD without an L1 penalty, AdaGrad, RMSProp, Adam and
+    /// AdamW have a lazy form (`LazyAdaptive`), without iterate averaging, early stopping, the tol
+    /// stop, gradient clipping or a momentum-cycling schedule.
     public var lazyObstacle: String? {
         guard LazyAdaptive<Scalar>.optimizerNames.contains(plan.optimizer.name) else {
             return "the optimizer \(plan.optimizer.name) (they cover \(LazyAdaptive<Scalar>.optimizerNames.joined(separator: ", ")))"
         }
         if plan.averageFrom != nil { return "iterate averaging" }
+        do { _ = try LazyAdaptive(try makeOptimizer()) } catch let e as LazyOptimizerError { return e.description } catch { return "\(error)" }
         return LazySparseTraining<Scalar>.unsupported(configuration)
     }
 

@@ -1,14 +1,14 @@
 import Foundation
 import LinearAlgebra
 
-/// An optimizer that `LazyAdaptive` cannot run lazily (only AdaGrad, RMSProp, Adam and AdamW have a
-/// lazy form).
+/// An optimizer that `LazyAdaptive` cannot run lazily (only SGD without an L1 penalty, AdaGrad,
+/// RMSProp, Adam and AdamW have a lazy form).
 public struct LazyOptimizerError: Error, CustomStringConvertible, Equatable, Sendable {
     public let description: String
     init(_ description: String) { self.description = description }
 }
 
-/// The lazy form of AdaGrad, RMSProp, Adam and AdamW for sparse gradients: an update touches only
+/// The lazy form of SGD, AdaGrad, RMSProp, Adam and AdamW for sparse gradients: an update touches only
 /// the coordinates the batch touched, and each coordinate catches up on the updates it missed
 /// when it is next touched (or at `synchronize`), so the parameters and the state equal the dense
 /// optimizer's after the same updates with zero gradients elsewhere — **exact to rounding, not an
@@ -19,10 +19,11 @@ public struct LazyOptimizerError: Error, CustomStringConvertible, Equatable, Sen
 /// `RMSProp.update`, `Adam.update` on one coordinate), in the same order as the dense run applied
 /// it. Where that zero-gradient update provably leaves the coordinate unchanged it is skipped, so
 /// the cost of an update is O(touched coordinates):
+/// - **SGD without momentum or weight decay**: θ − γ·0 = θ, exactly: skipped.
 /// - **AdaGrad without weight decay**: s + 0² = s and θ − γₜ·0/(√s + ε) = θ, exactly: skipped.
 /// - **RMSProp without weight decay, momentum or centring**: θ is unchanged and v ← α·v, so k missed
 ///   updates are v·αᵏ (one power; equal to the dense run's k multiplications to rounding).
-/// - Otherwise (weight decay, RMSProp's momentum or centring, Adam's and AdamW's moments, which keep
+/// - Otherwise (weight decay, SGD's and RMSProp's momentum, centring, Adam's and AdamW's moments, which keep
 ///   moving θ while they decay) every missed update is replayed: O(updates missed) per coordinate, the
 ///   same arithmetic as the dense run's, deferred.
 ///
@@ -36,6 +37,7 @@ public struct LazyOptimizerError: Error, CustomStringConvertible, Equatable, Sen
 /// reserves room, so updates up to that count never allocate.
 public struct LazyAdaptive<Scalar: BLASScalar> {
     enum Rule {
+        case sgd(SGD<Scalar>)
         case adagrad(AdaGrad<Scalar>)
         case rmsprop(RMSProp<Scalar>)
         case adam(Adam<Scalar>)
@@ -61,12 +63,15 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
     public init(_ optimizer: any Optimizer<Scalar>, reservingSteps: Int = 0) throws(LazyOptimizerError) {
         let groups: [ParameterGroup], defaultDecay: Double, steps: Int
         switch optimizer {
+        case let o as SGD<Scalar>:
+            guard o.l1Penalty == 0 else { throw LazyOptimizerError("SGD's L1 penalty clips every coordinate at every update; it has no lazy form") }
+            rule = .sgd(o); groups = o.groups; defaultDecay = o.weightDecay; steps = o.stepCount
         case let o as AdaGrad<Scalar>: rule = .adagrad(o); groups = o.groups; defaultDecay = o.weightDecay; steps = o.stepCount
         case let o as RMSProp<Scalar>: rule = .rmsprop(o); groups = o.groups; defaultDecay = o.weightDecay; steps = o.stepCount
         case let o as Adam<Scalar>: rule = .adam(o); groups = o.groups; defaultDecay = o.weightDecay; steps = o.stepCount
         case let o as AdamW<Scalar>: rule = .adam(o.adam); groups = o.groups; defaultDecay = o.weightDecay; steps = o.stepCount
         default:
-            throw LazyOptimizerError("\(optimizer.name) has no lazy (sparse) form; adagrad, rmsprop, adam and adamw have one")
+            throw LazyOptimizerError("\(optimizer.name) has no lazy (sparse) form; \(Self.optimizerNames.joined(separator: ", ")) have one")
         }
         guard steps == 0 else { throw LazyOptimizerError("the lazy form starts from a fresh \(optimizer.name) (it has taken \(steps) updates)") }
         let n = optimizer.parameterCount
@@ -83,14 +88,17 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
     public var parameterCount: Int { done.count }
 
     /// The registry names of the optimizers with a lazy form.
-    public static var optimizerNames: [String] { ["adagrad", "rmsprop", "adam", "adamw"] }
+    public static var optimizerNames: [String] { ["sgd", "adagrad", "rmsprop", "adam", "adamw"] }
 
     /// Whether a zero-gradient update leaves coordinate i's parameter and state unchanged (skipped).
     @inline(__always)
     func zeroUpdateIsIdentity(group: Int) -> Bool {
         guard Scalar(groupDecay[group]) == 0 else { return false }
-        if case .adagrad = rule { return true }
-        return false
+        switch rule {
+        case .adagrad: return true
+        case .sgd(let o): return !(o.hasMomentum && o.currentMomentum != 0)
+        default: return false
+        }
     }
 
     /// Brings `coordinates` (each once) up to date: every update they missed, with g = 0. Call it
@@ -156,6 +164,18 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
         withUnsafeMutablePointer(to: &gi) { gp in
             let gb = UnsafeMutableBufferPointer(start: gp, count: 1)
             switch rule {
+            case .sgd(var o):
+                rule = .taken
+                let useMomentum = o.hasMomentum && o.currentMomentum != 0
+                let update = SGD<Scalar>.UpdateRule(
+                    group: GroupStep(index: group, range: i..<(i + 1), learningRateScale: groupScale[group], weightDecay: decay),
+                    learningRate: rates[s], momentum: o.currentMomentum, dampening: o.dampening, nesterov: o.nesterov,
+                    weightDecayMode: o.weightDecayMode, maximize: o.maximize)
+                o.buffer.withUnsafeMutableBufferPointer { b in
+                    SGD.update(parameters: θ, gradient: gb, buffer: useMomentum ? UnsafeMutableBufferPointer(rebasing: b[i..<(i + 1)]) : nil,
+                               firstStep: s == 0, rule: update)
+                }
+                rule = .sgd(o)
             case .adagrad(var o):
                 rule = .taken
                 let clr = rate / (1 + Double(s) * o.learningRateDecay)
@@ -213,6 +233,10 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
         var copy = self
         copy.synchronize(parameters: parameters)
         switch copy.rule {
+        case .sgd(var o):
+            o.stepCount = copy.stepCount
+            o.bufferInitialized = copy.stepCount > 0 && o.hasMomentum && o.currentMomentum != 0
+            return o
         case .adagrad(var o): o.stepCount = copy.stepCount; return o
         case .rmsprop(var o): o.stepCount = copy.stepCount; return o
         case .adam(var o):

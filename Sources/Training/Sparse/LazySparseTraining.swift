@@ -1,15 +1,15 @@
 import LinearAlgebra
 import Optimizers
 
-/// Mini-batch training of a `SparseLinearObjective` with the lazy form of AdaGrad, RMSProp, Adam or
-/// AdamW (`LazyAdaptive`): each update reads, differentiates and updates only the coordinates its
+/// Mini-batch training of a `SparseLinearObjective` with the lazy form of SGD, AdaGrad, RMSProp, Adam
+/// or AdamW (`LazyAdaptive`): each update reads, differentiates and updates only the coordinates its
 /// batch touches (the weights of the columns stored in its rows, for every output, and the
 /// intercepts), each first brought up to date on the updates it missed. The parameters after
 /// `synchronize()` equal those of the dense run (`Trainer`, or the objective and the dense
 /// optimizer's `step` over every coordinate) on the same batches and rates, to rounding.
 ///
 /// Costs per update: O(k · nnz of the batch), plus the missed updates that `LazyAdaptive` replays
-/// (none for AdaGrad without weight decay, one power for plain RMSProp). Memory: the parameters, a
+/// (none for plain SGD and AdaGrad without weight decay, one power for plain RMSProp). Memory: the parameters, a
 /// dense gradient buffer (only its touched entries are written and cleared) and two integers per
 /// parameter for the touched set. Nothing is allocated per update once the rates' room
 /// (`reservingSteps`) is not exceeded.
@@ -27,7 +27,7 @@ public struct LazySparseTraining<Scalar: BLASScalar> {
     var stamp: [Int]
     var batchNumber = 0
 
-    /// `optimizer`: a fresh AdaGrad, RMSProp, Adam or AdamW over the objective's parameters (e.g.
+    /// `optimizer`: a fresh SGD, AdaGrad, RMSProp, Adam or AdamW over the objective's parameters (e.g.
     /// `OptimizerSettings.make`). Throws `LazyOptimizerError` for another optimizer.
     public init(objective: SparseLinearObjective<Scalar>, optimizer: any Optimizer<Scalar>, initialParameters: [Scalar],
                 reservingSteps: Int = 0) throws(LazyOptimizerError) {
