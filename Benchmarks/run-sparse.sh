@@ -44,13 +44,13 @@ for ((r = 0; r < ROUNDS; r++)); do
   done
 done
 python3 - "$out" "$file" "$ROUNDS" <<'PY' | tee results/sparse.md
-import json, statistics, sys
+import json, os, statistics, sys
 rows = [json.loads(l) for l in open(sys.argv[1])]
 by = {}
 for r in rows: by.setdefault((r["task"], r["impl"]), []).append(r)
 first = rows[0]
 med = lambda task, impl: statistics.median(x["seconds"] for x in by[(task, impl)])
-print(f"Sparse data, {sys.argv[2]}: {first['rows']} rows, medians of {sys.argv[3]} interleaved rounds, one core\n")
+print(f"Sparse data, {os.path.basename(sys.argv[2])}: {first['rows']} rows, medians of {sys.argv[3]} interleaved rounds, one core\n")
 print("| task | Descent (s) | peer | peer (s) | peer / Descent |")
 print("|---|---|---|---|---|")
 for task, impl, name in [("load", "sklearn", "scikit-learn load_svmlight_file"), ("epoch-squared", "sklearn", "scikit-learn SGDRegressor"),
