@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "Validation"),
         .target(name: "Optimizers", dependencies: ["LinearAlgebra", "Validation"], plugins: ["OptimizerRegistryPlugin"]),
         .target(name: "Schedules", dependencies: ["Validation"]),
-        .target(name: "Training", dependencies: ["Collective", "LinearAlgebra", "Optimizers", "Schedules"]),
+        .target(name: "Training", dependencies: ["Collective", "LinearAlgebra", "CKernels", "Optimizers", "Schedules"]),
         .target(name: "DataFiles", dependencies: ["LinearAlgebra", "CZlib"]),
         // MPICommunicator; every file is inside `#if MPI`, so without the trait this target is empty.
         .target(name: "DescentMPI",

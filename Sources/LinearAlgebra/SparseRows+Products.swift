@@ -32,9 +32,11 @@ extension SparseRows {
         if rows == 0 || y.cols == 0 { return }
         let parts = Self.parts(work: (nonzeroCount + rows) * w.cols, rows: rows, pool: pool)
         if parts == 1 { multiplyRows(0..<rows, w, y, alpha, beta); return }
-        pool!.run(parts: parts) { p in
-            multiplyRows(blockRows(part: p, of: parts), w, y, alpha, beta)
-        }
+        let pool = pool!
+        let job = pool.reusableJob { SparseProductJob<Scalar>() }
+        job.set(.multiply, self, w, y, alpha: alpha, beta: beta, parts: parts, workspace: nil)
+        pool.run(parts: parts, job: job)
+        job.clear()
     }
 
     /// `G ← α·Xᵀ·D + β·G` (a gradient); `D` is `rows × k`, `G` is `cols × k`. Single-threaded; the
@@ -61,12 +63,10 @@ extension SparseRows {
         Self.scale(g, beta)
         let parts = Self.parts(work: (nonzeroCount + rows) * d.cols, rows: rows, pool: pool)
         if parts == 1 { accumulateTransposed(0..<rows, d, g, alpha); return }
-        pool.run(parts: parts) { p in
-            if p == 0 { accumulateTransposed(blockRows(part: 0, of: parts), d, g, alpha); return }
-            let buffer = workspace.buffer(p - 1)
-            buffer.fill(0)
-            accumulateTransposed(blockRows(part: p, of: parts), d, buffer, alpha)
-        }
+        let job = pool.reusableJob { SparseProductJob<Scalar>() }
+        job.set(.transposed, self, d, g, alpha: alpha, beta: 1, parts: parts, workspace: workspace)
+        pool.run(parts: parts, job: job)
+        job.clear()
         for p in 1..<parts {
             let buffer = workspace.buffer(p - 1).readOnly
             for j in 0..<g.rows { Scalar.rowAxpy(1, buffer.base! + j * buffer.stride, g.base! + j * g.stride, g.cols) }
@@ -185,5 +185,53 @@ extension SparseRows {
         if part == parts - 1 { return firstRow(atEntry: nonzeroCount * part / parts)..<rows }
         let lo = part == 0 ? 0 : firstRow(atEntry: nonzeroCount * part / parts)
         return lo..<Swift.max(lo, firstRow(atEntry: nonzeroCount * (part + 1) / parts))
+    }
+}
+
+/// The parts of a pooled sparse product as a `WorkerPoolJob`, kept by the pool
+/// (`WorkerPool.reusableJob`, one per scalar type) so that a pooled product allocates nothing after
+/// the pool's first. `.multiply`: part p writes its row block of `Y ← α·X·W + β·Y`. `.transposed`:
+/// part 0 accumulates its block of `α·Xᵀ·D` into `G`, part p > 0 into the workspace's buffer p − 1
+/// (zeroed first); the caller adds the buffers in part order.
+@usableFromInline
+final class SparseProductJob<Scalar: BLASScalar>: WorkerPoolJob {
+    @usableFromInline enum Kind { case multiply, transposed }
+    @usableFromInline var kind = Kind.multiply
+    @usableFromInline var x: SparseRows<Scalar>? = nil
+    @usableFromInline var operand: MatrixView<Scalar>? = nil
+    @usableFromInline var result: MutableMatrixView<Scalar>? = nil
+    @usableFromInline var workspace: SparseTransposeWorkspace<Scalar>? = nil
+    @usableFromInline var alpha: Scalar = 1
+    @usableFromInline var beta: Scalar = 0
+    @usableFromInline var parts = 1
+
+    @usableFromInline init() {}
+
+    @inlinable
+    func set(_ kind: Kind, _ x: SparseRows<Scalar>, _ operand: MatrixView<Scalar>, _ result: MutableMatrixView<Scalar>,
+             alpha: Scalar, beta: Scalar, parts: Int, workspace: SparseTransposeWorkspace<Scalar>?) {
+        self.kind = kind; self.x = x; self.operand = operand; self.result = result
+        self.alpha = alpha; self.beta = beta; self.parts = parts; self.workspace = workspace
+    }
+
+    /// Drops the references to the batch and the workspace (the views are left: never read again).
+    @inlinable
+    func clear() { x = nil; workspace = nil }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    @usableFromInline
+    func runPart(_ part: Int) {
+        guard let x, let operand, let result else { return }
+        let block = x.blockRows(part: part, of: parts)
+        switch kind {
+        case .multiply:
+            x.multiplyRows(block, operand, result, alpha, beta)
+        case .transposed:
+            if part == 0 { x.accumulateTransposed(block, operand, result, alpha); return }
+            let buffer = workspace!.buffer(part - 1)
+            buffer.fill(0)
+            x.accumulateTransposed(block, operand, buffer, alpha)
+        }
     }
 }

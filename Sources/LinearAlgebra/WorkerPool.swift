@@ -17,7 +17,8 @@ import Darwin
 /// next job. The caller waits for the parts the same way, spinning then yielding.
 /// `run(parts:job:)` allocates nothing; `run(parts:_:)` with a closure allocates one small context
 /// a call (`withoutActuallyEscaping` boxes the closure to check that it did not escape), so a
-/// training step passes a `WorkerPoolJob` object made once.
+/// training step passes a `WorkerPoolJob` object made once (kept by its caller, or by the pool:
+/// `reusableJob`).
 ///
 /// Parts 1… are claimed one at a time from an atomic ticket by the woken workers and, once its
 /// own part is done, by the caller: a worker that the system has not scheduled (a busy machine)
@@ -56,6 +57,8 @@ public final class WorkerPool: @unchecked Sendable {
     private var job: ((Int) -> Void)?
     /// Or the current job as an object (`run(parts:job:)`).
     private var jobObject: (any WorkerPoolJob)?
+    /// The job objects of `reusableJob`, one per type.
+    private var reusable: [(ObjectIdentifier, AnyObject)] = []
 
     final class Worker {
         let index: Int
@@ -127,6 +130,23 @@ public final class WorkerPool: @unchecked Sendable {
         jobObject = job
         dispatch(parts: parts) { job.runPart($0) }
         jobObject = nil
+    }
+
+    /// The pool's job object of type `J`: made by `make` on the first call for that type, then
+    /// kept and returned again. For kernels that have nowhere else to keep a `WorkerPoolJob` made
+    /// once (the pooled sparse products): they set its inputs and pass it to `run(parts:job:)`, so
+    /// that only the first call allocates. The same rule as `run`: one thread at a time, never from
+    /// inside a part; a job object must not be in use by two kernels at once.
+    public func reusableJob<J: WorkerPoolJob>(_ make: () -> J) -> J {
+        let id = ObjectIdentifier(J.self)
+        var i = 0
+        while i < reusable.count {   // (a while loop: a `for … where` over the array allocated, unspecialised)
+            if reusable[i].0 == id { return unsafeDowncast(reusable[i].1, to: J.self) }
+            i += 1
+        }
+        let job = make()
+        reusable.append((id, job))
+        return job
     }
 
     /// Hands out the parts of the job just stored (`job` or `jobObject`), runs part 0 and any

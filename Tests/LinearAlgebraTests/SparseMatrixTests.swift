@@ -149,7 +149,8 @@ struct SparseMatrixTests {
         #expect(message { try SparseMatrix(rows: 2, cols: 3, rowStarts: [0, 1, 1], columnIndices: [2] as [Int32], values: [5]) } == nil)
     }
 
-    /// The per-step kernels allocate nothing: products (serial and pooled, after a warm-up call)
+    /// The per-step kernels allocate nothing: products (serial and pooled, after a warm-up call that
+    /// makes the pool's job object)
     /// and a gather into a buffer with room.
     func kernelsAllocateNothing<T: BLASScalar>(_: T.Type) throws {
         let x: SparseMatrix<T> = randomSparse(2000, 400, density: 0.05, seed: 21)
@@ -173,15 +174,8 @@ struct SparseMatrixTests {
             descent_allocations_start()
             for _ in 0..<3 { step() }
             let count = descent_allocations_stop()
-            if name.hasSuffix("pooled") {
-                // The project's known WorkerPool.run issue (see StepAllocationTests.knownIssue).
-                withKnownIssue("WorkerPool.run: the escapable closure of withoutActuallyEscaping is a heap context (1 a call)") {
-                    #expect(count == 0, "\(name): \(count) allocations in 3 calls")
-                }
-                #expect(count <= 3, "\(name): \(count) allocations in 3 calls (more than WorkerPool.run's one a call)")
-            } else {
-                #expect(count == 0, "\(name): \(count) allocations in 3 calls")
-            }
+            // The pooled products run as the pool's reusable job object (WorkerPool.reusableJob), made on the warm-up call.
+            #expect(count == 0, "\(name): \(count) allocations in 3 calls")
         }
         let dense = x.toDense()
         #expect(buffer.toDense() == Matrix(rows: 64, cols: 400) { i, j in dense[order[i], j] })

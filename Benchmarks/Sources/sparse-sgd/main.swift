@@ -5,6 +5,9 @@
 //                                             (SparseLinearSGD: L2 by the scale-factor trick,
 //                                             constant rate, intercept decay 0.01 as scikit-learn's
 //                                             sparse SGD), after an untimed load
+//   sparse-sgd minibatch FILE ETA ALPHA B     one epoch of mini-batch SGD on squared error over
+//                                             consecutive batches of B rows through SparseRows'
+//                                             products (X_b·w, X_bᵀ·r), after an untimed load
 //
 // LOSS is squared or logistic (labels 0/1 or ±1: ±1 are mapped to 0/1). Each run is its own
 // process, so `maxRSS` is that task's peak resident memory; `csrBytes` is the CSR arrays' size
@@ -57,6 +60,43 @@ case "epoch":
     let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
     print("{\"impl\": \"descent\", \"task\": \"epoch-\(args[3])\", \"seconds\": \(seconds(epochTime)), \"meanLoss\": \(meanLoss), "
           + "\"weightNorm\": \(norm), \"intercept\": \(sgd.intercept), \"rows\": \(x.rows), \"maxRSS\": \(maxRSSBytes())}")
+case "minibatch":
+    // Mini-batch SGD on squared error over consecutive batches of B rows, through the sparse
+    // products (the same arithmetic as sparse_peers.py's SciPy loop):
+    // r = X_b·w + b − y_b, g = X_bᵀ·r/B + α·w, w ← w − η·g, b ← b − η·mean(r).
+    guard args.count == 6, let eta = Double(args[3]), let alpha = Double(args[4]), let batch = Int(args[5]), batch > 0 else {
+        fail("minibatch FILE ETA ALPHA BATCH")
+    }
+    let (n, d) = (x.rows, x.cols)
+    var w = [Double](repeating: 0, count: d), g = [Double](repeating: 0, count: d), r = [Double](repeating: 0, count: batch)
+    var b = 0.0
+    let labels = data.labels
+    let time = w.withUnsafeMutableBufferPointer { wb in
+        g.withUnsafeMutableBufferPointer { gb in
+            r.withUnsafeMutableBufferPointer { rb in
+                labels.withUnsafeBufferPointer { yb in
+                    clock.measure {
+                        var lo = 0
+                        while lo < n {
+                            let hi = min(lo + batch, n), m = hi - lo
+                            let xb = x.rows(lo..<hi)
+                            let rm = UnsafeMutableBufferPointer(rebasing: rb[0..<m])
+                            xb.multiply(UnsafeBufferPointer(wb), into: rm)
+                            var sum = 0.0
+                            for i in 0..<m { rm[i] += b - yb[lo + i]; sum += rm[i] }
+                            xb.multiplyTransposed(UnsafeBufferPointer(rm), into: gb, alpha: 1 / Double(m))
+                            for j in 0..<d { wb[j] -= eta * (gb[j] + alpha * wb[j]) }
+                            b -= eta * sum / Double(m)
+                            lo = hi
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
+    print("{\"impl\": \"descent\", \"task\": \"minibatch-squared\", \"seconds\": \(seconds(time)), \"batch\": \(batch), "
+          + "\"weightNorm\": \(norm), \"intercept\": \(b), \"rows\": \(x.rows), \"maxRSS\": \(maxRSSBytes())}")
 default:
     fail("unknown task \(args[1])")
 }

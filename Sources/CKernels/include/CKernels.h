@@ -21,6 +21,16 @@ void descent_dscal(double alpha, double *x, ptrdiff_t n);
 /// The instruction set the kernels run with on this machine ("avx512f", "avx2" or "baseline").
 const char *descent_kernel_isa(void);
 
+/// Asks the processor to bring the cache line holding `p` in ahead of a load (a hint: never faults,
+/// whatever `p` is). Inline, so that Swift loops get the instruction itself, not a call.
+static inline void descent_prefetch(const void *p) {
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(p);
+#else
+    (void)p;
+#endif
+}
+
 #include "MachineLimits.h"
 
 #endif

@@ -1,3 +1,4 @@
+import CKernels
 import LinearAlgebra
 
 /// The learning rate of each update of `SparseLinearSGD`: one constant η, or η_t for the 0-based
@@ -86,6 +87,10 @@ public struct SparseLinearSGDError: Error, CustomStringConvertible, Equatable {
 /// Rows are CSR: row i's entries are `columns[rowStarts[i]..<rowStarts[i+1]]` and the same range of
 /// `values`, columns in 0..<features (checked, one comparison per entry). With μ > 0 the columns of one row must be distinct (canonical
 /// CSR; not checked). Buffers are allocated at initialisation; an update allocates nothing.
+///
+/// Speed (μ = 0): the row's dot is summed in four interleaved partial sums (`rowDot`), `epoch`
+/// prefetches the weights of the row two updates ahead, and v sits on huge pages when large; the
+/// per-entry work is then one gather-multiply-add and one scatter-add, with cache misses overlapped.
 public final class SparseLinearSGD<Scalar: BLASScalar> {
     /// d, the number of columns.
     public let features: Int
@@ -191,7 +196,13 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         func zeros<T: Numeric>(_ n: Int, _: T.Type) -> UnsafeMutablePointer<T> {
             let p = UnsafeMutablePointer<T>.allocate(capacity: max(n, 1)); p.initialize(repeating: 0, count: max(n, 1)); return p
         }
-        v = zeros(features, Scalar.self)
+        // v on huge pages when it is large (`AlignedAllocation`): rows read it at random columns,
+        // and on 4 KiB pages most of those reads would also miss the TLB.
+        guard let raw = AlignedAllocation.allocate(byteCount: max(features, 1) * MemoryLayout<Scalar>.stride) else {
+            throw SparseLinearSGDError("sparse SGD: cannot allocate \(features) weights")
+        }
+        v = raw.bindMemory(to: Scalar.self, capacity: max(features, 1))
+        v.initialize(repeating: 0, count: max(features, 1))
         m = momentum > 0 ? zeros(features, Scalar.self) : nil
         scratch = mode == .denseMomentum ? zeros(features, Scalar.self) : nil
         u = averaging != nil ? zeros(features, Scalar.self) : nil
@@ -221,7 +232,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     }
 
     deinit {
-        v.deallocate(); m?.deallocate(); scratch?.deallocate(); u?.deallocate(); last?.deallocate(); powers?.deallocate()
+        AlignedAllocation.deallocate(UnsafeMutableRawPointer(v)); m?.deallocate(); scratch?.deallocate(); u?.deallocate(); last?.deallocate(); powers?.deallocate()
     }
 
     // MARK: Updates
@@ -277,6 +288,14 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
             for i in 0..<count {
                 var r = i
                 if let order { r = order[i] }
+                precondition(UInt(bitPattern: r) < UInt(rows), "sparse SGD: row \(r) of \(rows) in the order")
+                // The weights of the row `prefetchDistance` updates ahead are asked for now, so
+                // that their cache misses overlap this update's work instead of stalling that one's dot.
+                if i + Self.prefetchDistance < count {
+                    var q = i + Self.prefetchDistance
+                    if let order { q = order[q] }
+                    if UInt(bitPattern: q) < UInt(rows) { prefetchRow(cols + rowStarts[q], rowStarts[q + 1] - rowStarts[q]) }
+                }
                 let (lo, hi) = (rowStarts[r], rowStarts[r + 1])
                 let value = update(cols + lo, vals + lo, hi - lo, targets[r])
                 if let losses { losses[i] = value }
@@ -285,6 +304,48 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         }
         catchUpAll()
         return count > 0 ? total / Double(count) : 0
+    }
+
+    /// How many rows ahead `epoch` prefetches the weights a row will read (measured on the sparse
+    /// benchmark's data: 2 rows of 50 entries beat 1; the lines must arrive before the row's dot).
+    static var prefetchDistance: Int { 2 }
+
+    /// Prefetches w_j (and, with momentum, m_j) for the row's columns (hints only: a column
+    /// outside 0..<features is clamped, and a bad one is reported by the update itself).
+    @inline(__always)
+    func prefetchRow<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ n: Int) {
+        let bound = UInt(features)
+        for k in 0..<n {
+            let j = Int(truncatingIfNeeded: cols[k])
+            let safe = UInt(bitPattern: j) < bound ? j : 0
+            descent_prefetch(v + safe)
+            if let m { descent_prefetch(m + safe) }
+        }
+    }
+
+    /// Σ_k v[cols[k]]·vals[k] in four interleaved partial sums (entries k ≡ 0, 1, 2, 3 mod 4, then
+    /// (s₀ + s₁) + (s₂ + s₃)): four independent chains of additions instead of one, so the dot of a
+    /// 50-entry row is not 50 addition latencies long. Checks every column against `features`.
+    @inline(__always)
+    func rowDot<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int) -> Scalar {
+        let bound = UInt(features)
+        var (s0, s1, s2, s3): (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
+        var k = 0
+        while k + 4 <= n {
+            let (j0, j1, j2, j3) = (Int(cols[k]), Int(cols[k + 1]), Int(cols[k + 2]), Int(cols[k + 3]))
+            let widest = max(max(UInt(bitPattern: j0), UInt(bitPattern: j1)), max(UInt(bitPattern: j2), UInt(bitPattern: j3)))
+            precondition(widest < bound, "sparse SGD: a column index is outside 0..<features")
+            s0 += v[j0] * vals[k]; s1 += v[j1] * vals[k + 1]
+            s2 += v[j2] * vals[k + 2]; s3 += v[j3] * vals[k + 3]
+            k += 4
+        }
+        while k < n {
+            let j = Int(cols[k])
+            precondition(UInt(bitPattern: j) < bound, "sparse SGD: a column index is outside 0..<features")
+            s0 += v[j] * vals[k]
+            k += 1
+        }
+        return (s0 + s1) + (s2 + s3)
     }
 
     /// The buffer's start, or a dummy aligned pointer for an empty buffer (never dereferenced).
@@ -322,12 +383,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     @inline(__always)
     func scaledUpdate<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
                                                  _ target: Scalar, _ eta: Double) -> Double {
-        var dot: Scalar = 0
-        for k in 0..<n {
-            let j = Int(cols[k])
-            precondition(UInt(bitPattern: j) < UInt(features), "sparse SGD: a column index is outside 0..<features")
-            dot += v[j] * vals[k]
-        }
+        let dot = rowDot(cols, vals, n)
         let prediction = Scalar(s) * dot + intercept
         let (value, delta) = sampleLoss.valueAndDerivative(prediction: prediction, target: target)
         if decayOn { s *= 1 - eta * Double(decay) }
