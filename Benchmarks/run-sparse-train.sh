@@ -17,6 +17,7 @@ ETA=${ETA:-0.05}; DATA=${DATA:-/tmp/descent-sparse}
 mkdir -p "$DATA" results
 file="$DATA/sparse-$ROWS-$FEATURES-$NNZ.svm"
 [ -f "$file" ] || python3 peers/make_sparse.py "$ROWS" "$FEATURES" "$NNZ" "$file"
+[ -f "$file.csr.npz" ] || python3 peers/sparse_peers.py prepare "$file"
 (cd .. && swift build -c release --product descent >&2)
 bin="$(cd .. && swift build -c release --show-bin-path)/descent"
 pin=(); command -v taskset >/dev/null && pin=(taskset -c 0)
@@ -58,7 +59,7 @@ for r in rows: by.setdefault(r["impl"], []).append(r)
 med = lambda impl, key: statistics.median(r[key] for r in by[impl])
 print(f"One epoch of mini-batch AdaGrad (batch {sys.argv[4]}, logistic, file order) on {sys.argv[2].split('/')[-1]}, "
       f"{sys.argv[3]} interleaved rounds, one core; medians in seconds.\n")
-print("| implementation | epoch | whole command (load + epoch + start-up) | epoch: peer / descent (lazy) |")
+print("| implementation | epoch | whole command | epoch: this / descent (lazy) |")
 print("|---|---:|---:|---:|")
 base = med("descent-lazy", "epoch")
 names = {"descent-lazy": "`descent train`, lazy updates", "descent-dense": "`descent train`, dense updates",
@@ -67,6 +68,8 @@ for impl in ["descent-lazy", "descent-dense", "numpy", "torch"]:
     if impl not in by: continue
     e, c = med(impl, "epoch"), med(impl, "command")
     print(f"| {names[impl]} | {e:.3f} | {c:.2f} | {e / base:.2f}× |")
+print("\nThe whole command is `descent train` from start to exit (reading the svmlight file, the epoch, the "
+      "final evaluation and the report), and for the peers the process (reading the CSR arrays from a cached .npz, then the epoch).")
 losses = {impl: med(impl, "meanLoss") for impl in by}
 print("\nMean training loss of the epoch: " + ", ".join(f"{k} {v:.6f}" for k, v in losses.items())
       + " (descent weighs the batches by size, the peers average the batch means; the weights agree to rounding).")
