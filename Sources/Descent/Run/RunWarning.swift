@@ -17,6 +17,15 @@ public struct RunWarning: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String { "this run did not learn: " + findings.joined(separator: "; ") + ". " + advice }
 
+    /// max |xᵢ| (0 for none), in one pass without intermediate arrays.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    static func largestMagnitude<Scalar: BLASScalar>(_ x: [Scalar]) -> Double {
+        var m: Scalar = 0
+        for v in x where Swift.abs(v) > m { m = Swift.abs(v) }
+        return Double(m)
+    }
+
     /// The warning for a run's outcome, nil when none of the checks fires.
     public static func check<Scalar: BLASScalar>(firstEpochLoss: Double?, final: Evaluation, initial: [Scalar], parameters: [Scalar],
                                                  standardized: Bool, isClassification: Bool) -> RunWarning? {
@@ -27,7 +36,7 @@ public struct RunWarning: Sendable, Equatable, CustomStringConvertible {
         if !isClassification, let r2 = final.r2, r2 < 0 {
             findings.append("the training R² is \(short(r2)), worse than predicting the mean")
         }
-        let start = initial.map { Swift.abs(Double($0)) }.max() ?? 0, end = parameters.map { Swift.abs(Double($0)) }.max() ?? 0
+        let start = largestMagnitude(initial), end = largestMagnitude(parameters)
         if end > growthFactor * Swift.max(1, start) {
             findings.append("the largest weight grew to \(short(end)) from \(short(start))")
         }

@@ -87,15 +87,21 @@ public struct SparsePreparedRun<Scalar: BLASScalar> {
 
     /// Why this run's updates are dense (every coordinate: O(parameters) per update, through
     /// `Trainer`), or nil when they are lazy (`LazySparseTraining`: O(non-zeros of the batch) per
-    /// update, the same result to rounding): SGD without an L1 penalty, AdaGrad, RMSProp, Adam and
-    /// AdamW have a lazy form (`LazyAdaptive`), without iterate averaging, early stopping, the tol
-    /// stop, gradient clipping or a momentum-cycling schedule.
+    /// update, the same result to rounding). Lazy updates need an optimizer whose missed updates
+    /// catch up in O(1) (`LazyAdaptive.catchesUpInConstantTime`: SGD without momentum, AdaGrad,
+    /// plain RMSProp, without weight decay), and no iterate averaging, early stopping, tol stop,
+    /// gradient clipping or momentum-cycling schedule.
     public var lazyObstacle: String? {
         guard LazyAdaptive<Scalar>.optimizerNames.contains(plan.optimizer.name) else {
             return "the optimizer \(plan.optimizer.name) (they cover \(LazyAdaptive<Scalar>.optimizerNames.joined(separator: ", ")))"
         }
         if plan.averageFrom != nil { return "iterate averaging" }
-        do { _ = try LazyAdaptive(try makeOptimizer()) } catch let e as LazyOptimizerError { return e.description } catch { return "\(error)" }
+        do {
+            guard try LazyAdaptive(try makeOptimizer()).catchesUpInConstantTime else {
+                return "missed updates that move the weights (momentum, weight decay, centring, Adam's moments): replayed one by one, "
+                    + "they cost more than dense updates"
+            }
+        } catch let e as LazyOptimizerError { return e.description } catch { return "\(error)" }
         return LazySparseTraining<Scalar>.unsupported(configuration)
     }
 

@@ -48,8 +48,9 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
     var rule: Rule
     /// The number of updates each coordinate has been brought up to (≤ `stepCount`).
     var done: [Int]
-    /// Each parameter's group (index into `groupScale`/`groupDecay`).
-    var groupOf: [Int32]
+    /// The groups' ranges (their starts and ends), scales and decays, by group index.
+    var groupStart: [Int]
+    var groupEnd: [Int]
     var groupScale: [Double]
     var groupDecay: [Double]
     /// The scheduled learning rate of every update so far.
@@ -76,8 +77,8 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
         guard steps == 0 else { throw LazyOptimizerError("the lazy form starts from a fresh \(optimizer.name) (it has taken \(steps) updates)") }
         let n = optimizer.parameterCount
         done = [Int](repeating: 0, count: n)
-        groupOf = [Int32](repeating: -1, count: n)
-        for (k, g) in groups.enumerated() { for i in g.range { groupOf[i] = Int32(k) } }
+        groupStart = groups.map(\.range.lowerBound)
+        groupEnd = groups.map(\.range.upperBound)
         groupScale = groups.map(\.learningRateScale)
         groupDecay = groups.map { $0.weightDecay ?? defaultDecay }
         rates = []
@@ -87,31 +88,40 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
     /// The parameter count the optimizer was built for.
     public var parameterCount: Int { done.count }
 
-    /// The registry names of the optimizers with a lazy form.
-    public static var optimizerNames: [String] { ["sgd", "adagrad", "rmsprop", "adam", "adamw"] }
-
-    /// Whether a zero-gradient update leaves coordinate i's parameter and state unchanged (skipped).
-    @inline(__always)
-    func zeroUpdateIsIdentity(group: Int) -> Bool {
-        guard Scalar(groupDecay[group]) == 0 else { return false }
+    /// Whether every coordinate catches up on missed updates in O(1) (they change nothing, or plain
+    /// RMSProp's one power): SGD without momentum, AdaGrad and RMSProp without momentum or centring,
+    /// all without weight decay. Otherwise missed updates are replayed one by one, which costs about
+    /// as many element updates as the dense run but without its vectorised loops: slower than dense
+    /// updates, so `descent train` takes dense ones then.
+    public var catchesUpInConstantTime: Bool {
+        guard groupDecay.allSatisfy({ Scalar($0) == 0 }) else { return false }
         switch rule {
-        case .adagrad: return true
         case .sgd(let o): return !(o.hasMomentum && o.currentMomentum != 0)
-        default: return false
+        case .adagrad: return true
+        case .rmsprop(let o): return !o.centered && !(o.hasMomentum && o.currentMomentum > 0)
+        case .adam, .taken: return false
         }
     }
 
+    /// The registry names of the optimizers with a lazy form.
+    public static var optimizerNames: [String] { ["sgd", "adagrad", "rmsprop", "adam", "adamw"] }
+
     /// Brings `coordinates` (each once) up to date: every update they missed, with g = 0. Call it
     /// before reading their parameters (a forward pass).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func bringUpToDate(_ coordinates: UnsafeBufferPointer<Int>, parameters: UnsafeMutableBufferPointer<Scalar>) {
         precondition(parameters.count == parameterCount, "LazyAdaptive: \(parameters.count) parameters, built for \(parameterCount)")
-        for i in coordinates { catchUp(i, to: stepCount, parameters: parameters) }
+        let target = stepCount
+        withKernel(parameters) { k in for i in coordinates { k.catchUp(i, to: target) } }
     }
 
     /// One update of the coordinates in `touched` (each once, brought up to date first by
     /// `bringUpToDate`) with their entries of `gradient` (which may be overwritten); every other
     /// coordinate's gradient is taken as 0 and its update deferred. `learningRate`: this update's
     /// scheduled rate.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func step(parameters: UnsafeMutableBufferPointer<Scalar>, gradient: UnsafeMutableBufferPointer<Scalar>,
                               touched: UnsafeBufferPointer<Int>, learningRate: Double) {
         precondition(parameters.count == parameterCount && gradient.count == parameterCount,
@@ -119,109 +129,188 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
         precondition(learningRate.isFinite && learningRate >= 0, "LazyAdaptive.step: learning rate \(learningRate) is not a finite number ≥ 0")
         let s = stepCount
         rates.append(learningRate)
-        for i in touched {
-            catchUp(i, to: s, parameters: parameters)
-            apply(update: s, at: i, gradient: gradient[i], parameters: parameters)
-            done[i] = s + 1
+        withKernel(parameters) { k in
+            for i in touched {
+                k.catchUp(i, to: s)
+                k.apply(update: s, at: i, gradient: gradient[i])
+                k.markDone(i, s + 1)
+            }
         }
         stepCount = s + 1
     }
 
     /// Brings every coordinate up to date (before evaluating or saving the parameters).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func synchronize(parameters: UnsafeMutableBufferPointer<Scalar>) {
         precondition(parameters.count == parameterCount, "LazyAdaptive: \(parameters.count) parameters, built for \(parameterCount)")
-        for i in 0..<parameterCount { catchUp(i, to: stepCount, parameters: parameters) }
+        let (target, n) = (stepCount, parameterCount)
+        withKernel(parameters) { k in for i in 0..<n { k.catchUp(i, to: target) } }
     }
 
-    /// The missed updates done[i]..<target of coordinate i, with g = 0.
+    /// Runs `body` on a `Kernel` over this optimizer's arrays: the rule is taken out of `rule` for
+    /// the call (so its arrays are uniquely referenced and written in place) and put back after.
     @inline(__always)
-    mutating func catchUp(_ i: Int, to target: Int, parameters: UnsafeMutableBufferPointer<Scalar>) {
-        let from = done[i]
-        guard from < target else { return }
-        let group = Int(groupOf[i])
-        if group < 0 || zeroUpdateIsIdentity(group: group) { done[i] = target; return }
-        if case .rmsprop(var o) = rule, Scalar(groupDecay[group]) == 0, !o.centered, !(o.hasMomentum && o.currentMomentum > 0) {
-            // v ← α·v per missed update; θ unchanged.
-            rule = .taken
-            o.squareAverage[i] = o.squareAverage[i] * Scalar(Foundation.pow(o.alpha, Double(target - from)))
+    mutating func withKernel(_ parameters: UnsafeMutableBufferPointer<Scalar>, _ body: (inout Kernel) -> Void) {
+        let taken = rule
+        rule = .taken
+        var (a, b, c) = ([Scalar](), [Scalar](), [Scalar]())
+        let kind: Kernel.Kind
+        switch taken {
+        case .sgd(var o):
+            kind = .sgd(momentum: o.hasMomentum && o.currentMomentum != 0 ? o.currentMomentum : 0, dampening: o.dampening,
+                        nesterov: o.nesterov, mode: o.weightDecayMode, maximize: o.maximize)
+            swap(&a, &o.buffer)
+            rule = .sgd(o)
+        case .adagrad(var o):
+            kind = .adagrad(decay: o.learningRateDecay, epsilon: Scalar(o.epsilon))
+            swap(&a, &o.sum)
+            rule = .adagrad(o)
+        case .rmsprop(var o):
+            kind = .rmsprop(alpha: o.alpha, epsilon: Scalar(o.epsilon), centered: o.centered,
+                            momentum: o.hasMomentum && o.currentMomentum > 0 ? o.currentMomentum : 0)
+            swap(&a, &o.squareAverage); swap(&b, &o.gradientAverage); swap(&c, &o.buffer)
             rule = .rmsprop(o)
-            done[i] = target
-            return
+        case .adam(var o):
+            kind = .adam(beta1: o.beta1, beta2: o.beta2, epsilon: Scalar(o.epsilon), amsgrad: o.amsgrad, decoupled: o.decoupledWeightDecay)
+            swap(&a, &o.firstMoment); swap(&b, &o.secondMoment); swap(&c, &o.maxSecondMoment)
+            rule = .adam(o)
+        case .taken: preconditionFailure("LazyAdaptive: the rule is being updated")
         }
-        for s in from..<target { apply(update: s, at: i, gradient: 0, parameters: parameters) }
-        done[i] = target
+        // Missed updates that change nothing are not tracked at all (`done` stays as it is).
+        let skips = catchesUpInConstantTime && { if case .rmsprop = kind { false } else { true } }()
+        // `rule` holds the hyper-parameters; the state arrays are here until they go back.
+        a.withUnsafeMutableBufferPointer { pa in
+            b.withUnsafeMutableBufferPointer { pb in
+                c.withUnsafeMutableBufferPointer { pc in
+                    done.withUnsafeMutableBufferPointer { d in
+                        groupStart.withUnsafeBufferPointer { g0 in
+                            groupEnd.withUnsafeBufferPointer { g1 in
+                                groupScale.withUnsafeBufferPointer { gs in
+                                    groupDecay.withUnsafeBufferPointer { gd in
+                                        rates.withUnsafeBufferPointer { r in
+                                            var k = Kernel(kind: kind, parameters: parameters.baseAddress!, a: pa.baseAddress, b: pb.baseAddress,
+                                                           c: pc.baseAddress, done: d.baseAddress!, groupCount: g0.count,
+                                                           groupStart: g0.baseAddress, groupEnd: g1.baseAddress,
+                                                           groupScale: gs.baseAddress, groupDecay: gd.baseAddress, rates: r.baseAddress,
+                                                           skipsCatchUp: skips)
+                                            body(&k)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        switch rule {
+        case .sgd(var o): rule = .taken; swap(&a, &o.buffer); rule = .sgd(o)
+        case .adagrad(var o): rule = .taken; swap(&a, &o.sum); rule = .adagrad(o)
+        case .rmsprop(var o): rule = .taken; swap(&a, &o.squareAverage); swap(&b, &o.gradientAverage); swap(&c, &o.buffer); rule = .rmsprop(o)
+        case .adam(var o): rule = .taken; swap(&a, &o.firstMoment); swap(&b, &o.secondMoment); swap(&c, &o.maxSecondMoment); rule = .adam(o)
+        case .taken: preconditionFailure("LazyAdaptive: the rule is being updated")
+        }
     }
 
-    /// Update s (0-based) of coordinate i with gradient g, by the dense rule's element-wise code
-    /// and the constants the dense `step` computes for that update.
-    @inline(__always)
-    mutating func apply(update s: Int, at i: Int, gradient g: Scalar, parameters: UnsafeMutableBufferPointer<Scalar>) {
-        let group = Int(groupOf[i])
-        guard group >= 0 else { return }   // in no group: the dense step leaves it alone
-        let rate = rates[s] * groupScale[group], decay = groupDecay[group]
-        var gi = g
-        let θ = UnsafeMutableBufferPointer(rebasing: parameters[i..<(i + 1)])
-        withUnsafeMutablePointer(to: &gi) { gp in
-            let gb = UnsafeMutableBufferPointer(start: gp, count: 1)
-            switch rule {
-            case .sgd(var o):
-                rule = .taken
-                let useMomentum = o.hasMomentum && o.currentMomentum != 0
-                let update = SGD<Scalar>.UpdateRule(
-                    group: GroupStep(index: group, range: i..<(i + 1), learningRateScale: groupScale[group], weightDecay: decay),
-                    learningRate: rates[s], momentum: o.currentMomentum, dampening: o.dampening, nesterov: o.nesterov,
-                    weightDecayMode: o.weightDecayMode, maximize: o.maximize)
-                o.buffer.withUnsafeMutableBufferPointer { b in
-                    SGD.update(parameters: θ, gradient: gb, buffer: useMomentum ? UnsafeMutableBufferPointer(rebasing: b[i..<(i + 1)]) : nil,
-                               firstStep: s == 0, rule: update)
+    /// One call's view of the state: raw pointers into the arrays, and the rule's constants. An
+    /// update of coordinate i goes through the dense rule's element-wise code on one element.
+    struct Kernel {
+        enum Kind {
+            case sgd(momentum: Double, dampening: Double, nesterov: Bool, mode: WeightDecayMode, maximize: Bool)
+            case adagrad(decay: Double, epsilon: Scalar)
+            case rmsprop(alpha: Double, epsilon: Scalar, centered: Bool, momentum: Double)
+            case adam(beta1: Double, beta2: Double, epsilon: Scalar, amsgrad: Bool, decoupled: Bool)
+        }
+        let kind: Kind
+        let parameters: UnsafeMutablePointer<Scalar>
+        /// The state arrays: SGD (buffer), AdaGrad (sum), RMSProp (v, ḡ, buffer), Adam (m, v, v̂max).
+        let a: UnsafeMutablePointer<Scalar>?, b: UnsafeMutablePointer<Scalar>?, c: UnsafeMutablePointer<Scalar>?
+        let done: UnsafeMutablePointer<Int>
+        let groupCount: Int
+        let groupStart: UnsafePointer<Int>?, groupEnd: UnsafePointer<Int>?
+        let groupScale: UnsafePointer<Double>?, groupDecay: UnsafePointer<Double>?
+        let rates: UnsafePointer<Double>?
+        /// Every missed update changes nothing (SGD without momentum, AdaGrad, no decay): no catch-up.
+        let skipsCatchUp: Bool
+
+        /// The group holding coordinate i (groups are few: a scan of their ranges), or -1.
+        @inline(__always)
+        func group(of i: Int) -> Int {
+            for k in 0..<groupCount where i >= groupStart![k] && i < groupEnd![k] { return k }
+            return -1
+        }
+
+        /// Records that coordinate i has had `count` updates.
+        @inline(__always)
+        func markDone(_ i: Int, _ count: Int) { if !skipsCatchUp { done[i] = count } }
+
+        @inline(__always)
+        func one(_ p: UnsafeMutablePointer<Scalar>?, _ i: Int) -> UnsafeMutableBufferPointer<Scalar> {
+            UnsafeMutableBufferPointer(start: p! + i, count: 1)
+        }
+
+        /// The missed updates done[i]..<target of coordinate i, with g = 0: skipped where they
+        /// change nothing, one power for plain RMSProp, replayed otherwise.
+        @inline(__always)
+        mutating func catchUp(_ i: Int, to target: Int) {
+            guard !skipsCatchUp else { return }
+            let from = done[i]
+            guard from < target else { return }
+            done[i] = target
+            let group = group(of: i)
+            guard group >= 0 else { return }
+            let decayOff = Scalar(groupDecay![group]) == 0
+            switch kind {
+            case .sgd(let momentum, _, _, _, _) where decayOff && momentum == 0: return
+            case .adagrad where decayOff: return
+            case .rmsprop(let alpha, _, let centered, let momentum) where decayOff && !centered && momentum == 0:
+                a![i] = a![i] * Scalar(Foundation.pow(alpha, Double(target - from)))   // v ← α·v per missed update; θ unchanged
+                return
+            default:
+                for s in from..<target { apply(update: s, at: i, gradient: 0) }
+            }
+        }
+
+        /// Update s (0-based) of coordinate i with gradient g, by the dense rule's element-wise code
+        /// and the constants the dense `step` computes for that update.
+        @inline(__always)
+        func apply(update s: Int, at i: Int, gradient g: Scalar) {
+            let group = group(of: i)
+            guard group >= 0 else { return }   // in no group: the dense step leaves it alone
+            let decay = groupDecay![group]
+            var gi = g
+            let θ = UnsafeMutableBufferPointer(start: parameters + i, count: 1)
+            withUnsafeMutablePointer(to: &gi) { gp in
+                let gb = UnsafeMutableBufferPointer(start: gp, count: 1)
+                switch kind {
+                case .sgd(let momentum, let dampening, let nesterov, let mode, let maximize):
+                    let update = SGD<Scalar>.UpdateRule(
+                        group: GroupStep(index: group, range: i..<(i + 1), learningRateScale: groupScale![group], weightDecay: decay),
+                        learningRate: rates![s], momentum: momentum, dampening: dampening, nesterov: nesterov,
+                        weightDecayMode: mode, maximize: maximize)
+                    SGD.update(parameters: θ, gradient: gb, buffer: momentum != 0 ? one(a, i) : nil, firstStep: s == 0, rule: update)
+                case .adagrad(let lrDecay, let epsilon):
+                    let clr = rates![s] * groupScale![group] / (1 + Double(s) * lrDecay)
+                    AdaGrad.update(parameters: θ, gradient: gb, sum: one(a, i), negativeStep: Scalar(-clr), epsilon: epsilon,
+                                   weightDecay: CoupledL2(rounded: decay))
+                case .rmsprop(let alpha, let epsilon, let centered, let momentum):
+                    RMSProp.update(parameters: θ, gradient: gb, squareAverage: one(a, i), gradientAverage: centered ? one(b, i) : nil,
+                                   buffer: momentum > 0 ? one(c, i) : nil, alpha: Scalar(alpha), oneMinusAlpha: Scalar(1 - alpha),
+                                   epsilon: epsilon, momentum: Scalar(momentum), negativeRate: Scalar(-(rates![s] * groupScale![group])),
+                                   weightDecay: CoupledL2(rounded: decay))
+                case .adam(let beta1, let beta2, let epsilon, let amsgrad, let decoupled):
+                    let rate = rates![s] * groupScale![group]
+                    let t = Double(s + 1)
+                    let biasCorrection1 = 1 - Foundation.pow(beta1, t), biasCorrection2 = 1 - Foundation.pow(beta2, t)
+                    let update = Adam<Scalar>.UpdateRule(
+                        negativeStepSize: Scalar(-(rate / biasCorrection1)), biasCorrection2Sqrt: Scalar(Foundation.pow(biasCorrection2, 0.5)),
+                        oneMinusBeta1: Scalar(1 - beta1), beta2: Scalar(beta2), oneMinusBeta2: Scalar(1 - beta2), epsilon: epsilon,
+                        coupledL2: decoupled ? .off : CoupledL2(rounded: decay),
+                        shrink: decoupled && decay != 0 ? Scalar(1 - rate * decay) : nil)
+                    Adam.update(parameters: θ, gradient: gb, firstMoment: one(a, i), secondMoment: one(b, i),
+                                maxSecondMoment: amsgrad ? one(c, i) : nil, rule: update)
                 }
-                rule = .sgd(o)
-            case .adagrad(var o):
-                rule = .taken
-                let clr = rate / (1 + Double(s) * o.learningRateDecay)
-                o.sum.withUnsafeMutableBufferPointer { sum in
-                    AdaGrad.update(parameters: θ, gradient: gb, sum: UnsafeMutableBufferPointer(rebasing: sum[i..<(i + 1)]),
-                                   negativeStep: Scalar(-clr), epsilon: Scalar(o.epsilon), weightDecay: CoupledL2(rounded: decay))
-                }
-                rule = .adagrad(o)
-            case .rmsprop(var o):
-                rule = .taken
-                let useMomentum = o.hasMomentum && o.currentMomentum > 0
-                let (centered, alpha, epsilon, momentum) = (o.centered, o.alpha, o.epsilon, o.currentMomentum)
-                o.squareAverage.withUnsafeMutableBufferPointer { v in
-                    o.gradientAverage.withUnsafeMutableBufferPointer { a in
-                        o.buffer.withUnsafeMutableBufferPointer { b in
-                            RMSProp.update(parameters: θ, gradient: gb, squareAverage: UnsafeMutableBufferPointer(rebasing: v[i..<(i + 1)]),
-                                           gradientAverage: centered ? UnsafeMutableBufferPointer(rebasing: a[i..<(i + 1)]) : nil,
-                                           buffer: useMomentum ? UnsafeMutableBufferPointer(rebasing: b[i..<(i + 1)]) : nil,
-                                           alpha: Scalar(alpha), oneMinusAlpha: Scalar(1 - alpha), epsilon: Scalar(epsilon),
-                                           momentum: Scalar(momentum), negativeRate: Scalar(-rate), weightDecay: CoupledL2(rounded: decay))
-                        }
-                    }
-                }
-                rule = .rmsprop(o)
-            case .adam(var o):
-                rule = .taken
-                let t = Double(s + 1)
-                let biasCorrection1 = 1 - Foundation.pow(o.beta1, t), biasCorrection2 = 1 - Foundation.pow(o.beta2, t)
-                let decoupled = o.decoupledWeightDecay, amsgrad = o.amsgrad
-                let update = Adam<Scalar>.UpdateRule(
-                    negativeStepSize: Scalar(-(rate / biasCorrection1)), biasCorrection2Sqrt: Scalar(Foundation.pow(biasCorrection2, 0.5)),
-                    oneMinusBeta1: Scalar(1 - o.beta1), beta2: Scalar(o.beta2), oneMinusBeta2: Scalar(1 - o.beta2), epsilon: Scalar(o.epsilon),
-                    coupledL2: decoupled ? .off : CoupledL2(rounded: decay),
-                    shrink: decoupled && decay != 0 ? Scalar(1 - rate * decay) : nil)
-                o.firstMoment.withUnsafeMutableBufferPointer { m in
-                    o.secondMoment.withUnsafeMutableBufferPointer { v in
-                        o.maxSecondMoment.withUnsafeMutableBufferPointer { vmax in
-                            Adam.update(parameters: θ, gradient: gb, firstMoment: UnsafeMutableBufferPointer(rebasing: m[i..<(i + 1)]),
-                                        secondMoment: UnsafeMutableBufferPointer(rebasing: v[i..<(i + 1)]),
-                                        maxSecondMoment: amsgrad ? UnsafeMutableBufferPointer(rebasing: vmax[i..<(i + 1)]) : nil,
-                                        rule: update)
-                        }
-                    }
-                }
-                rule = .adam(o)
-            case .taken: preconditionFailure("LazyAdaptive: the rule is being updated")
             }
         }
     }

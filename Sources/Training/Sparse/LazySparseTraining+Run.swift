@@ -23,6 +23,8 @@ extension LazySparseTraining {
     /// `afterEpoch` after each. A non-finite batch loss, or parameters that are not finite at an
     /// epoch's end, stop the run as diverged, with the last epoch's finite parameters. Throws when
     /// `unsupported(configuration)` is not nil, or for a schedule error.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func run(_ configuration: TrainingConfiguration, validation: ValidationEvaluator<Scalar>? = nil,
                              afterEpoch: (EpochRecord) -> Void = { _ in }) throws -> TrainingResult<Scalar> {
         if let what = Self.unsupported(configuration) { throw TrainingError("lazy sparse training does not do \(what)") }

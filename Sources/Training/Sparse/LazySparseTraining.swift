@@ -45,6 +45,8 @@ public struct LazySparseTraining<Scalar: BLASScalar> {
     }
 
     /// Collects the coordinates `batch` touches into `touched[0..<touchedCount]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     mutating func collectTouched(_ batch: Batch) {
         let model = objective.model
         let (d, k) = (model.inputCount, model.outputCount)
@@ -69,6 +71,8 @@ public struct LazySparseTraining<Scalar: BLASScalar> {
     }
 
     /// One update on `batch` at `learningRate`; returns the batch's mean loss (before the update).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func step(batch: Batch, learningRate: Double) -> Double {
         collectTouched(batch)
         let n = touchedCount
@@ -100,6 +104,8 @@ public struct LazySparseTraining<Scalar: BLASScalar> {
     }
 
     /// Brings every coordinate up to date: `parameters` are then the dense run's.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func synchronize() {
         parameters.withUnsafeMutableBufferPointer { optimizer.synchronize(parameters: $0) }
     }

@@ -196,6 +196,8 @@ public struct SparseLinearObjective<Scalar: BLASScalar>: Objective {
     }
 
     /// A validation evaluator for the training loop over (x, y) (same thread only).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func evaluator(x: SparseMatrix<Scalar>, y: Matrix<Scalar>) -> (UnsafeBufferPointer<Scalar>) -> Evaluation {
         precondition(x.rows == y.rows && x.cols == model.inputCount && y.cols == model.outputCount,
                      "evaluator: x is \(x.shape) and y is \(y.shape); the model is \(model.inputCount)→\(model.outputCount)")
