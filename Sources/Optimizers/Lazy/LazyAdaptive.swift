@@ -55,6 +55,13 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
     var groupDecay: [Double]
     /// The scheduled learning rate of every update so far.
     var rates: [Double]
+    /// The rule's state arrays, held here (taken out of the optimizer in `rule`, which keeps its
+    /// hyper-parameters): SGD (buffer), AdaGrad (sum), RMSProp (v, ḡ, buffer), Adam (m, v, v̂max).
+    var stateA: [Scalar] = [], stateB: [Scalar] = [], stateC: [Scalar] = []
+    /// The rule's constants for the kernel, and whether missed updates change nothing (then they
+    /// are not tracked at all: `done` stays as it is). Fixed at construction.
+    var kernelKind: Kernel.Kind = .adagrad(decay: 0, epsilon: 0)
+    var skipsCatchUp = false
     /// Completed updates.
     public private(set) var stepCount = 0
 
@@ -83,6 +90,29 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
         groupDecay = groups.map { $0.weightDecay ?? defaultDecay }
         rates = []
         rates.reserveCapacity(reservingSteps)
+        switch rule {
+        case .sgd(var o): rule = .taken; swap(&stateA, &o.buffer); rule = .sgd(o)
+        case .adagrad(var o): rule = .taken; swap(&stateA, &o.sum); rule = .adagrad(o)
+        case .rmsprop(var o):
+            rule = .taken; swap(&stateA, &o.squareAverage); swap(&stateB, &o.gradientAverage); swap(&stateC, &o.buffer); rule = .rmsprop(o)
+        case .adam(var o):
+            rule = .taken; swap(&stateA, &o.firstMoment); swap(&stateB, &o.secondMoment); swap(&stateC, &o.maxSecondMoment); rule = .adam(o)
+        case .taken: break
+        }
+        switch rule {
+        case .sgd(let o):
+            kernelKind = .sgd(momentum: o.hasMomentum && o.currentMomentum != 0 ? o.currentMomentum : 0, dampening: o.dampening,
+                              nesterov: o.nesterov, mode: o.weightDecayMode, maximize: o.maximize)
+        case .adagrad(let o):
+            kernelKind = .adagrad(decay: o.learningRateDecay, epsilon: Scalar(o.epsilon))
+        case .rmsprop(let o):
+            kernelKind = .rmsprop(alpha: o.alpha, epsilon: Scalar(o.epsilon), centered: o.centered,
+                                  momentum: o.hasMomentum && o.currentMomentum > 0 ? o.currentMomentum : 0)
+        case .adam(let o):
+            kernelKind = .adam(beta1: o.beta1, beta2: o.beta2, epsilon: Scalar(o.epsilon), amsgrad: o.amsgrad, decoupled: o.decoupledWeightDecay)
+        case .taken: break
+        }
+        if case .rmsprop = rule { skipsCatchUp = false } else { skipsCatchUp = catchesUpInConstantTime }
     }
 
     /// The parameter count the optimizer was built for.
@@ -148,41 +178,13 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
         withKernel(parameters) { k in for i in 0..<n { k.catchUp(i, to: target) } }
     }
 
-    /// Runs `body` on a `Kernel` over this optimizer's arrays: the rule is taken out of `rule` for
-    /// the call (so its arrays are uniquely referenced and written in place) and put back after.
+    /// Runs `body` on a `Kernel` over this optimizer's arrays (raw pointers taken once per call).
     @inline(__always)
     mutating func withKernel(_ parameters: UnsafeMutableBufferPointer<Scalar>, _ body: (inout Kernel) -> Void) {
-        let taken = rule
-        rule = .taken
-        var (a, b, c) = ([Scalar](), [Scalar](), [Scalar]())
-        let kind: Kernel.Kind
-        switch taken {
-        case .sgd(var o):
-            kind = .sgd(momentum: o.hasMomentum && o.currentMomentum != 0 ? o.currentMomentum : 0, dampening: o.dampening,
-                        nesterov: o.nesterov, mode: o.weightDecayMode, maximize: o.maximize)
-            swap(&a, &o.buffer)
-            rule = .sgd(o)
-        case .adagrad(var o):
-            kind = .adagrad(decay: o.learningRateDecay, epsilon: Scalar(o.epsilon))
-            swap(&a, &o.sum)
-            rule = .adagrad(o)
-        case .rmsprop(var o):
-            kind = .rmsprop(alpha: o.alpha, epsilon: Scalar(o.epsilon), centered: o.centered,
-                            momentum: o.hasMomentum && o.currentMomentum > 0 ? o.currentMomentum : 0)
-            swap(&a, &o.squareAverage); swap(&b, &o.gradientAverage); swap(&c, &o.buffer)
-            rule = .rmsprop(o)
-        case .adam(var o):
-            kind = .adam(beta1: o.beta1, beta2: o.beta2, epsilon: Scalar(o.epsilon), amsgrad: o.amsgrad, decoupled: o.decoupledWeightDecay)
-            swap(&a, &o.firstMoment); swap(&b, &o.secondMoment); swap(&c, &o.maxSecondMoment)
-            rule = .adam(o)
-        case .taken: preconditionFailure("LazyAdaptive: the rule is being updated")
-        }
-        // Missed updates that change nothing are not tracked at all (`done` stays as it is).
-        let skips = catchesUpInConstantTime && { if case .rmsprop = kind { false } else { true } }()
-        // `rule` holds the hyper-parameters; the state arrays are here until they go back.
-        a.withUnsafeMutableBufferPointer { pa in
-            b.withUnsafeMutableBufferPointer { pb in
-                c.withUnsafeMutableBufferPointer { pc in
+        let (kind, skips) = (kernelKind, skipsCatchUp)
+        stateA.withUnsafeMutableBufferPointer { pa in
+            stateB.withUnsafeMutableBufferPointer { pb in
+                stateC.withUnsafeMutableBufferPointer { pc in
                     done.withUnsafeMutableBufferPointer { d in
                         groupStart.withUnsafeBufferPointer { g0 in
                             groupEnd.withUnsafeBufferPointer { g1 in
@@ -203,13 +205,6 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
                     }
                 }
             }
-        }
-        switch rule {
-        case .sgd(var o): rule = .taken; swap(&a, &o.buffer); rule = .sgd(o)
-        case .adagrad(var o): rule = .taken; swap(&a, &o.sum); rule = .adagrad(o)
-        case .rmsprop(var o): rule = .taken; swap(&a, &o.squareAverage); swap(&b, &o.gradientAverage); swap(&c, &o.buffer); rule = .rmsprop(o)
-        case .adam(var o): rule = .taken; swap(&a, &o.firstMoment); swap(&b, &o.secondMoment); swap(&c, &o.maxSecondMoment); rule = .adam(o)
-        case .taken: preconditionFailure("LazyAdaptive: the rule is being updated")
         }
     }
 
@@ -323,12 +318,17 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
         copy.synchronize(parameters: parameters)
         switch copy.rule {
         case .sgd(var o):
+            o.buffer = copy.stateA
             o.stepCount = copy.stepCount
             o.bufferInitialized = copy.stepCount > 0 && o.hasMomentum && o.currentMomentum != 0
             return o
-        case .adagrad(var o): o.stepCount = copy.stepCount; return o
-        case .rmsprop(var o): o.stepCount = copy.stepCount; return o
+        case .adagrad(var o): o.sum = copy.stateA; o.stepCount = copy.stepCount; return o
+        case .rmsprop(var o):
+            (o.squareAverage, o.gradientAverage, o.buffer) = (copy.stateA, copy.stateB, copy.stateC)
+            o.stepCount = copy.stepCount
+            return o
         case .adam(var o):
+            (o.firstMoment, o.secondMoment, o.maxSecondMoment) = (copy.stateA, copy.stateB, copy.stateC)
             o.stepCount = copy.stepCount
             if o.decoupledWeightDecay { var w = try! AdamW<Scalar>(parameterCount: 0); w.adam = o; return w }
             return o
