@@ -14,7 +14,7 @@ enum BinaryLogisticKernel {
         let e = S.exp(-abs(z))                          // in (0, 1]
         let loss = max(z, 0) - label * z + S.log(onePlus: e)
         if let g {
-            let sigma = z >= 0 ? 1 / (1 + e) : e / (1 + e)
+            let sigma = (z >= 0 ? 1 : e) / (1 + e)         // one division, the branch a select
             g[0] = scale * (sigma - label)
         }
         return Double(loss)

@@ -385,7 +385,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
                                                  _ target: Scalar, _ eta: Double) -> Double {
         let dot = rowDot(cols, vals, n)
         let prediction = Scalar(s) * dot + intercept
-        let (value, delta) = sampleLoss.valueAndDerivative(prediction: prediction, target: target)
+        let (delta, partial, known) = sampleLoss.derivative(prediction: prediction, target: target)
         if decayOn { s *= 1 - eta * Double(decay) }
         let averagingNow = averaging.map { stepCount >= $0.start } ?? false
         if delta != 0 && n > 0 {
@@ -402,6 +402,8 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
             }
         }
         updateIntercept(delta, Scalar(-eta))
+        // ℓ after the scatter: it is not on the path to the next row's dot (see `derivative`).
+        let value = sampleLoss.value(prediction: prediction, target: target, partial: partial, value: known)
         if averagingNow, let a = averaging {
             let w = (1 + a.gamma) / (Double(tau) + a.gamma)
             if tau > 1 { averageB /= 1 - w }

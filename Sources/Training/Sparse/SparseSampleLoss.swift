@@ -40,4 +40,36 @@ enum SparseSampleLoss<Scalar: BLASScalar> {
         }
         return (value, g)
     }
+
+    /// δ = ∂ℓ/∂ŷ first and ℓ later, for the scaled update, which needs only δ before its scatter:
+    /// `derivative` returns δ and a number `value(prediction:target:partial:)` finishes ℓ from, so
+    /// the loss value (log1p for the logistic loss) is computed after the update, off the chain
+    /// dot → δ → update. The same arithmetic as `valueAndDerivative`, bit for bit: the squared
+    /// error's δ = ŷ − y and ℓ = ½·(ŷ − y)² (as `SquaredErrorKernel` with k = 1, scale 1), the
+    /// logistic loss's e = e^(−|z|), δ = σ(z) − y and ℓ = max(z, 0) − y·z + log1p(e) (as
+    /// `BinaryLogisticKernel`); Huber and absolute error run their kernel in `derivative` and pass ℓ on.
+    @inline(__always)
+    func derivative(prediction: Scalar, target: Scalar) -> (delta: Scalar, partial: Scalar, value: Double) {
+        switch self {
+        case .squaredError:
+            let r = prediction - target
+            return (r, r, 0)
+        case .binaryLogistic:
+            let e = Scalar.exp(-abs(prediction))
+            return ((prediction >= 0 ? 1 : e) / (1 + e) - target, e, 0)
+        case .huber, .absoluteError:
+            let (value, g) = valueAndDerivative(prediction: prediction, target: target)
+            return (g, 0, value)
+        }
+    }
+
+    /// ℓ from `derivative`'s partial result (see there).
+    @inline(__always)
+    func value(prediction: Scalar, target: Scalar, partial: Scalar, value: Double) -> Double {
+        switch self {
+        case .squaredError: return 0.5 * Double(partial * partial)
+        case .binaryLogistic: return Double(max(prediction, 0) - target * prediction + Scalar.log(onePlus: partial))
+        case .huber, .absoluteError: return value
+        }
+    }
 }
