@@ -34,15 +34,25 @@ extension SavedModel {
     /// Class probabilities for the rows of `x`: n × 2 ([P(class 0), P(class 1)]) for the logistic
     /// loss, n × k for softmax. A regression model is a `DataError` naming `file`.
     public func predictProbabilities(_ x: Matrix<Scalar>, dataFile: String = "<data>", file: String = "<model>") throws -> Matrix<Scalar> {
-        try requireClassifier(file: file)
-        return Probabilities.probabilities(logits: try predict(x, dataFile: dataFile))
+        try probabilities(logits: try predict(x, dataFile: dataFile), file: file)
     }
 
     /// The predicted class's label value (`classValues`) for each row of `x`.
     public func predictClasses(_ x: Matrix<Scalar>, dataFile: String = "<data>", file: String = "<model>") throws -> [Double] {
+        try classes(logits: try predict(x, dataFile: dataFile), file: file)
+    }
+
+    /// The class probabilities of a classifier's outputs (dense or sparse inputs alike).
+    func probabilities(logits: Matrix<Scalar>, file: String) throws -> Matrix<Scalar> {
+        try requireClassifier(file: file)
+        return Probabilities.probabilities(logits: logits)
+    }
+
+    /// The predicted class's label value for each row of a classifier's outputs.
+    func classes(logits: Matrix<Scalar>, file: String) throws -> [Double] {
         try requireClassifier(file: file)
         let values = classValues
-        return Probabilities.classes(logits: try predict(x, dataFile: dataFile)).map { values[$0] }
+        return Probabilities.classes(logits: logits).map { values[$0] }
     }
 
     func requireClassifier(file: String) throws {

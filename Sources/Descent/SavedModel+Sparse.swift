@@ -77,15 +77,12 @@ extension SavedModel {
 
     /// Class probabilities for the rows of a sparse `x` (see the dense `predictProbabilities`).
     public func predictProbabilities(_ x: SparseMatrix<Scalar>, dataFile: String = "<data>", file: String = "<model>") throws -> Matrix<Scalar> {
-        try requireClassifier(file: file)
-        return Probabilities.probabilities(logits: try predict(x, dataFile: dataFile))
+        try probabilities(logits: try predict(x, dataFile: dataFile), file: file)
     }
 
     /// The predicted class's label value for each row of a sparse `x`.
     public func predictClasses(_ x: SparseMatrix<Scalar>, dataFile: String = "<data>", file: String = "<model>") throws -> [Double] {
-        try requireClassifier(file: file)
-        let values = classValues
-        return Probabilities.classes(logits: try predict(x, dataFile: dataFile)).map { values[$0] }
+        try classes(logits: try predict(x, dataFile: dataFile), file: file)
     }
 
     /// The svmlight index base the model was trained with (its training record), nil when unknown.

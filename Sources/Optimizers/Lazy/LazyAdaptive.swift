@@ -309,30 +309,4 @@ public struct LazyAdaptive<Scalar: BLASScalar> {
             }
         }
     }
-
-    /// The dense optimizer with this state (every coordinate brought up to date first with
-    /// `synchronize`): the same parameters and state as a dense run of the same updates, to
-    /// continue densely, save, or compare.
-    public func denseOptimizer(parameters: UnsafeMutableBufferPointer<Scalar>) -> any Optimizer<Scalar> {
-        var copy = self
-        copy.synchronize(parameters: parameters)
-        switch copy.rule {
-        case .sgd(var o):
-            o.buffer = copy.stateA
-            o.stepCount = copy.stepCount
-            o.bufferInitialized = copy.stepCount > 0 && o.hasMomentum && o.currentMomentum != 0
-            return o
-        case .adagrad(var o): o.sum = copy.stateA; o.stepCount = copy.stepCount; return o
-        case .rmsprop(var o):
-            (o.squareAverage, o.gradientAverage, o.buffer) = (copy.stateA, copy.stateB, copy.stateC)
-            o.stepCount = copy.stepCount
-            return o
-        case .adam(var o):
-            (o.firstMoment, o.secondMoment, o.maxSecondMoment) = (copy.stateA, copy.stateB, copy.stateC)
-            o.stepCount = copy.stepCount
-            if o.decoupledWeightDecay { var w = try! AdamW<Scalar>(parameterCount: 0); w.adam = o; return w }
-            return o
-        case .taken: preconditionFailure("LazyAdaptive: the rule is being updated")
-        }
-    }
 }

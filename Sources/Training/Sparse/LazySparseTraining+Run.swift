@@ -63,16 +63,14 @@ extension LazySparseTraining {
                                       history: history, steps: updates)
             }
             lastFinite = parameters
-            let trainSeconds = Double(start.duration(to: clock.now).components.attoseconds) * 1e-18
-                + Double(start.duration(to: clock.now).components.seconds)
+            let trainSeconds = Trainer<SparseLinearObjective<Scalar>, SGD<Scalar>>.seconds(start.duration(to: clock.now))
             var record = EpochRecord(epoch: epoch, trainingLoss: lossSum / Double(Swift.max(count, 1)), validationLoss: nil,
                                      validationMetric: nil, learningRate: rate, steps: updates, samples: count, seconds: 0, samplesPerSecond: 0)
             if let validation { try parameters.withUnsafeBufferPointer { record.setValidation(try validation($0)) } }
             if constant == nil {
                 metrics.append(metric == .validationLoss ? record.validationLoss ?? .nan : record.value(of: metric) ?? .nan)
             }
-            let elapsed = start.duration(to: clock.now)
-            record.seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            record.seconds = Trainer<SparseLinearObjective<Scalar>, SGD<Scalar>>.seconds(start.duration(to: clock.now))
             record.samplesPerSecond = trainSeconds > 0 ? Double(count) / trainSeconds : 0
             history.append(record)
             afterEpoch(record)
