@@ -1,7 +1,8 @@
 // One measurement of Descent on sparse data, as one JSON line, for Benchmarks/run-sparse.sh:
 //
 //   sparse-sgd load FILE                      read an svmlight file into CSR (SVMLightReader)
-//   sparse-sgd epoch FILE LOSS ETA ALPHA      one epoch of per-sample SGD in file order
+//   sparse-sgd epoch FILE LOSS ETA ALPHA [REPEATS]
+//                                             one epoch of per-sample SGD in file order
 //                                             (SparseLinearSGD: L2 by the scale-factor trick,
 //                                             constant rate, intercept decay 0.01 as scikit-learn's
 //                                             sparse SGD), after an untimed load
@@ -40,25 +41,29 @@ case "load":
     print("{\"impl\": \"descent\", \"task\": \"load\", \"seconds\": \(seconds(loadTime)), \"rows\": \(x.rows), \"features\": \(x.cols), "
           + "\"nonzeros\": \(x.nonzeroCount), \"maxRSS\": \(maxRSSBytes()), \"csrBytes\": \(csrBytes)}")
 case "epoch":
-    guard args.count == 6, let eta = Double(args[4]), let alpha = Double(args[5]) else { fail("epoch FILE LOSS ETA ALPHA") }
+    guard args.count == 6 || args.count == 7, let eta = Double(args[4]), let alpha = Double(args[5]),
+          let repeats = args.count == 7 ? Int(args[6]) : 1, repeats >= 1 else { fail("epoch FILE LOSS ETA ALPHA [REPEATS]") }
     let loss: Loss = args[3] == "logistic" ? .binaryLogistic : .squaredError
     var targets = data.labels
     if loss == .binaryLogistic { targets = targets.map { $0 > 0 ? 1 : 0 } }
-    let sgd = try SparseLinearSGD<Double>(features: x.cols, loss: loss, learningRate: .constant(eta), weightDecay: alpha,
+    var sgd = try SparseLinearSGD<Double>(features: x.cols, loss: loss, learningRate: .constant(eta), weightDecay: alpha,
                                           interceptDecay: 0.01)
     var meanLoss = 0.0
-    let epochTime = x.rowStarts.withUnsafeBufferPointer { r in
-        x.columnIndices.withUnsafeBufferPointer { c in
-            x.values.withUnsafeBufferPointer { v in
-                targets.withUnsafeBufferPointer { y in
-                    clock.measure { meanLoss = sgd.epoch(rowStarts: r, columns: c, values: v, targets: y) }
-                }
-            }
+    // REPEATS > 1 (for work on the kernel, not used by run-sparse.sh): that many epochs, each from
+    // zero weights in the same process, and the median of their times.
+    var times: [Double] = []
+    for round in 0..<repeats {
+        if round > 0 {
+            sgd = try SparseLinearSGD<Double>(features: x.cols, loss: loss, learningRate: .constant(eta), weightDecay: alpha,
+                                              interceptDecay: 0.01)
         }
+        let time = clock.measure { meanLoss = sgd.epoch(x, targets: targets) }
+        times.append(seconds(time))
     }
+    let epochTime = times.sorted()[times.count / 2]
     let w = sgd.weights
     let norm = w.reduce(0) { $0 + $1 * $1 }.squareRoot()
-    print("{\"impl\": \"descent\", \"task\": \"epoch-\(args[3])\", \"seconds\": \(seconds(epochTime)), \"meanLoss\": \(meanLoss), "
+    print("{\"impl\": \"descent\", \"task\": \"epoch-\(args[3])\", \"seconds\": \(epochTime), \"meanLoss\": \(meanLoss), "
           + "\"weightNorm\": \(norm), \"intercept\": \(sgd.intercept), \"rows\": \(x.rows), \"maxRSS\": \(maxRSSBytes())}")
 case "minibatch":
     // Mini-batch SGD on squared error over consecutive batches of B rows, through the sparse
