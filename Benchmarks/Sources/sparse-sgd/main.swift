@@ -46,17 +46,14 @@ case "epoch":
     let loss: Loss = args[3] == "logistic" ? .binaryLogistic : .squaredError
     var targets = data.labels
     if loss == .binaryLogistic { targets = targets.map { $0 > 0 ? 1 : 0 } }
-    var sgd = try SparseLinearSGD<Double>(features: x.cols, loss: loss, learningRate: .constant(eta), weightDecay: alpha,
-                                          interceptDecay: 0.01)
+    var sgd: SparseLinearSGD<Double>! = nil
     var meanLoss = 0.0
     // REPEATS > 1 (for work on the kernel, not used by run-sparse.sh): that many epochs, each from
     // zero weights in the same process, and the median of their times.
     var times: [Double] = []
-    for round in 0..<repeats {
-        if round > 0 {
-            sgd = try SparseLinearSGD<Double>(features: x.cols, loss: loss, learningRate: .constant(eta), weightDecay: alpha,
-                                              interceptDecay: 0.01)
-        }
+    for _ in 0..<repeats {
+        sgd = try SparseLinearSGD<Double>(features: x.cols, loss: loss, learningRate: .constant(eta), weightDecay: alpha,
+                                          interceptDecay: 0.01)
         let time = clock.measure { meanLoss = sgd.epoch(x, targets: targets) }
         times.append(seconds(time))
     }

@@ -12,11 +12,15 @@ public enum SparseLearningRate {
     /// η_t for the 0-based update t.
     case perStep((Int) -> Double)
 
+    /// η_t, checked finite and ≥ 0 (a constant rate was checked once, by `SparseLinearSGD.init`).
     @inline(__always)
     func at(_ step: Int) -> Double {
         switch self {
-        case .constant(let eta): eta
-        case .perStep(let f): f(step)
+        case .constant(let eta): return eta
+        case .perStep(let f):
+            let eta = f(step)
+            precondition(eta.isFinite && eta >= 0, "sparse SGD: learning rate \(eta) at step \(step) is not a finite number ≥ 0")
+            return eta
         }
     }
 
@@ -426,13 +430,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     func update<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
                                            _ target: Scalar, ahead: UnsafePointer<Column>, _ aheadCount: Int,
                                            checked: Bool = true) -> Double {
-        let eta: Double
-        switch learningRate {
-        case .constant(let rate): eta = rate   // checked by init
-        case .perStep(let rate):
-            eta = rate(stepCount)
-            precondition(eta.isFinite && eta >= 0, "sparse SGD: learning rate \(eta) at step \(stepCount) is not a finite number ≥ 0")
-        }
+        let eta = learningRate.at(stepCount)
         switch mode {
         case .scaled: return scaledUpdate(cols, vals, n, target, eta, ahead: ahead, aheadCount, checked: checked)
         case .lazyMomentum, .blockMomentum:
