@@ -45,6 +45,13 @@ public struct SparseLinearSGDError: Error, CustomStringConvertible, Equatable {
     init(_ description: String) { self.description = description }
 }
 
+/// Whether `SparseLinearSGD`'s epoch loop compares each column index with the feature count.
+protocol SparseColumnCheck { static var enabled: Bool { get } }
+/// Columns from raw CSR arrays: each is checked.
+enum CheckedColumns: SparseColumnCheck { static var enabled: Bool { true } }
+/// Columns of a `SparseMatrix`, checked when it was made.
+enum TrustedColumns: SparseColumnCheck { static var enabled: Bool { false } }
+
 /// Per-sample SGD of a one-output linear model ŷ = w·x + b on CSR rows, one update costing O(nnz
 /// of the row), not O(features).
 ///
@@ -95,8 +102,10 @@ public struct SparseLinearSGDError: Error, CustomStringConvertible, Equatable {
 /// Speed (μ = 0): the row's dot is summed in four interleaved partial sums (`rowDot`), `epoch`
 /// prefetches the weights of the row three updates ahead from inside the scatter loop, and v sits
 /// on huge pages when large; the per-entry work is then one gather-multiply-add and one scatter-add,
-/// with cache misses overlapped. `epoch(_:targets:order:losses:)` on a `SparseMatrix` skips the
-/// per-entry column check (the matrix checked its columns when it was made).
+/// with cache misses overlapped. Without momentum and averaging, `epoch` keeps s, b and the step
+/// count in locals across rows, and the per-row factor −η/s is computed off the dot → δ chain.
+/// `epoch(_:targets:order:losses:)` on a `SparseMatrix` skips the per-entry column check (the
+/// matrix checked its columns when it was made).
 public final class SparseLinearSGD<Scalar: BLASScalar> {
     /// d, the number of columns.
     public let features: Int
@@ -291,7 +300,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         precondition(rows >= 0 && targets.count == rows, "sparse SGD: \(targets.count) targets for \(rows) rows")
         precondition(columns.count == values.count && (rows < 0 || rowStarts[rows] <= columns.count), "sparse SGD: bad CSR arrays")
         return run(rowStarts: rowStarts, columns: columns, values: values, targets: targets, order: order, losses: losses,
-                   checked: true)
+                   check: CheckedColumns.self)
     }
 
     /// One pass over the rows of `x` in `order` (file order when nil), as
@@ -310,49 +319,83 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
                     targets.withUnsafeBufferPointer { y in
                         if let order {
                             return order.withUnsafeBufferPointer { o in
-                                run(rowStarts: r, columns: c, values: v, targets: y, order: o, losses: losses, checked: false)
+                                run(rowStarts: r, columns: c, values: v, targets: y, order: o, losses: losses, check: TrustedColumns.self)
                             }
                         }
-                        return run(rowStarts: r, columns: c, values: v, targets: y, order: nil, losses: losses, checked: false)
+                        return run(rowStarts: r, columns: c, values: v, targets: y, order: nil, losses: losses, check: TrustedColumns.self)
                     }
                 }
             }
         }
     }
 
-    /// The loop of both `epoch`s; `checked` says whether each column is compared with `features`.
+    /// The loop of both `epoch`s; `Check` says whether each column is compared with `features` (a
+    /// type, so that each choice is its own specialised loop with the test folded away).
+    /// Without momentum and averaging, the scale s, the intercept and the step count are held in
+    /// locals across the rows (written back at the end and before a renormalisation), instead of
+    /// being read from and written to the object on every update.
     @inline(__always)
-    func run<Column: FixedWidthInteger>(rowStarts: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Column>,
-                                        values: UnsafeBufferPointer<Scalar>, targets: UnsafeBufferPointer<Scalar>,
-                                        order: UnsafeBufferPointer<Int>?, losses: UnsafeMutableBufferPointer<Double>?,
-                                        checked: Bool) -> Double {
+    func run<Column: FixedWidthInteger, Check: SparseColumnCheck>(
+        rowStarts: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Column>, values: UnsafeBufferPointer<Scalar>,
+        targets: UnsafeBufferPointer<Scalar>, order: UnsafeBufferPointer<Int>?, losses: UnsafeMutableBufferPointer<Double>?,
+        check: Check.Type
+    ) -> Double {
+        let checked = Check.enabled
+        if mode == .scaled && averaging == nil {
+            var (s, b, t) = (self.s, intercept, stepCount)
+            let mean = forEachRow(rowStarts: rowStarts, columns: columns, targets: targets, order: order, losses: losses) {
+                cols, n, lo, target, ahead, aheadCount in
+                let value = scaledUpdate(cols + lo, Self.base(values) + lo, n, target, learningRate.at(t), s: &s, b: &b,
+                                         averagingNow: false, ahead: ahead, aheadCount, checked: checked)
+                t &+= 1
+                if s < renormalizationThreshold { self.s = s; renormalize(); s = 1 }
+                return value
+            }
+            self.s = s; intercept = b; stepCount = t
+            return mean
+        }
+        let mean = forEachRow(rowStarts: rowStarts, columns: columns, targets: targets, order: order, losses: losses) {
+            cols, n, lo, target, ahead, aheadCount in
+            update(cols + lo, Self.base(values) + lo, n, target, ahead: ahead, aheadCount, checked: checked)
+        }
+        catchUpAll()
+        return mean
+    }
+
+    /// Calls `body(columns, n, lo, target, ahead, aheadCount)` for each row in `order` (file order
+    /// when nil), with the row's n entries at offset lo of the CSR arrays and the columns of the row
+    /// `prefetchDistance` updates ahead (none near the end); returns Σ/count of what it returns,
+    /// each also written into `losses` when given.
+    @inline(__always)
+    func forEachRow<Column: FixedWidthInteger>(rowStarts: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Column>,
+                                               targets: UnsafeBufferPointer<Scalar>, order: UnsafeBufferPointer<Int>?,
+                                               losses: UnsafeMutableBufferPointer<Double>?,
+                                               _ body: (UnsafePointer<Column>, Int, Int, Scalar, UnsafePointer<Column>, Int) -> Double) -> Double {
         let rows = rowStarts.count - 1
         var count = rows
         if let order { count = order.count }
         if let losses { precondition(losses.count >= count, "sparse SGD: the loss buffer holds fewer than \(count) steps") }
+        guard rows > 0 else { return 0 }
         var total = 0.0
-        if rows > 0 {
-            let (cols, vals) = (Self.base(columns), Self.base(values))
-            for i in 0..<count {
-                var r = i
-                if let order { r = order[i] }
-                precondition(UInt(bitPattern: r) < UInt(rows), "sparse SGD: row \(r) of \(rows) in the order")
-                // The weights of the row `prefetchDistance` updates ahead are asked for during
-                // this update, so that their cache misses overlap this update's work instead of
-                // stalling that one's dot.
-                var (ahead, aheadCount) = (cols, 0)
-                if i + Self.prefetchDistance < count {
-                    var q = i + Self.prefetchDistance
-                    if let order { q = order[q] }
-                    if UInt(bitPattern: q) < UInt(rows) { (ahead, aheadCount) = (cols + rowStarts[q], rowStarts[q + 1] - rowStarts[q]) }
-                }
-                let (lo, hi) = (rowStarts[r], rowStarts[r + 1])
-                let value = update(cols + lo, vals + lo, hi - lo, targets[r], ahead: ahead, aheadCount, checked: checked)
-                if let losses { losses[i] = value }
-                total += value
+        let cols = Self.base(columns)
+        for i in 0..<count {
+            var r = i
+            if let order { r = order[i] }
+            precondition(UInt(bitPattern: r) < UInt(rows), "sparse SGD: row \(r) of \(rows) in the order")
+            // The weights of the row `prefetchDistance` updates ahead are asked for during this
+            // update, so that their cache misses overlap this update's work instead of stalling
+            // that one's dot.
+            var (ahead, aheadCount) = (cols, 0)
+            if i + Self.prefetchDistance < count {
+                var q = i + Self.prefetchDistance
+                if let order { q = order[q] }
+                if UInt(bitPattern: q) < UInt(rows) { (ahead, aheadCount) = (cols + rowStarts[q], rowStarts[q + 1] - rowStarts[q]) }
             }
+            let lo = rowStarts[r]
+            let value = body(cols, rowStarts[r + 1] - lo, lo, targets[r], ahead, aheadCount)
+            if let losses { losses[i] = value }
+            total += value
         }
-        catchUpAll()
         return count > 0 ? total / Double(count) : 0
     }
 
@@ -432,7 +475,15 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
                                            checked: Bool = true) -> Double {
         let eta = learningRate.at(stepCount)
         switch mode {
-        case .scaled: return scaledUpdate(cols, vals, n, target, eta, ahead: ahead, aheadCount, checked: checked)
+        case .scaled:
+            var (s, b) = (self.s, intercept)
+            let value = scaledUpdate(cols, vals, n, target, eta, s: &s, b: &b, averagingNow: stepCount >= averageStart,
+                                     ahead: ahead, aheadCount, checked: checked)
+            self.s = s; intercept = b
+            if stepCount >= averageStart { updateAverages() }
+            stepCount += 1
+            if s < renormalizationThreshold { renormalize() } else if averageB > 1e15 { foldAverage() }
+            return value
         case .lazyMomentum, .blockMomentum:
             prefetchRow(ahead, aheadCount)
             return lazyMomentumUpdate(cols, vals, n, target, eta)
@@ -442,31 +493,36 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
 
     /// The intercept's step: b ← b − η·c·δ (μ = 0) or m_b ← μm_b + c·δ, b ← b − η·m_b.
     @inline(__always)
-    func updateIntercept(_ delta: Scalar, _ step: Scalar) {
+    func updateIntercept(_ delta: Scalar, _ step: Scalar, _ b: inout Scalar) {
         guard fitIntercept else { return }
         let g = interceptDecay == 1 ? delta : Scalar(interceptDecay) * delta
         if m != nil {
             interceptBuffer = mu * interceptBuffer + g
-            intercept += step * interceptBuffer
+            b += step * interceptBuffer
         } else {
-            intercept += step * g
+            b += step * g
         }
     }
 
-    /// μ = 0: w = s·v.
+    /// μ = 0: w = s·v, one update with the scale s and the intercept b passed in and out (the
+    /// caller keeps them, the step count and the averages). The new scale s·(1 − ηλ) and −η/s
+    /// depend on s only, so they are computed while the dot's loads are in flight, and the step
+    /// factor c = δ·(−η/s) is one multiplication after δ, not a division.
     @inline(__always)
     func scaledUpdate<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
-                                                 _ target: Scalar, _ eta: Double,
+                                                 _ target: Scalar, _ eta: Double, s: inout Double, b: inout Scalar,
+                                                 averagingNow: Bool,
                                                  ahead: UnsafePointer<Column>, _ aheadCount: Int, checked: Bool) -> Double {
-        let dot = rowDot(cols, vals, n, checked: checked)
-        let prediction = Scalar(s) * dot + intercept
-        let (delta, partial, known) = sampleLoss.derivative(prediction: prediction, target: target)
+        let scale = Scalar(s)
         if decayOn { s *= 1 - eta * Double(decay) }
-        let averagingNow = stepCount >= averageStart
+        let factor = -eta / s
+        let dot = rowDot(cols, vals, n, checked: checked)
+        let prediction = scale * dot + b
+        let (delta, partial, known) = sampleLoss.derivative(prediction: prediction, target: target)
         if delta != 0 && n > 0 {
-            let c = Scalar(-eta * Double(delta) / s)
+            let c = Scalar(Double(delta) * factor)
             if averagingNow, let u {
-                prefetchRow(ahead, aheadCount)
+                prefetchRow(ahead, aheadCount, checked: checked)
                 let a = Scalar(averageA)
                 for k in 0..<n {
                     let j = Int(cols[k]), change = c * vals[k]
@@ -479,19 +535,20 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         } else {
             prefetchRow(ahead, aheadCount, checked: checked)
         }
-        updateIntercept(delta, Scalar(-eta))
+        updateIntercept(delta, Scalar(-eta), &b)
         // ℓ after the scatter: it is not on the path to the next row's dot (see `derivative`).
-        let value = sampleLoss.value(prediction: prediction, target: target, partial: partial, value: known)
-        if averagingNow, let a = averaging {
-            let w = (1 + a.gamma) / (Double(tau) + a.gamma)
-            if tau > 1 { averageB /= 1 - w }
-            averageA += w * s * averageB
-            averagedInterceptValue = Scalar(1 - w) * averagedInterceptValue + Scalar(w) * intercept
-            tau += 1
-        }
-        stepCount += 1
-        if s < renormalizationThreshold { renormalize() } else if averageB > 1e15 { foldAverage() }
-        return value
+        return sampleLoss.value(prediction: prediction, target: target, partial: partial, value: known)
+    }
+
+    /// The averages' numbers after an averaged update (`SparseAveraging`'s weight w_τ): B ← B/(1 − w_τ)
+    /// (not on the first), A ← A + w_τ·s·B, the intercept's average, τ ← τ + 1.
+    func updateAverages() {
+        guard let a = averaging else { return }
+        let w = (1 + a.gamma) / (Double(tau) + a.gamma)
+        if tau > 1 { averageB /= 1 - w }
+        averageA += w * s * averageB
+        averagedInterceptValue = Scalar(1 - w) * averagedInterceptValue + Scalar(w) * intercept
+        tau += 1
     }
 
     /// u ← ā = (u + A·v)/B, A ← 0, B ← 1 (O(features)).
@@ -568,7 +625,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
                 last[j] = t + 1
             }
         }
-        updateIntercept(delta, step)
+        updateIntercept(delta, step, &intercept)
         if mode == .blockMomentum, let powers {
             // P_{k+1} = M(η_t)·P_k, M(η) = [[1 − ηλ, −ημ], [λ, μ]].
             let (lam, mo) = (Double(decay), Double(mu))
@@ -602,7 +659,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
                 for j in 0..<features { let bj = mom * m[j] + g[j]; m[j] = bj; v[j] += step * bj }
             }
         }
-        updateIntercept(delta, step)
+        updateIntercept(delta, step, &intercept)
         stepCount += 1
         return value
     }
