@@ -99,7 +99,7 @@ enum TrustedColumns: SparseColumnCheck { static var enabled: Bool { false } }
 /// `values`, columns in 0..<features (checked, one comparison per entry). With μ > 0 the columns of one row must be distinct (canonical
 /// CSR; not checked). Buffers are allocated at initialisation; an update allocates nothing.
 ///
-/// Speed (μ = 0): the row's dot is summed in four interleaved partial sums (`rowDot`), `epoch`
+/// Speed (μ = 0): the row's dot is summed in eight interleaved partial sums (`rowDot`), `epoch`
 /// prefetches the weights of the row three updates ahead from inside the scatter loop, and v sits
 /// on huge pages when large; the per-entry work is then one gather-multiply-add and one scatter-add,
 /// with cache misses overlapped. Without momentum and averaging, `epoch` keeps s, b and the step
@@ -341,42 +341,54 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         check: Check.Type
     ) -> Double {
         let checked = Check.enabled
+        if let losses {
+            var count = rowStarts.count - 1
+            if let order { count = order.count }
+            precondition(losses.count >= count, "sparse SGD: the loss buffer holds fewer than \(count) steps")
+        }
+        var sum = SparseLossSum<Scalar>()
         if mode == .scaled && averaging == nil {
             var (s, b, t) = (self.s, intercept, stepCount)
-            let mean = forEachRow(rowStarts: rowStarts, columns: columns, targets: targets, order: order, losses: losses) {
-                cols, n, lo, target, ahead, aheadCount in
-                let value = scaledUpdate(cols + lo, Self.base(values) + lo, n, target, learningRate.at(t), s: &s, b: &b,
-                                         averagingNow: false, ahead: ahead, aheadCount, checked: checked)
+            let count = forEachRow(rowStarts: rowStarts, columns: columns, targets: targets, order: order) {
+                i, cols, n, lo, target, ahead, aheadCount in
+                let (prediction, partial, known) = scaledUpdate(cols + lo, Self.base(values) + lo, n, target, learningRate.at(t),
+                                                                s: &s, b: &b, averagingNow: false, ahead: ahead, aheadCount,
+                                                                checked: checked)
+                if let losses {
+                    let value = sampleLoss.value(prediction: prediction, target: target, partial: partial, value: known)
+                    losses[i] = value
+                    sum.add(value)
+                } else {
+                    sum.add(sampleLoss, prediction: prediction, target: target, partial: partial, value: known)
+                }
                 t &+= 1
                 if s < renormalizationThreshold { self.s = s; renormalize(); s = 1 }
-                return value
             }
             self.s = s; intercept = b; stepCount = t
-            return mean
+            return count > 0 ? sum.total / Double(count) : 0
         }
-        let mean = forEachRow(rowStarts: rowStarts, columns: columns, targets: targets, order: order, losses: losses) {
-            cols, n, lo, target, ahead, aheadCount in
-            update(cols + lo, Self.base(values) + lo, n, target, ahead: ahead, aheadCount, checked: checked)
+        let count = forEachRow(rowStarts: rowStarts, columns: columns, targets: targets, order: order) {
+            i, cols, n, lo, target, ahead, aheadCount in
+            let value = update(cols + lo, Self.base(values) + lo, n, target, ahead: ahead, aheadCount, checked: checked)
+            if let losses { losses[i] = value }
+            sum.add(value)
         }
         catchUpAll()
-        return mean
+        return count > 0 ? sum.total / Double(count) : 0
     }
 
-    /// Calls `body(columns, n, lo, target, ahead, aheadCount)` for each row in `order` (file order
-    /// when nil), with the row's n entries at offset lo of the CSR arrays and the columns of the row
-    /// `prefetchDistance` updates ahead (none near the end); returns Σ/count of what it returns,
-    /// each also written into `losses` when given.
+    /// Calls `body(i, columns, n, lo, target, ahead, aheadCount)` for the i-th update of the pass,
+    /// one per row in `order` (file order when nil), with the row's n entries at offset lo of the
+    /// CSR arrays and the columns of the row `prefetchDistance` updates ahead (none near the end);
+    /// returns the number of updates (0 when there are no rows).
     @inline(__always)
     func forEachRow<Column: FixedWidthInteger>(rowStarts: UnsafeBufferPointer<Int>, columns: UnsafeBufferPointer<Column>,
                                                targets: UnsafeBufferPointer<Scalar>, order: UnsafeBufferPointer<Int>?,
-                                               losses: UnsafeMutableBufferPointer<Double>?,
-                                               _ body: (UnsafePointer<Column>, Int, Int, Scalar, UnsafePointer<Column>, Int) -> Double) -> Double {
+                                               _ body: (Int, UnsafePointer<Column>, Int, Int, Scalar, UnsafePointer<Column>, Int) -> Void) -> Int {
         let rows = rowStarts.count - 1
+        guard rows > 0 else { return 0 }
         var count = rows
         if let order { count = order.count }
-        if let losses { precondition(losses.count >= count, "sparse SGD: the loss buffer holds fewer than \(count) steps") }
-        guard rows > 0 else { return 0 }
-        var total = 0.0
         let cols = Self.base(columns)
         for i in 0..<count {
             var r = i
@@ -392,11 +404,9 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
                 if UInt(bitPattern: q) < UInt(rows) { (ahead, aheadCount) = (cols + rowStarts[q], rowStarts[q + 1] - rowStarts[q]) }
             }
             let lo = rowStarts[r]
-            let value = body(cols, rowStarts[r + 1] - lo, lo, targets[r], ahead, aheadCount)
-            if let losses { losses[i] = value }
-            total += value
+            body(i, cols, rowStarts[r + 1] - lo, lo, targets[r], ahead, aheadCount)
         }
-        return count > 0 ? total / Double(count) : 0
+        return count
     }
 
     /// How many rows ahead `epoch` prefetches the weights a row will read (measured on the sparse
@@ -416,20 +426,38 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         }
     }
 
-    /// Σ_k v[cols[k]]·vals[k] in four interleaved partial sums (entries k ≡ 0, 1, 2, 3 mod 4, then
-    /// (s₀ + s₁) + (s₂ + s₃)): four independent chains of additions instead of one, so the dot of a
-    /// 50-entry row is not 50 addition latencies long. Checks every column against `features` when
+    /// Σ_k v[cols[k]]·vals[k] in eight interleaved partial sums s₀…s₇ (entry k into s_(k mod 8) in
+    /// whole blocks of 8, then a block of 4 and the last entries into s₀…s₃ and s₀; then
+    /// ((s₀ + s₄) + (s₁ + s₅)) + ((s₂ + s₆) + (s₃ + s₇))): eight independent chains of additions
+    /// instead of one, so the dot of a 50-entry row is 7 addition latencies long, not 50 (the
+    /// row's δ, and so its update, waits on it). Checks every column against `features` when
     /// `checked`.
     @inline(__always)
     func rowDot<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
                                            checked: Bool) -> Scalar {
         let bound = UInt(features)
+        func widest(_ a: Int, _ b: Int, _ c: Int, _ d: Int) -> UInt {
+            max(max(UInt(bitPattern: a), UInt(bitPattern: b)), max(UInt(bitPattern: c), UInt(bitPattern: d)))
+        }
         var (s0, s1, s2, s3): (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
+        var (s4, s5, s6, s7): (Scalar, Scalar, Scalar, Scalar) = (0, 0, 0, 0)
         var k = 0
-        while k &+ 4 <= n {
+        while k &+ 8 <= n {
             let (j0, j1, j2, j3) = (Int(cols[k]), Int(cols[k &+ 1]), Int(cols[k &+ 2]), Int(cols[k &+ 3]))
-            let widest = max(max(UInt(bitPattern: j0), UInt(bitPattern: j1)), max(UInt(bitPattern: j2), UInt(bitPattern: j3)))
-            if checked { precondition(widest < bound, "sparse SGD: a column index is outside 0..<features") }
+            let (j4, j5, j6, j7) = (Int(cols[k &+ 4]), Int(cols[k &+ 5]), Int(cols[k &+ 6]), Int(cols[k &+ 7]))
+            if checked {
+                precondition(max(widest(j0, j1, j2, j3), widest(j4, j5, j6, j7)) < bound,
+                             "sparse SGD: a column index is outside 0..<features")
+            }
+            s0 += v[j0] * vals[k]; s1 += v[j1] * vals[k &+ 1]
+            s2 += v[j2] * vals[k &+ 2]; s3 += v[j3] * vals[k &+ 3]
+            s4 += v[j4] * vals[k &+ 4]; s5 += v[j5] * vals[k &+ 5]
+            s6 += v[j6] * vals[k &+ 6]; s7 += v[j7] * vals[k &+ 7]
+            k &+= 8
+        }
+        if k &+ 4 <= n {
+            let (j0, j1, j2, j3) = (Int(cols[k]), Int(cols[k &+ 1]), Int(cols[k &+ 2]), Int(cols[k &+ 3]))
+            if checked { precondition(widest(j0, j1, j2, j3) < bound, "sparse SGD: a column index is outside 0..<features") }
             s0 += v[j0] * vals[k]; s1 += v[j1] * vals[k &+ 1]
             s2 += v[j2] * vals[k &+ 2]; s3 += v[j3] * vals[k &+ 3]
             k &+= 4
@@ -440,7 +468,7 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
             s0 += v[j] * vals[k]
             k &+= 1
         }
-        return (s0 + s1) + (s2 + s3)
+        return ((s0 + s4) + (s1 + s5)) + ((s2 + s6) + (s3 + s7))
     }
 
     /// v[cols[k]] += c·vals[k] for the row, with the prefetches of the row ahead (`prefetchRow`)
@@ -477,9 +505,11 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
         switch mode {
         case .scaled:
             var (s, b) = (self.s, intercept)
-            let value = scaledUpdate(cols, vals, n, target, eta, s: &s, b: &b, averagingNow: stepCount >= averageStart,
-                                     ahead: ahead, aheadCount, checked: checked)
+            let (prediction, partial, known) = scaledUpdate(cols, vals, n, target, eta, s: &s, b: &b,
+                                                            averagingNow: stepCount >= averageStart,
+                                                            ahead: ahead, aheadCount, checked: checked)
             self.s = s; intercept = b
+            let value = sampleLoss.value(prediction: prediction, target: target, partial: partial, value: known)
             if stepCount >= averageStart { updateAverages() }
             stepCount += 1
             if s < renormalizationThreshold { renormalize() } else if averageB > 1e15 { foldAverage() }
@@ -505,14 +535,16 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     }
 
     /// μ = 0: w = s·v, one update with the scale s and the intercept b passed in and out (the
-    /// caller keeps them, the step count and the averages). The new scale s·(1 − ηλ) and −η/s
+    /// caller keeps them, the step count and the averages); returns what ℓ is finished from
+    /// (`SparseSampleLoss.value` or `SparseLossSum.add`). The new scale s·(1 − ηλ) and −η/s
     /// depend on s only, so they are computed while the dot's loads are in flight, and the step
     /// factor c = δ·(−η/s) is one multiplication after δ, not a division.
     @inline(__always)
     func scaledUpdate<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
                                                  _ target: Scalar, _ eta: Double, s: inout Double, b: inout Scalar,
                                                  averagingNow: Bool,
-                                                 ahead: UnsafePointer<Column>, _ aheadCount: Int, checked: Bool) -> Double {
+                                                 ahead: UnsafePointer<Column>, _ aheadCount: Int,
+                                                 checked: Bool) -> (prediction: Scalar, partial: Scalar, value: Double) {
         let scale = Scalar(s)
         if decayOn { s *= 1 - eta * Double(decay) }
         let factor = -eta / s
@@ -536,8 +568,9 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
             prefetchRow(ahead, aheadCount, checked: checked)
         }
         updateIntercept(delta, Scalar(-eta), &b)
-        // ℓ after the scatter: it is not on the path to the next row's dot (see `derivative`).
-        return sampleLoss.value(prediction: prediction, target: target, partial: partial, value: known)
+        // ℓ is finished by the caller, after the scatter: it is not on the path to the next row's
+        // dot (see `derivative`).
+        return (prediction, partial, known)
     }
 
     /// The averages' numbers after an averaged update (`SparseAveraging`'s weight w_τ): B ← B/(1 − w_τ)
