@@ -284,8 +284,10 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     }
 
     /// One pass over the rows in `order` (file order when nil): Σ/n of the per-step losses (each at
-    /// the weights before its update), written one per step into `losses` when given. Every
-    /// coordinate is caught up at the end (lazy momentum).
+    /// the weights before its update), written one per step into `losses` when given. Without
+    /// `losses`, the scaled form (μ = 0, no averaging) sums the logistic loss's log1p terms as the
+    /// logarithm of their product (`SparseLossSum`), equal to rounding. Every coordinate is caught
+    /// up at the end (lazy momentum).
     @_specialize(where Scalar == Float, Column == Int32)
     @_specialize(where Scalar == Double, Column == Int32)
     @_specialize(where Scalar == Float, Column == Int)
@@ -429,9 +431,9 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     /// Σ_k v[cols[k]]·vals[k] in eight interleaved partial sums s₀…s₇ (entry k into s_(k mod 8) in
     /// whole blocks of 8, then a block of 4 and the last entries into s₀…s₃ and s₀; then
     /// ((s₀ + s₄) + (s₁ + s₅)) + ((s₂ + s₆) + (s₃ + s₇))): eight independent chains of additions
-    /// instead of one, so the dot of a 50-entry row is 7 addition latencies long, not 50 (the
-    /// row's δ, and so its update, waits on it). Checks every column against `features` when
-    /// `checked`.
+    /// instead of one, so the dot of a 50-entry row is about 11 addition latencies long (8 on s₀,
+    /// then 3 to combine), not 50; the row's δ, and so its update, waits on it. Checks every
+    /// column against `features` when `checked`.
     @inline(__always)
     func rowDot<Column: FixedWidthInteger>(_ cols: UnsafePointer<Column>, _ vals: UnsafePointer<Scalar>, _ n: Int,
                                            checked: Bool) -> Scalar {
