@@ -62,7 +62,7 @@ public enum ModelShape: Codable, Sendable, Equatable, Hashable, CustomStringConv
         let limit = Self.parameterByteLimit
         let count = parameterCount
         let (bytes, overflow) = (count ?? Int.max).multipliedReportingOverflow(by: MemoryLayout<Scalar>.size)
-        guard let count, !overflow, bytes <= limit else {
+        guard count != nil, !overflow, bytes <= limit else {
             let what = count.map { "\($0) parameters" } ?? "more parameters than an Int can count"
             throw TrainingDataError("the model \(self) has \(what); at most \(limit / MemoryLayout<Scalar>.size) fit in "
                                     + "\(limit >> 20) MiB (an eighth of this machine's memory) in \(Scalar.self == Float.self ? "float" : "double")")

@@ -732,21 +732,40 @@ public final class SparseLinearSGD<Scalar: BLASScalar> {
     }
 
     /// The current weights w (d), written into `destination`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func copyWeights(into destination: UnsafeMutableBufferPointer<Scalar>) {
         precondition(destination.count == features, "sparse SGD: \(destination.count) slots for \(features) weights")
         for j in 0..<features { destination[j] = weight(j) }
     }
 
+    /// ā_j = (u_j + A·v_j)/B for every j, written into `destination` (d slots).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func copyAveragedWeights(into destination: UnsafeMutableBufferPointer<Scalar>) {
+        guard let u else { return copyWeights(into: destination) }
+        for j in 0..<features { destination[j] = Scalar((Double(u[j]) + averageA * Double(v[j])) / averageB) }
+    }
+
+    /// A d-element array filled by `fill` (specialised, so reading a million weights is one pass of
+    /// arithmetic rather than a generic call per element).
+    func array(_ fill: (UnsafeMutableBufferPointer<Scalar>) -> Void) -> [Scalar] {
+        [Scalar](unsafeUninitializedCapacity: features) { buffer, count in
+            fill(UnsafeMutableBufferPointer(rebasing: buffer[0..<features]))
+            count = features
+        }
+    }
+
     /// The current weights w.
-    public var weights: [Scalar] { (0..<features).map { weight($0) } }
+    public var weights: [Scalar] { array { copyWeights(into: $0) } }
 
     /// Whether an averaged update has happened (before it, the averages are the current weights).
     public var hasAverage: Bool { averaging != nil && tau > 1 }
 
     /// The averaged weights ā = (u + A·v)/B (the current weights before the first averaged update or without averaging).
     public var averagedWeights: [Scalar] {
-        guard hasAverage, let u else { return weights }
-        return (0..<features).map { Scalar((Double(u[$0]) + averageA * Double(v[$0])) / averageB) }
+        guard hasAverage else { return weights }
+        return array { copyAveragedWeights(into: $0) }
     }
 
     /// The averaged intercept (the current intercept before the first averaged update or without averaging).
