@@ -32,7 +32,9 @@ struct SparseTrainRun<Scalar: BLASScalar> {
         var bar = ProgressBar(enabled: !output.quiet && !output.json && Terminal.isTerminal(2), totalEpochs: prepared.configuration.epochs,
                               batchSize: prepared.batch, samplesPerEpoch: prepared.setup.train.sampleCount)
         let result: TrainingResult<Scalar>
-        if prepared.lazyObstacle == nil {
+        if prepared.perSampleObstacle == nil {
+            result = try prepared.trainPerSample { record in report.row(record) }
+        } else if prepared.lazyObstacle == nil {
             result = try prepared.trainLazily { record in report.row(record) }
         } else {
             func dense<Opt: Optimizer>(_ optimizer: Opt) throws -> TrainingResult<Scalar> where Opt.Scalar == Scalar {

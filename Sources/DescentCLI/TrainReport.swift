@@ -56,7 +56,8 @@ struct TrainReport {
                rangeTest: run.rangeTestNote.map { ("range test on the batch losses of the \(run.setup.train.sampleCount) training rows", $0) },
                scheduleWarning: run.scheduleWarning, notes: [run.setup.standardizationNote].compactMap { $0 },
                processes: nil, resumedNote: nil,
-               updates: run.lazyObstacle.map { "dense, each O(parameters): lazy updates do not cover \($0)" }
+               updates: run.perSampleObstacle == nil ? "per-sample kernel (SparseLinearSGD), each O(non-zeros of its row)"
+                   : run.lazyObstacle.map { "dense, each O(parameters): lazy updates do not cover \($0)" }
                    ?? "lazy, each O(non-zeros of its batch)")
     }
 

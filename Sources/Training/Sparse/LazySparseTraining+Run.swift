@@ -17,6 +17,14 @@ extension LazySparseTraining {
         return nil
     }
 
+    /// The batches `configuration` asks for over `sampleCount` samples in batches of `batch`: a
+    /// replayed order, or the sampler of its shuffle mode and seed (as `Trainer` draws them).
+    public static func sampler(_ configuration: TrainingConfiguration, sampleCount: Int, batch: Int) -> BatchSampler {
+        configuration.batchOrder.map { BatchSampler(batchSize: batch, replay: $0, dropLast: configuration.dropLast) }
+            ?? BatchSampler(sampleCount: sampleCount, batchSize: batch, mode: configuration.shuffle, dropLast: configuration.dropLast,
+                            seed: configuration.seed)
+    }
+
     /// Trains for `configuration`'s epochs with lazy updates, the epochs' records as `Trainer`
     /// makes them (training loss, the validation evaluation of the synchronised parameters, the last
     /// rate, updates, samples, seconds; the schedule's metric history for plateau rules), calling
@@ -31,9 +39,7 @@ extension LazySparseTraining {
         let n = objective.sampleCount
         let batch = configuration.batchSize.resolved(sampleCount: n)
         try configuration.validate(sampleCount: n, hasValidation: validation != nil)
-        var sampler = configuration.batchOrder.map { BatchSampler(batchSize: batch, replay: $0, dropLast: configuration.dropLast) }
-            ?? BatchSampler(sampleCount: n, batchSize: batch, mode: configuration.shuffle, dropLast: configuration.dropLast,
-                            seed: configuration.seed)
+        var sampler = Self.sampler(configuration, sampleCount: n, batch: batch)
         let schedule = configuration.schedule, constant = configuration.constantRate
         let metric = configuration.resolvedScheduleMetric(hasValidation: validation != nil)
         var history: [EpochRecord] = [], metrics: [Double] = []
