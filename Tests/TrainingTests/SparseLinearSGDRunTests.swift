@@ -41,6 +41,18 @@ struct SparseLinearSGDRunTests {
         try compare(Float.self, loss: .binaryLogistic, momentum: 0, decay: 0.01, tolerance: 1e-5)
     }
 
+    /// A rate far too large: the run stops as diverged, with finite parameters (the last epoch's).
+    @Test func divergenceKeepsTheLastFiniteParameters() throws {
+        let (x, y) = try LazySparseTrainingTests.problem(Double.self, outputs: 1, loss: .squaredError)
+        let objective = try SparseLinearObjective(x: x, y: y, model: LinearModel<Double>(inputs: 40, outputs: 1), loss: .squaredError,
+                                                  maximumBatchSize: 1)
+        let kernel = try SparseLinearSGD<Double>(features: 40, loss: .squaredError, learningRate: .constant(50))
+        let result = try kernel.run(objective, configuration: try TrainingConfiguration(epochs: 50, batchSize: .size(1), learningRate: 50))
+        guard case .diverged = result.stopReason else { Issue.record("\(result.stopReason)"); return }
+        #expect(result.parameters.allSatisfy { $0.isFinite })
+        #expect(result.steps < 50 * 90 && result.history.count == result.steps / 90)
+    }
+
     /// A schedule or batches of more than one row are refused with the reason.
     @Test func refusesWhatItDoesNotDo() throws {
         let (x, y) = try LazySparseTrainingTests.problem(Double.self, outputs: 1, loss: .squaredError)

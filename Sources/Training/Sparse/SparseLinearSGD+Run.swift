@@ -31,6 +31,7 @@ extension SparseLinearSGD {
         var order = [Int](repeating: 0, count: sampler.batchesPerEpoch)
         var losses = [Double](repeating: 0, count: sampler.batchesPerEpoch)
         var parameters = [Scalar](repeating: 0, count: model.parameterCount)
+        read(into: &parameters, model)
         var lastFinite = parameters
         var history: [EpochRecord] = []
         var updates = 0
@@ -55,10 +56,7 @@ extension SparseLinearSGD {
                                       history: history, steps: updates + bad)
             }
             updates += order.count
-            parameters.withUnsafeMutableBufferPointer { p in
-                copyWeights(into: UnsafeMutableBufferPointer(rebasing: p[model.weightRange]))
-                if let b = model.biasRange { p[b.lowerBound] = intercept }
-            }
+            read(into: &parameters, model)
             guard parameters.allSatisfy({ $0.isFinite }) else {
                 return TrainingResult(stopReason: .diverged(step: updates - 1, reason: .nonFiniteParameters), parameters: lastFinite,
                                       history: history, steps: updates)
@@ -74,5 +72,13 @@ extension SparseLinearSGD {
             afterEpoch(record)
         }
         return TrainingResult(stopReason: .completed, parameters: parameters, history: history, steps: updates)
+    }
+
+    /// The current weights and intercept in `model`'s layout (weights, then the intercept).
+    func read(into parameters: inout [Scalar], _ model: LinearModel<Scalar>) {
+        parameters.withUnsafeMutableBufferPointer { p in
+            copyWeights(into: UnsafeMutableBufferPointer(rebasing: p[model.weightRange]))
+            if let b = model.biasRange { p[b.lowerBound] = intercept }
+        }
     }
 }
