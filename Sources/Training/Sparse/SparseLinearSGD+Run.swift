@@ -11,7 +11,7 @@ extension SparseLinearSGD {
     }
 
     /// Trains from the current state on `objective` (a one-output linear model of `features`
-    /// inputs) for `configuration`'s epochs, one `epoch` per epoch over the sampler's order, and
+    /// inputs) for `configuration`'s epochs, one `epoch` per epoch in the sampler's order, and
     /// returns the parameters in the model's layout (weights, then the intercept). The records are
     /// `LazySparseTraining.run`'s: the mean per-step loss, the validation evaluation, the rate,
     /// updates, samples and seconds. A non-finite per-step loss stops the run as diverged at that
@@ -27,9 +27,8 @@ extension SparseLinearSGD {
                      "sparse SGD: a \(model.shape) model for a kernel of \(features) features")
         try configuration.validate(sampleCount: n, hasValidation: validation != nil)
         var sampler = LazySparseTraining<Scalar>.sampler(configuration, sampleCount: n, batch: 1)
-        let targets = objective.y.elements
-        var order = [Int](repeating: 0, count: sampler.batchesPerEpoch)
-        var losses = [Double](repeating: 0, count: sampler.batchesPerEpoch)
+        let targets = objective.y.elements, count = sampler.batchesPerEpoch
+        var losses = [Double](repeating: 0, count: count)
         var parameters = [Scalar](repeating: 0, count: model.parameterCount)
         read(into: &parameters, model)
         var lastFinite = parameters
@@ -42,20 +41,14 @@ extension SparseLinearSGD {
         for epoch in 0..<configuration.epochs {
             let start = clock.now
             sampler.startEpoch()
-            for j in order.indices {
-                order[j] = sampler.withBatch(j) { batch in
-                    switch batch {
-                    case .rows(let r): r.lowerBound
-                    case .indices(let i): i[0]
-                    }
-                }
-            }
+            // Batches of one row: the sampler's order is the epoch's row order (file order without shuffling).
+            let order: [Int]? = sampler.mode == .none ? nil : sampler.order
             let mean = losses.withUnsafeMutableBufferPointer { self.epoch(objective.x, targets: targets, order: order, losses: $0) }
             if !mean.isFinite, let bad = losses.firstIndex(where: { !$0.isFinite }) {
                 return TrainingResult(stopReason: .diverged(step: updates + bad, reason: .nonFiniteLoss), parameters: lastFinite,
                                       history: history, steps: updates + bad)
             }
-            updates += order.count
+            updates += count
             read(into: &parameters, model)
             guard parameters.allSatisfy({ $0.isFinite }) else {
                 return TrainingResult(stopReason: .diverged(step: updates - 1, reason: .nonFiniteParameters), parameters: lastFinite,
@@ -64,10 +57,10 @@ extension SparseLinearSGD {
             lastFinite = parameters
             let trainSeconds = Trainer<SparseLinearObjective<Scalar>, SGD<Scalar>>.seconds(start.duration(to: clock.now))
             var record = EpochRecord(epoch: epoch, trainingLoss: mean, validationLoss: nil, validationMetric: nil, learningRate: rate,
-                                     steps: updates, samples: order.count, seconds: 0, samplesPerSecond: 0)
+                                     steps: updates, samples: count, seconds: 0, samplesPerSecond: 0)
             if let validation { try parameters.withUnsafeBufferPointer { record.setValidation(try validation($0)) } }
             record.seconds = Trainer<SparseLinearObjective<Scalar>, SGD<Scalar>>.seconds(start.duration(to: clock.now))
-            record.samplesPerSecond = trainSeconds > 0 ? Double(order.count) / trainSeconds : 0
+            record.samplesPerSecond = trainSeconds > 0 ? Double(count) / trainSeconds : 0
             history.append(record)
             afterEpoch(record)
         }
